@@ -1,0 +1,1 @@
+"""Staff accounts, departments, web sessions and API tokens."""

@@ -1,0 +1,100 @@
+"""`centricity init`, `centricity token create` and `centricity user create`."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+from centricity.accounts import service
+from centricity.accounts.models import Role
+from centricity.accounts.schemas import UserCreate
+from centricity.config import ensure_secret_key_file, get_settings
+from centricity.db import get_engine, session_scope
+from centricity.kit.errors import DomainError
+from centricity.migrations import runner
+
+console = Console(stderr=True)
+token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
+user_app = typer.Typer(help="Manage staff users.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add account commands to the root CLI."""
+    app.command("init")(init)
+    app.add_typer(token_app, name="token")
+    app.add_typer(user_app, name="user")
+
+
+def _fail(message: str) -> typer.Exit:
+    console.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code=2)
+
+
+def init(
+    admin_email: str = typer.Option(..., "--admin-email", prompt=True, help="Admin e-mail."),
+    admin_password: str = typer.Option(
+        ...,
+        "--admin-password",
+        prompt=True,
+        hide_input=True,
+        confirmation_prompt=True,
+        help="Admin password (8+ characters, not a common one).",
+    ),
+) -> None:
+    """Create or upgrade the schema and the admin account (safe to re-run)."""
+    settings = get_settings()
+    ensure_secret_key_file(settings)
+    runner.upgrade(get_engine(settings))
+    try:
+        with session_scope(settings) as session:
+            _user, created = service.ensure_admin(
+                session, email=admin_email, password=admin_password
+            )
+    except DomainError as exc:
+        raise _fail(exc.message) from None
+    except ValueError as exc:
+        raise _fail(str(exc).splitlines()[0]) from None
+    verb = "created" if created else "updated"
+    typer.echo(f"Schema is up to date; admin {admin_email.strip().lower()} {verb}.")
+
+
+@token_app.command("create")
+def create_token(
+    email: str = typer.Argument(..., help="E-mail of the user the token acts for."),
+    read_only: bool = typer.Option(False, "--read-only", help="Token may only read."),
+) -> None:
+    """Create an API token; the token is the last line of the output (shown once)."""
+    settings = get_settings()
+    with session_scope(settings) as session:
+        user = service.get_by_email(session, email)
+        if user is None:
+            raise _fail(f"no user with e-mail {email!r}; create it first")
+        token = service.create_token(session, user=user, read_only=read_only, actor=None)
+    kind = "read-only" if read_only else "read-write"
+    typer.echo(f"Created a {kind} API token for {user.email}. Keep it secret; it is shown once:")
+    typer.echo(token)
+
+
+@user_app.command("create")
+def create_user(
+    email: str = typer.Option(..., "--email", help="E-mail (the login)."),
+    name: str = typer.Option(..., "--name", help="Full name."),
+    role: Role = typer.Option(Role.AGENT, "--role", help="viewer, agent, manager or admin."),
+    department: str = typer.Option(None, "--department", help="Department name."),
+    password: str = typer.Option(
+        ..., "--password", prompt=True, hide_input=True, confirmation_prompt=True
+    ),
+) -> None:
+    """Create a staff user."""
+    settings = get_settings()
+    try:
+        data = UserCreate(
+            email=email, name=name, password=password, role=role, department=department
+        )
+        with session_scope(settings) as session:
+            user = service.create(session, data=data, actor=None)
+            typer.echo(f"Created {user.role} {user.email} (id {user.id}).")
+    except DomainError as exc:
+        raise _fail(exc.message) from None
+    except ValueError as exc:
+        raise _fail(str(exc).splitlines()[0]) from None

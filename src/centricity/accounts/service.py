@@ -1,0 +1,178 @@
+"""Staff accounts: create users, sign in, server-side sessions and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from centricity.accounts import passwords
+from centricity.accounts.models import ApiToken, Department, Role, User, WebSession
+from centricity.accounts.schemas import UserCreate
+from centricity.audit import service as audit
+from centricity.kit.errors import Conflict, NotFound
+from centricity.kit.time import utcnow
+
+TOKEN_PREFIX = "ctr_"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def get_or_create_department(session: Session, name: str) -> Department:
+    """Find a department by name or create it, so users and imports can name one freely."""
+    department = session.scalar(select(Department).where(Department.name == name))
+    if department is None:
+        department = Department(name=name)
+        session.add(department)
+        session.flush()
+    return department
+
+
+def get_by_email(session: Session, email: str) -> User | None:
+    """Find a user by e-mail, case-insensitively."""
+    return session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def get(session: Session, user_id: int) -> User:
+    """Load a user or raise NotFound."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("user not found")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    """All staff, ordered by name, for the Settings page."""
+    return list(session.scalars(select(User).order_by(User.name)))
+
+
+def create(session: Session, *, data: UserCreate, actor: User | None) -> User:
+    """Create a staff user after the password policy check; e-mails are unique."""
+    passwords.check_policy(data.password)
+    if get_by_email(session, data.email) is not None:
+        raise Conflict("a user with this e-mail exists", field="email")
+    department = get_or_create_department(session, data.department) if data.department else None
+    user = User(
+        email=data.email.strip().lower(),
+        name=data.name.strip(),
+        password_hash=passwords.hash_password(data.password),
+        role=data.role.value,
+        department_id=department.id if department else None,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(session, actor=actor, action="user.create", entity=("user", user.id))
+    return user
+
+
+def set_password(session: Session, *, user: User, password: str, actor: User | None) -> None:
+    """Replace a user's password and end their other sessions."""
+    passwords.check_policy(password)
+    user.password_hash = passwords.hash_password(password)
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    audit.record(session, actor=actor, action="user.set_password", entity=("user", user.id))
+
+
+def ensure_admin(session: Session, *, email: str, password: str) -> tuple[User, bool]:
+    """Create the admin on first run or reset its password; returns (user, created)."""
+    user = get_by_email(session, email)
+    if user is None:
+        data = UserCreate(email=email, name="Administrator", password=password, role=Role.ADMIN)
+        return create(session, data=data, actor=None), True
+    user.role = Role.ADMIN.value
+    user.is_active = True
+    set_password(session, user=user, password=password, actor=None)
+    return user, False
+
+
+def authenticate(session: Session, *, email: str, password: str) -> User | None:
+    """Return the active user whose password matches, else None (same time either way)."""
+    user = get_by_email(session, email)
+    if user is None or not user.is_active:
+        passwords.burn_verification()
+        return None
+    if not passwords.verify_password(user.password_hash, password):
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+@dataclass(frozen=True)
+class NewSession:
+    """A started web session: the cookie value and the CSRF token for its forms."""
+
+    token: str
+    csrf_token: str
+
+
+def start_session(session: Session, *, user: User, max_age_seconds: int) -> NewSession:
+    """Open a server-side session; the store keeps only a hash of the cookie value."""
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    session.add(
+        WebSession(
+            id=_digest(token),
+            user_id=user.id,
+            csrf_token=csrf,
+            expires_at=utcnow() + timedelta(seconds=max_age_seconds),
+        )
+    )
+    session.flush()
+    return NewSession(token=token, csrf_token=csrf)
+
+
+def resolve_session(session: Session, token: str) -> tuple[User, WebSession] | None:
+    """Find the live session and its active user for a cookie value."""
+    web_session = session.get(WebSession, _digest(token))
+    if web_session is None or web_session.expires_at <= utcnow():
+        return None
+    user = session.get(User, web_session.user_id)
+    if user is None or not user.is_active:
+        return None
+    return user, web_session
+
+
+def end_session(session: Session, token: str) -> None:
+    """Sign out: forget the session so the cookie is worthless."""
+    session.execute(delete(WebSession).where(WebSession.id == _digest(token)))
+
+
+def purge_expired_sessions(session: Session) -> int:
+    """Delete expired sessions (a scheduled job) and return how many went."""
+    result = session.execute(delete(WebSession).where(WebSession.expires_at <= utcnow()))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def create_token(session: Session, *, user: User, read_only: bool, actor: User | None) -> str:
+    """Issue an API token for a user; the plain value is shown once, only its hash is kept."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(
+        user_id=user.id, token_hash=_digest(token), prefix=token[:12], read_only=read_only
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, actor=actor, action="token.create", entity=("api_token", row.id))
+    return token
+
+
+def resolve_token(session: Session, token: str) -> tuple[User, ApiToken] | None:
+    """Find the active user and live token for a bearer value."""
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if row is None or row.revoked_at is not None:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        return None
+    row.last_used_at = utcnow()
+    return user, row
+
+
+def count_users(session: Session) -> int:
+    """How many staff accounts exist (the dashboard and `init` use it)."""
+    return int(session.scalar(select(func.count()).select_from(User)) or 0)

@@ -1,0 +1,66 @@
+"""The FastAPI application factory: pages, API, security middleware, error handlers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy.orm import Session, sessionmaker
+
+from centricity import __version__
+from centricity.config import Settings
+from centricity.db import get_engine, session_factory
+from centricity.web import errors
+from centricity.web.ratelimit import LoginThrottle
+from centricity.web.routes import include_routers
+from centricity.web.security import SecurityMiddleware
+
+API_DESCRIPTION = (
+    "Centricity REST API. Authenticate with `Authorization: Bearer <token>` "
+    "(create one with `centricity token create EMAIL`). List endpoints answer "
+    '`{"items": [...], "total": N}` and accept `limit` and `offset`.'
+)
+
+
+def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        worker = None
+        if settings.scheduler_enabled:
+            from centricity.jobs.scheduler import InProcessWorker
+
+            worker = InProcessWorker(settings)
+            worker.start()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop(timeout=10)
+
+    return lifespan
+
+
+def create_app(settings: Settings, *, sessions: sessionmaker[Session] | None = None) -> FastAPI:
+    """Build the web app for one installation; tests may pass their own session factory."""
+    settings.check_secure()
+    logging.getLogger("centricity").setLevel(settings.log_level)
+    app = FastAPI(
+        title="Centricity",
+        version=__version__,
+        description=API_DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=_lifespan(settings),
+    )
+    app.state.settings = settings
+    app.state.session_factory = sessions or session_factory(get_engine(settings))
+    app.state.login_throttle = LoginThrottle(
+        settings.login_max_failures, settings.login_window_seconds
+    )
+    errors.install(app)
+    include_routers(app)
+    app.add_middleware(SecurityMiddleware, secure=not settings.is_development)
+    return app

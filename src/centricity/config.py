@@ -1,0 +1,145 @@
+"""One typed Settings object: zero-setup defaults, hard refusals for unsafe values.
+
+Every setting is read from the environment with the `CENTRICITY_` prefix; secrets may be
+given as `CENTRICITY_<NAME>_FILE` pointing to a file (Docker/Kubernetes secrets).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Secret keys that must never protect a real installation.
+DEV_SECRET_KEYS = frozenset({"", "dev", "development", "change-me", "changeme", "secret"})
+SECRET_KEY_FILE_NAME = "secret_key"
+
+
+class Environment(StrEnum):
+    """Where Centricity runs: development relaxes cookie and secret checks, nothing else."""
+
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """All configuration of one Centricity installation (documented in docs/configuration.md)."""
+
+    model_config = SettingsConfigDict(env_prefix="CENTRICITY_", extra="ignore")
+
+    environment: Environment = Field(
+        Environment.PRODUCTION, description="development, test or production."
+    )
+    data_dir: Path = Field(
+        Path("centricity-data"), description="Folder for the SQLite store, backups and secrets."
+    )
+    database_url: str = Field(
+        "", description="SQLAlchemy URL; empty means SQLite at <data_dir>/centricity.db."
+    )
+    secret_key: str = Field(
+        "",
+        description="Signs sessions and tokens. Empty: read <data_dir>/secret_key (made by init).",
+    )
+    session_max_age_seconds: int = Field(
+        8 * 3600, ge=300, le=30 * 86400, description="How long a login lasts."
+    )
+    login_max_failures: int = Field(
+        5, ge=1, le=100, description="Failed logins per address before a pause."
+    )
+    login_window_seconds: int = Field(
+        300, ge=10, le=86400, description="Window for counting failed logins."
+    )
+    scheduler_enabled: bool = Field(
+        True, description="Run the job scheduler and worker inside `centricity serve`."
+    )
+    scheduler_interval_seconds: float = Field(
+        5.0, gt=0, le=3600, description="How often the in-process worker polls for jobs."
+    )
+    log_level: str = Field("INFO", description="Python logging level.")
+    max_upload_bytes: int = Field(
+        50 * 1024 * 1024, ge=1024, description="Largest accepted upload in bytes."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_secret_files(cls, data: Any) -> Any:
+        """Support `CENTRICITY_SECRET_KEY_FILE` and friends so secrets stay out of the env."""
+        if not isinstance(data, dict):
+            return data
+        for name in ("secret_key", "database_url"):
+            path = os.environ.get(f"CENTRICITY_{name.upper()}_FILE")
+            if path and not data.get(name):
+                data[name] = Path(path).read_text(encoding="utf-8").strip()
+        return data
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, value: str) -> str:
+        upper = value.upper()
+        if upper not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("CENTRICITY_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return upper
+
+    @model_validator(mode="after")
+    def _resolve_defaults(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'centricity.db'}"
+        if not self.database_url.startswith(("sqlite", "postgresql")):
+            raise ValueError("CENTRICITY_DATABASE_URL must be a sqlite:// or postgresql:// URL")
+        if self.database_url.startswith("postgresql://"):
+            self.database_url = "postgresql+psycopg://" + self.database_url.removeprefix(
+                "postgresql://"
+            )
+        if not self.secret_key:
+            self.secret_key = _read_secret_key_file(self.data_dir)
+        return self
+
+    @property
+    def is_development(self) -> bool:
+        """Tell whether development conveniences (insecure cookies, dev secret) are allowed."""
+        return self.environment is Environment.DEVELOPMENT
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Tell whether the store is the embedded SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+    def check_secure(self) -> None:
+        """Refuse to serve with a missing or well-known secret outside development."""
+        if self.is_development:
+            return
+        if self.secret_key in DEV_SECRET_KEYS or len(self.secret_key) < 32:
+            raise ValueError(
+                "CENTRICITY_SECRET_KEY is empty, a development default or shorter than 32 "
+                "characters; run `centricity init` (which writes a random key to "
+                f"{self.data_dir / SECRET_KEY_FILE_NAME}) or set CENTRICITY_SECRET_KEY(_FILE)."
+            )
+
+
+def _read_secret_key_file(data_dir: Path) -> str:
+    path = data_dir / SECRET_KEY_FILE_NAME
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip()
+    return ""
+
+
+def ensure_secret_key_file(settings: Settings) -> None:
+    """Create a random secret key file (mode 600) when none is configured: zero-setup, safe."""
+    if settings.secret_key:
+        return
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.data_dir / SECRET_KEY_FILE_NAME
+    path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+    path.chmod(0o600)
+    settings.secret_key = path.read_text(encoding="utf-8").strip()
+
+
+def get_settings(**overrides: Any) -> Settings:
+    """Read settings from the environment; start-up fails naming the bad variable."""
+    return Settings(**overrides)

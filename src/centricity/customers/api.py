@@ -1,0 +1,102 @@
+"""REST API for customers: list/search, read, create, change, delete, timeline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from centricity.accounts.models import Role, User
+from centricity.customers import service, timeline
+from centricity.customers.schemas import (
+    ContactPersonRead,
+    CustomerCreate,
+    CustomerPage,
+    CustomerRead,
+    CustomerUpdate,
+    Timeline,
+)
+from centricity.kit.pagination import MAX_LIMIT
+from centricity.web.deps import DbSession, require_api
+
+router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+
+
+@router.get("", response_model=CustomerPage)
+def list_customers(
+    session: DbSession,
+    user: Annotated[User, require_api(Role.VIEWER)],
+    q: Annotated[str | None, Query(max_length=200, description="Name, e-mail, phone or id")] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> CustomerPage:
+    """List customers by name, or search them by name, e-mail, phone or external id."""
+    page = service.list(session, actor=user, q=q, limit=limit, offset=offset)
+    items = [CustomerRead.model_validate(c) for c in page.items]
+    return CustomerPage(items=items, total=page.total, limit=page.limit, offset=page.offset)
+
+
+@router.post("", response_model=CustomerRead, status_code=201)
+def create_customer(
+    session: DbSession, user: Annotated[User, require_api(Role.AGENT)], data: CustomerCreate
+) -> CustomerRead:
+    """Create a customer; 409 when the external id is taken."""
+    return CustomerRead.model_validate(service.create(session, data=data, actor=user))
+
+
+@router.get("/{customer_id}", response_model=CustomerRead)
+def get_customer(
+    session: DbSession, user: Annotated[User, require_api(Role.VIEWER)], customer_id: int
+) -> CustomerRead:
+    """Read one customer."""
+    return CustomerRead.model_validate(service.get(session, customer_id, actor=user))
+
+
+@router.patch("/{customer_id}", response_model=CustomerRead)
+def update_customer(
+    session: DbSession,
+    user: Annotated[User, require_api(Role.AGENT)],
+    customer_id: int,
+    data: CustomerUpdate,
+) -> CustomerRead:
+    """Change the fields sent; others stay as they are."""
+    customer = service.get(session, customer_id, actor=user)
+    return CustomerRead.model_validate(
+        service.update(session, customer=customer, data=data, actor=user)
+    )
+
+
+@router.delete("/{customer_id}", status_code=204)
+def delete_customer(
+    session: DbSession, user: Annotated[User, require_api(Role.MANAGER)], customer_id: int
+) -> Response:
+    """Delete a customer without orders (409 otherwise: erase the person instead)."""
+    service.delete(session, customer=service.get(session, customer_id, actor=user), actor=user)
+    return Response(status_code=204)
+
+
+@router.get("/{customer_id}/timeline", response_model=Timeline)
+def customer_timeline(
+    session: DbSession,
+    user: Annotated[User, require_api(Role.VIEWER)],
+    customer_id: int,
+    before: datetime | None = None,
+    limit: Limit = 50,
+) -> Timeline:
+    """Everything that happened with the customer, newest first; page with `before`."""
+    customer = service.get(session, customer_id, actor=user)
+    return timeline.build(session, customer=customer, actor=user, before=before, limit=limit)
+
+
+@router.get("/{customer_id}/contacts", response_model=list[ContactPersonRead])
+def customer_contacts(
+    session: DbSession, user: Annotated[User, require_api(Role.VIEWER)], customer_id: int
+) -> list[ContactPersonRead]:
+    """The people who act for a business customer."""
+    customer = service.get(session, customer_id, actor=user)
+    people = service.contact_people(session, customer=customer)
+    return [ContactPersonRead.model_validate(p) for p in people]

@@ -1,0 +1,50 @@
+"""Customers (people or businesses) and the people who act for a business customer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from centricity.db import Base, JSONType, UTCDateTime
+from centricity.kit.time import utcnow
+
+
+class Customer(Base):
+    """One customer record that every employee sees, with a folded key for search."""
+
+    __tablename__ = "customers"
+    __table_args__ = (Index("ix_customers_name", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="person")
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(50))
+    preferred_language: Mapped[str | None] = mapped_column(String(8))
+    country: Mapped[str | None] = mapped_column(String(2))
+    postcode: Mapped[str | None] = mapped_column(String(20))
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    search_key: Mapped[str] = mapped_column(String(800), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ContactPerson(Base):
+    """A person who buys or calls on behalf of a business customer."""
+
+    __tablename__ = "contact_people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(50))
+    job_title: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

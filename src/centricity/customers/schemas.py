@@ -1,0 +1,108 @@
+"""Customer shapes for the API and forms: XCreate / XUpdate / XRead."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from centricity.kit.validation import CountryCode, Email, ExternalId, LanguageCode, Name, Phone
+
+CustomerKind = Literal["person", "business"]
+
+
+class CustomerCreate(BaseModel):
+    """A new customer; only the name is required."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    external_id: ExternalId | None = None
+    name: Name
+    email: Email | None = None
+    phone: Phone | None = None
+    preferred_language: LanguageCode | None = None
+    country: CountryCode | None = None
+    postcode: str | None = Field(None, max_length=20)
+    kind: CustomerKind = "person"
+    attributes: dict[str, Any] = Field(default_factory=dict)
+
+
+class CustomerUpdate(BaseModel):
+    """A partial change; fields left out stay as they are, explicit nulls clear them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    external_id: ExternalId | None = None
+    name: Name | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    preferred_language: LanguageCode | None = None
+    country: CountryCode | None = None
+    postcode: str | None = Field(None, max_length=20)
+    kind: CustomerKind | None = None
+    attributes: dict[str, Any] | None = None
+
+
+class CustomerRead(BaseModel):
+    """A customer as the API returns it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    external_id: str | None
+    kind: str
+    name: str
+    email: str | None
+    phone: str | None
+    preferred_language: str | None
+    country: str | None
+    postcode: str | None
+    attributes: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+class CustomerPage(BaseModel):
+    """One page of customers with the total that matched."""
+
+    items: list[CustomerRead]
+    total: int
+    limit: int
+    offset: int
+
+
+class ContactPersonRead(BaseModel):
+    """A person acting for a business customer."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    email: str | None
+    phone: str | None
+    job_title: str | None
+
+
+class TimelineItem(BaseModel):
+    """One event on the customer's timeline (an order, a contact, later cases and feedback)."""
+
+    kind: str
+    id: int
+    at: datetime
+    title: str
+    detail: str = ""
+    channel: str | None = None
+    direction: str | None = None
+    amount: str | None = None
+    currency: str | None = None
+    staff_name: str | None = None
+    department: str | None = None
+    confidential: bool = False
+
+
+class Timeline(BaseModel):
+    """The customer's history, newest first; `next_before` pages further back."""
+
+    items: list[TimelineItem]
+    next_before: datetime | None = None

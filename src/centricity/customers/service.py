@@ -1,0 +1,125 @@
+"""Customer use cases: find, read, create, change and delete customer records."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import Session
+
+from centricity.accounts.models import User
+from centricity.audit import service as audit
+from centricity.customers import search
+from centricity.customers.models import ContactPerson, Customer
+from centricity.customers.schemas import CustomerCreate, CustomerUpdate
+from centricity.kit.errors import Conflict, NotFound
+from centricity.kit.pagination import MAX_LIMIT, Page
+from centricity.kit.text import digits, search_key
+
+
+def accessible_customers(actor: User) -> Select[tuple[Customer]]:
+    """The only way to query customers: every active employee knows every customer."""
+    query = select(Customer)
+    if not actor.is_active:
+        query = query.where(Customer.id.is_(None))
+    return query
+
+
+def refresh_search_key(customer: Customer) -> None:
+    """Recompute the folded key that search indexes (name, e-mail, phone digits, ids)."""
+    customer.search_key = search_key(
+        customer.name,
+        customer.email,
+        digits(customer.phone) or None,
+        customer.external_id,
+        customer.postcode,
+    )
+
+
+def list(
+    session: Session, *, actor: User, q: str | None = None, limit: int = 50, offset: int = 0
+) -> Page[Customer]:
+    """A page of customers, by name, optionally matching a search text, with the total."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    query = accessible_customers(actor)
+    if q and q.strip():
+        query = query.where(search.condition(session, q))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Customer.name, Customer.id).limit(limit).offset(offset))
+    return Page(items=[*rows], total=int(total), limit=limit, offset=offset)
+
+
+def get(session: Session, customer_id: int, *, actor: User) -> Customer:
+    """Load one customer the actor may see, or raise NotFound."""
+    customer = session.scalar(accessible_customers(actor).where(Customer.id == customer_id))
+    if customer is None:
+        raise NotFound("customer not found")
+    return customer
+
+
+def get_by_external_id(session: Session, external_id: str) -> Customer | None:
+    """Find a customer by the id another system gave it (imports, integrations)."""
+    return session.scalar(select(Customer).where(Customer.external_id == external_id))
+
+
+def _check_external_id(session: Session, external_id: str | None, own_id: int | None) -> None:
+    if external_id is None:
+        return
+    other = get_by_external_id(session, external_id)
+    if other is not None and other.id != own_id:
+        raise Conflict("another customer has this external_id", field="external_id")
+
+
+def create(session: Session, *, data: CustomerCreate, actor: User | None) -> Customer:
+    """Create a customer; the external id must be unique."""
+    _check_external_id(session, data.external_id, None)
+    customer = Customer(**data.model_dump())
+    refresh_search_key(customer)
+    session.add(customer)
+    session.flush()
+    audit.record(session, actor=actor, action="customer.create", entity=("customer", customer.id))
+    return customer
+
+
+def update(session: Session, *, customer: Customer, data: CustomerUpdate, actor: User) -> Customer:
+    """Apply the fields the caller sent; the audit log names the fields, not their values."""
+    changes = data.model_dump(exclude_unset=True)
+    if changes.get("name", "") is None:
+        changes.pop("name")
+    if "external_id" in changes:
+        _check_external_id(session, changes["external_id"], customer.id)
+    for field, value in changes.items():
+        setattr(customer, field, {} if field == "attributes" and value is None else value)
+    refresh_search_key(customer)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="customer.update",
+        entity=("customer", customer.id),
+        details={"fields": sorted(changes)},
+    )
+    return customer
+
+
+def delete(session: Session, *, customer: Customer, actor: User) -> None:
+    """Delete a customer without orders (orders are accounting records: erase instead)."""
+    from centricity.orders.models import Order
+
+    if session.scalar(select(exists().where(Order.customer_id == customer.id))):
+        raise Conflict(
+            "the customer has orders; use erasure (centricity erase-person) to anonymise"
+        )
+    audit.record(session, actor=actor, action="customer.delete", entity=("customer", customer.id))
+    session.delete(customer)
+    session.flush()
+
+
+def contact_people(session: Session, *, customer: Customer) -> list[ContactPerson]:
+    """The people acting for a business customer, by name."""
+    query = select(ContactPerson).where(ContactPerson.customer_id == customer.id)
+    return [*session.scalars(query.order_by(ContactPerson.name))]
+
+
+def count(session: Session, *, actor: User) -> int:
+    """How many customers the actor can see (dashboard figure)."""
+    query = accessible_customers(actor)
+    return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)

@@ -1,0 +1,70 @@
+"""Contact-log shapes for the API and the log-a-contact form."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+from centricity.interactions.models import Channel, Direction
+from centricity.kit.time import as_utc, utcnow
+from centricity.kit.validation import ExternalId
+
+MAX_SECONDS = 7 * 24 * 3600
+
+
+class InteractionCreate(BaseModel):
+    """A contact to log; the time defaults to now, the note may be empty."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    customer_id: int = Field(gt=0)
+    channel: Channel
+    direction: Direction = Direction.INBOUND
+    started_at: AwareDatetime | datetime = Field(default_factory=utcnow)
+    waiting_seconds: int | None = Field(None, ge=0, le=MAX_SECONDS)
+    duration_seconds: int | None = Field(None, ge=0, le=MAX_SECONDS)
+    note: str = Field("", max_length=20000)
+    confidential: bool = False
+    contact_person_id: int | None = Field(None, gt=0)
+    external_id: ExternalId | None = None
+
+    @field_validator("started_at")
+    @classmethod
+    def _utc_not_future(cls, value: datetime) -> datetime:
+        value = as_utc(value)
+        if value.year < 1970:
+            raise ValueError("started_at is before 1970")
+        if (value - utcnow()).total_seconds() > 24 * 3600:
+            raise ValueError("started_at is more than a day in the future")
+        return value
+
+
+class InteractionRead(BaseModel):
+    """A logged contact as the API returns it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    external_id: str | None
+    customer_id: int
+    contact_person_id: int | None
+    channel: str
+    direction: str
+    user_id: int | None
+    department_id: int | None
+    started_at: datetime
+    waiting_seconds: int | None
+    duration_seconds: int | None
+    note: str
+    confidential: bool
+    created_at: datetime
+
+
+class InteractionPage(BaseModel):
+    """One page of contacts with the total that matched."""
+
+    items: list[InteractionRead]
+    total: int
+    limit: int
+    offset: int

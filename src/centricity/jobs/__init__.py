@@ -1,0 +1,1 @@
+"""Database-backed job queue, scheduler and worker."""

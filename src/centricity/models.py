@@ -1,0 +1,19 @@
+"""Import every domain's models so the metadata is complete (Alembic, tests, privacy)."""
+
+from centricity.accounts import models as accounts_models
+from centricity.analytics import models as analytics_models
+from centricity.audit import models as audit_models
+from centricity.customers import models as customers_models
+from centricity.interactions import models as interactions_models
+from centricity.jobs import models as jobs_models
+from centricity.orders import models as orders_models
+
+ALL_MODEL_MODULES = (
+    accounts_models,
+    analytics_models,
+    audit_models,
+    customers_models,
+    interactions_models,
+    jobs_models,
+    orders_models,
+)

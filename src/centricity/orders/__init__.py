@@ -1,0 +1,1 @@
+"""Products, categories, orders and order lines."""

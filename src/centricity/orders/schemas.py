@@ -1,0 +1,123 @@
+"""Order and product shapes for the API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from centricity.kit.time import as_utc
+from centricity.kit.validation import ExternalId, Name
+
+Amount = Decimal
+
+
+class OrderLineCreate(BaseModel):
+    """One product line of a new order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    product_id: int | None = Field(None, gt=0)
+    quantity: Decimal = Field(Decimal(1), gt=0, max_digits=12, decimal_places=3)
+    unit_price: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
+    cost: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+
+
+class OrderCreate(BaseModel):
+    """A new order; the total is given or summed from its lines."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    external_id: ExternalId | None = None
+    customer_id: int = Field(gt=0)
+    ordered_at: datetime
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    total_amount: Decimal | None = Field(None, max_digits=14, decimal_places=2)
+    cost: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    status: str = Field("completed", pattern=r"^(completed|cancelled|returned|open)$")
+    lines: list[OrderLineCreate] = Field(default_factory=list, max_length=1000)
+
+    @field_validator("ordered_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return as_utc(value)
+
+
+class OrderLineRead(BaseModel):
+    """An order line as the API returns it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    product_id: int | None
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+    cost: Decimal | None
+
+
+class OrderRead(BaseModel):
+    """An order as the API returns it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    external_id: str | None
+    customer_id: int
+    ordered_at: datetime
+    currency: str
+    total_amount: Decimal
+    cost: Decimal | None
+    status: str
+
+
+class OrderDetail(OrderRead):
+    """An order with its lines."""
+
+    lines: list[OrderLineRead]
+
+
+class OrderPage(BaseModel):
+    """One page of orders with the total that matched."""
+
+    items: list[OrderRead]
+    total: int
+    limit: int
+    offset: int
+
+
+class ProductCreate(BaseModel):
+    """A new catalogue product."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    external_id: ExternalId | None = None
+    name: Name
+    category: str | None = Field(None, min_length=1, max_length=120)
+    unit_price: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    unit_cost: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    currency: str = Field("EUR", pattern=r"^[A-Z]{3}$")
+
+
+class ProductRead(BaseModel):
+    """A catalogue product as the API returns it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    external_id: str | None
+    name: str
+    category_id: int | None
+    unit_price: Decimal | None
+    unit_cost: Decimal | None
+    currency: str
+
+
+class ProductPage(BaseModel):
+    """One page of products."""
+
+    items: list[ProductRead]
+    total: int
+    limit: int
+    offset: int

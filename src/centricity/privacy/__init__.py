@@ -1,0 +1,1 @@
+"""Per-person export and erasure that walk every domain's `privacy.py`."""

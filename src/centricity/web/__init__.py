@@ -1,0 +1,1 @@
+"""Web edge: app pages, auth, CSRF, permissions, errors, layout."""

@@ -1,0 +1,22 @@
+"""`centricity serve`: run the web app (with the in-process job scheduler)."""
+
+from __future__ import annotations
+
+import typer
+
+from centricity.config import get_settings
+
+
+def register(app: typer.Typer) -> None:
+    """Add `serve` to the root CLI."""
+    app.command("serve")(serve)
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+) -> None:
+    """Serve the web app and API; GET /healthz answers 200 without login."""
+    from centricity.web.server import run
+
+    run(get_settings(), host=host, port=port)

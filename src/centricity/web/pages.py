@@ -1,0 +1,144 @@
+"""Shell pages: health, login/logout, dashboard and the sections not built yet."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy import text
+
+from centricity.accounts import service as accounts
+from centricity.accounts.models import Role, User
+from centricity.customers import service as customer_service
+from centricity.interactions import service as interaction_service
+from centricity.kit.time import utcnow
+from centricity.web.csrf import LOGIN_CSRF_COOKIE, csrf_protect, login_csrf_protect, new_login_token
+from centricity.web.deps import SESSION_COOKIE, DbSession, page_principal, public, require_page
+from centricity.web.templating import render
+
+router = APIRouter()
+
+UNBUILT_SECTIONS = {
+    "/cases": ("Cases", "Cases with service-level targets and breach warnings"),
+    "/voice": ("Voice", "Surveys, feedback analysis, ideas and follow-ups"),
+    "/value": ("Value", "Customer value, lifetime value, probability alive and tiers"),
+    "/insights": ("Insights", "Theme trends, the customer-centricity index and the digest"),
+}
+
+
+@router.get("/healthz", dependencies=[public()], include_in_schema=False)
+def healthz(session: DbSession) -> JSONResponse:
+    """Liveness and store check for load balancers: 200 when the store answers."""
+    session.execute(text("SELECT 1"))
+    return JSONResponse({"status": "ok"})
+
+
+def _safe_next(value: str | None) -> str:
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/"
+
+
+def _cookie_kwargs(request: Request) -> dict[str, object]:
+    secure = not request.app.state.settings.is_development
+    return {"httponly": True, "samesite": "lax", "secure": secure, "path": "/"}
+
+
+def _login_page(request: Request, next_url: str, error: str | None, status: int) -> Response:
+    token = new_login_token()
+    context = {"next": next_url, "error": error, "csrf_token": token, "user": None}
+    response = render(request, "login.html", context, status_code=status)
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, max_age=3600, **_cookie_kwargs(request))
+    return response
+
+
+@router.get("/login", dependencies=[public()], response_class=HTMLResponse)
+def login_form(request: Request, session: DbSession, next: str | None = None) -> Response:
+    """Show the sign-in form (or go straight on when already signed in)."""
+    if page_principal(request, session) is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return _login_page(request, _safe_next(next), None, 200)
+
+
+@router.post(
+    "/login", dependencies=[public(), Depends(login_csrf_protect)], response_class=HTMLResponse
+)
+def login(
+    request: Request,
+    session: DbSession,
+    email: Annotated[str, Form(max_length=254)],
+    password: Annotated[str, Form(max_length=2048)],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    """Sign in; after too many failures from one address, answer 429 before hashing."""
+    throttle = request.app.state.login_throttle
+    address = request.client.host if request.client else "unknown"
+    wait = throttle.retry_after(address)
+    if wait:
+        response = _login_page(request, _safe_next(next), "Too many attempts; try later.", 429)
+        response.headers["Retry-After"] = str(wait)
+        return response
+    user = accounts.authenticate(session, email=email, password=password)
+    if user is None:
+        throttle.record_failure(address)
+        return _login_page(request, _safe_next(next), "Wrong e-mail or password.", 400)
+    throttle.reset(address)
+    max_age = request.app.state.settings.session_max_age_seconds
+    started = accounts.start_session(session, user=user, max_age_seconds=max_age)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(SESSION_COOKIE, started.token, max_age=max_age, **_cookie_kwargs(request))
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
+    return response
+
+
+@router.post("/logout", dependencies=[Depends(csrf_protect)])
+def logout(
+    request: Request, session: DbSession, user: Annotated[User, require_page(Role.VIEWER)]
+) -> Response:
+    """Sign out and forget the server-side session."""
+    del user
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        accounts.end_session(session, token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(
+    request: Request, session: DbSession, user: Annotated[User, require_page(Role.VIEWER)]
+) -> Response:
+    """The start page: how many customers, and the latest contacts the user may see."""
+    recent = interaction_service.list(session, actor=user, limit=10)
+    week = interaction_service.list(
+        session, actor=user, since=utcnow() - timedelta(days=7), limit=1
+    )
+    context = {
+        "user": user,
+        "customer_count": customer_service.count(session, actor=user),
+        "contacts_this_week": week.total,
+        "recent": recent.items,
+    }
+    return render(request, "dashboard.html", context)
+
+
+def _unbuilt(title: str, summary: str):  # type: ignore[no-untyped-def]
+    def page(request: Request, user: Annotated[User, require_page(Role.VIEWER)]) -> Response:
+        return render(request, "unbuilt.html", {"user": user, "section": title, "summary": summary})
+
+    page.__doc__ = f"The {title} section, which says plainly that it is not built yet."
+    return page
+
+
+for _path, (_title, _summary) in UNBUILT_SECTIONS.items():
+    router.add_api_route(
+        _path,
+        _unbuilt(_title, _summary),
+        methods=["GET"],
+        response_class=HTMLResponse,
+        include_in_schema=False,
+        name=f"section_{_title.lower()}",
+    )

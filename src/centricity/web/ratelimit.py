@@ -1,0 +1,42 @@
+"""Failed-login throttling per client address, checked before the password hash runs."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict, deque
+
+
+class LoginThrottle:
+    """Count failed logins per address in a sliding window; block once the limit is hit."""
+
+    def __init__(self, max_failures: int, window_seconds: int) -> None:
+        self.max_failures = max_failures
+        self.window_seconds = window_seconds
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def _prune(self, address: str, now: float) -> deque[float]:
+        failures = self._failures[address]
+        while failures and failures[0] <= now - self.window_seconds:
+            failures.popleft()
+        return failures
+
+    def retry_after(self, address: str) -> int:
+        """Seconds until the address may try again; 0 when it may try now."""
+        now = time.monotonic()
+        with self._lock:
+            failures = self._prune(address, now)
+            if len(failures) < self.max_failures:
+                return 0
+            return max(1, int(failures[0] + self.window_seconds - now) + 1)
+
+    def record_failure(self, address: str) -> None:
+        """Remember one failed login from the address."""
+        with self._lock:
+            self._prune(address, time.monotonic()).append(time.monotonic())
+
+    def reset(self, address: str) -> None:
+        """Forget failures after a successful login from the address."""
+        with self._lock:
+            self._failures.pop(address, None)

@@ -1,0 +1,40 @@
+"""Every router of the app in one list, so nothing is mounted by accident."""
+
+from __future__ import annotations
+
+import importlib
+
+from fastapi import FastAPI
+from starlette.routing import BaseRoute
+
+ROUTER_MODULES = (
+    "centricity.web.assets",
+    "centricity.web.pages",
+    "centricity.web.apidocs",
+    "centricity.accounts.pages",
+    "centricity.accounts.api",
+    "centricity.customers.pages",
+    "centricity.customers.api",
+    "centricity.interactions.api",
+    "centricity.orders.api",
+)
+
+
+def include_routers(app: FastAPI) -> None:
+    """Mount each domain's `router` on the app."""
+    for name in ROUTER_MODULES:
+        app.include_router(importlib.import_module(name).router)
+
+
+def iter_routes(app: FastAPI) -> list[BaseRoute]:
+    """Every concrete route of the app, looking inside included routers."""
+    found: list[BaseRoute] = []
+    pending: list[BaseRoute] = list(app.routes)
+    while pending:
+        route = pending.pop(0)
+        original = getattr(route, "original_router", None)
+        if original is not None:
+            pending.extend(original.routes)
+        else:
+            found.append(route)
+    return found

@@ -1,0 +1,106 @@
+"""ASGI middleware: request ids, security headers, access log without personal data, and a
+last-resort 500 that never shows (or logs) the exception's message."""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("centricity.web")
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def _security_headers(path: str, secure: bool) -> list[tuple[bytes, bytes]]:
+    headers = [
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+        (b"x-frame-options", b"DENY"),
+        (b"content-security-policy", CSP.encode()),
+        (b"cross-origin-opener-policy", b"same-origin"),
+    ]
+    if not path.startswith("/static/"):
+        headers.append((b"cache-control", b"no-store"))
+    if secure:
+        headers.append((b"strict-transport-security", b"max-age=31536000"))
+    return headers
+
+
+def _error_body(request_id: str, api: bool) -> tuple[bytes, bytes]:
+    if api:
+        body = f'{{"detail": "internal error", "correlation_id": "{request_id}"}}'
+        return body.encode(), b"application/json"
+    html = (
+        "<!doctype html><html lang=en><meta charset=utf-8><title>Something went wrong</title>"
+        "<body><main><h1>Something went wrong</h1><p>The error has been logged. Quote this "
+        f"reference when you report it: <code>{request_id}</code></p><p><a href='/'>Back to "
+        "the dashboard</a></p></main></body></html>"
+    )
+    return html.encode(), b"text/html; charset=utf-8"
+
+
+class SecurityMiddleware:
+    """Wrap every HTTP request: id, headers, timing, and a generic 500 on crashes."""
+
+    def __init__(self, app: ASGIApp, *, secure: bool) -> None:
+        self.app = app
+        self.secure = secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        status: dict[str, Any] = {"code": 500, "sent": False}
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"], status["sent"] = message["status"], True
+                headers = list(message.get("headers", []))
+                headers += _security_headers(scope["path"], self.secure)
+                headers.append((b"x-request-id", request_id.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        except Exception as exc:  # noqa: BLE001 - last resort: log frames, never the message
+            log.error(
+                "unhandled %s request_id=%s\n%s",
+                type(exc).__name__,
+                request_id,
+                "".join(traceback.format_tb(exc.__traceback__)),
+            )
+            if not status["sent"]:
+                body, ctype = _error_body(request_id, scope["path"].startswith("/api/"))
+                await send_wrapper(
+                    {
+                        "type": "http.response.start",
+                        "status": 500,
+                        "headers": [(b"content-type", ctype)],
+                    }
+                )
+                await send_wrapper({"type": "http.response.body", "body": body})
+        finally:
+            route = scope.get("route")
+            path = getattr(route, "path", "unmatched")
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            log.info(
+                "%s %s %s %.1fms request_id=%s",
+                scope["method"],
+                path,
+                status["code"],
+                elapsed_ms,
+                request_id,
+            )

@@ -1,0 +1,302 @@
+"""The permission matrix: every route × every principal → the expected status.
+
+A route added without a row here fails `test_it_lists_every_route_in_the_matrix`; a route
+without a role marker, or an unsafe cookie route without CSRF, fails the walker tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from centricity.customers import service as customers
+from centricity.customers.schemas import CustomerCreate
+from centricity.interactions import service as interactions
+from centricity.interactions.models import Channel
+from centricity.interactions.schemas import InteractionCreate
+from centricity.orders import service as orders
+from centricity.orders.schemas import OrderCreate
+from centricity.web.csrf import LOGIN_CSRF_COOKIE, is_csrf_dependency
+from centricity.web.deps import dependency_markers
+from centricity.web.routes import iter_routes
+
+PRINCIPALS = ("anon", "viewer", "agent", "manager", "admin", "ro_token", "rw_token")
+
+# Page routes: anonymous callers and API tokens are sent to /login (303).
+PAGE_VIEW = (303, 200, 200, 200, 200, 303, 303)
+PAGE_AGENT_VIEW = (303, 403, 200, 200, 200, 303, 303)
+PAGE_AGENT_POST = (303, 403, 303, 303, 303, 303, 303)
+PAGE_ADMIN = (303, 403, 403, 403, 200, 303, 303)
+# API routes: no token → 401; read-only token (an admin's) cannot write; rw token is Bob's.
+API_READ = (401, 200, 200, 200, 200, 200, 200)
+API_AGENT_CREATE = (401, 403, 201, 201, 201, 403, 201)
+API_AGENT_UPDATE = (401, 403, 200, 200, 200, 403, 200)
+API_MANAGER_CREATE = (401, 403, 403, 201, 201, 403, 403)
+API_MANAGER_DELETE = (401, 403, 403, 204, 204, 403, 403)
+PUBLIC = (200,) * 7
+
+
+@dataclass
+class Row:
+    """One (method, path) of the matrix with the request to send and expected statuses."""
+
+    method: str
+    path: str
+    expected: tuple[int, ...]
+    body: Callable[[dict[str, int]], dict[str, Any]] | None = None
+    form: dict[str, str] = field(default_factory=dict)
+
+
+def _customer_body(ids: dict[str, int]) -> dict[str, Any]:
+    return {"name": "Nová Zákaznice", "external_id": f"NEW-{ids['customer']}", "country": "CZ"}
+
+
+def _interaction_body(ids: dict[str, int]) -> dict[str, Any]:
+    return {
+        "customer_id": ids["customer"],
+        "channel": "phone",
+        "direction": "inbound",
+        "started_at": "2026-01-05T10:00:00Z",
+        "waiting_seconds": 20,
+        "duration_seconds": 90,
+        "note": "matrix",
+    }
+
+
+def _order_body(ids: dict[str, int]) -> dict[str, Any]:
+    return {
+        "customer_id": ids["customer"],
+        "ordered_at": "2026-01-05T10:00:00Z",
+        "currency": "EUR",
+        "total_amount": "10.00",
+    }
+
+
+MATRIX: list[Row] = [
+    Row("GET", "/healthz", PUBLIC),
+    Row("GET", "/api/openapi.json", PUBLIC),
+    Row("GET", "/api/docs", PUBLIC),
+    Row("GET", "/static/app.css", PUBLIC),
+    Row("GET", "/static/{name}", PUBLIC),
+    Row("GET", "/static/vendor/plotly.min.js", PUBLIC),
+    Row("GET", "/static/vendor/htmx.min.js", PUBLIC),
+    Row("GET", "/login", (200, 303, 303, 303, 303, 200, 200)),
+    # Seven failed logins from one address: the sixth and seventh are throttled.
+    Row(
+        "POST",
+        "/login",
+        (400, 400, 400, 400, 400, 429, 429),
+        form={"email": "nobody@test.example", "password": "wrong-pass"},
+    ),
+    Row("POST", "/logout", (303,) * 7),
+    Row("GET", "/", PAGE_VIEW),
+    Row("GET", "/cases", PAGE_VIEW),
+    Row("GET", "/voice", PAGE_VIEW),
+    Row("GET", "/value", PAGE_VIEW),
+    Row("GET", "/insights", PAGE_VIEW),
+    Row("GET", "/settings", PAGE_ADMIN),
+    Row(
+        "POST",
+        "/settings/users",
+        PAGE_ADMIN,
+        form={
+            "name": "New Person",
+            "email": "new.person@test.example",
+            "role": "agent",
+            "password": "another-good-passphrase",
+        },
+    ),
+    Row("POST", "/settings/users/{user_id}/tokens", PAGE_ADMIN),
+    Row("GET", "/settings/audit", PAGE_ADMIN),
+    Row("GET", "/customers", PAGE_VIEW),
+    Row("GET", "/customers/new", PAGE_AGENT_VIEW),
+    Row("POST", "/customers/new", PAGE_AGENT_POST, form={"name": "Form Customer"}),
+    Row("GET", "/customers/{customer_id}", PAGE_VIEW),
+    Row("GET", "/customers/{customer_id}/timeline", PAGE_VIEW),
+    Row(
+        "POST",
+        "/customers/{customer_id}/interactions",
+        PAGE_AGENT_POST,
+        form={"channel": "phone", "direction": "inbound", "note": "called"},
+    ),
+    Row("GET", "/customers/{customer_id}/edit", PAGE_AGENT_VIEW),
+    Row("POST", "/customers/{customer_id}/edit", PAGE_AGENT_POST, form={"name": "Renamed"}),
+    Row("GET", "/api/v1/me", API_READ),
+    Row("GET", "/api/v1/customers", API_READ),
+    Row("POST", "/api/v1/customers", API_AGENT_CREATE, body=_customer_body),
+    Row("GET", "/api/v1/customers/{customer_id}", API_READ),
+    Row(
+        "PATCH",
+        "/api/v1/customers/{customer_id}",
+        API_AGENT_UPDATE,
+        body=lambda ids: {"phone": "+46 70 123 45 67"},
+    ),
+    Row("DELETE", "/api/v1/customers/{customer_id}", API_MANAGER_DELETE),
+    Row("GET", "/api/v1/customers/{customer_id}/timeline", API_READ),
+    Row("GET", "/api/v1/customers/{customer_id}/contacts", API_READ),
+    Row("GET", "/api/v1/interactions", API_READ),
+    Row("POST", "/api/v1/interactions", API_AGENT_CREATE, body=_interaction_body),
+    Row("GET", "/api/v1/interactions/{interaction_id}", API_READ),
+    Row("DELETE", "/api/v1/interactions/{interaction_id}", API_MANAGER_DELETE),
+    Row("GET", "/api/v1/orders", API_READ),
+    Row("POST", "/api/v1/orders", API_AGENT_CREATE, body=_order_body),
+    Row("GET", "/api/v1/orders/{order_id}", API_READ),
+    Row("GET", "/api/v1/products", API_READ),
+    Row(
+        "POST",
+        "/api/v1/products",
+        API_MANAGER_CREATE,
+        body=lambda ids: {"name": "Matrix product", "category": "Tests", "unit_price": "9.90"},
+    ),
+]
+
+
+@pytest.fixture()
+def records(db: Session, personas: Any) -> Callable[[], dict[str, int]]:
+    """Make fresh targets per request, so a delete or a create never meets an earlier one."""
+    return lambda: _make_records(db, personas)
+
+
+def _make_records(db: Session, personas: Any) -> dict[str, int]:
+    """A customer without orders, a contact and an order of another customer, by id."""
+    bob = personas.bob
+    customer = customers.create(db, data=CustomerCreate(name="Matrix Customer"), actor=bob)
+    buyer = customers.create(db, data=CustomerCreate(name="Buyer"), actor=bob)
+    contact = interactions.create(
+        db, data=InteractionCreate(customer_id=customer.id, channel=Channel.EMAIL), actor=bob
+    )
+    order = orders.create(
+        db,
+        data=OrderCreate(
+            customer_id=buyer.id,
+            ordered_at=datetime(2025, 5, 1, tzinfo=UTC),
+            currency="EUR",
+            total_amount=Decimal("12.50"),
+        ),
+        actor=bob,
+    )
+    db.commit()
+    return {
+        "customer": customer.id,
+        "interaction": contact.id,
+        "order": order.id,
+        "user": bob.id,
+        "name": 0,
+    }
+
+
+def _send(
+    row: Row, client: TestClient, headers: dict[str, str], ids: dict[str, int], csrf: str
+) -> int:
+    path = row.path.format(
+        customer_id=ids["customer"],
+        interaction_id=ids["interaction"],
+        order_id=ids["order"],
+        user_id=ids["user"],
+        name="app.js",
+    )
+    if row.body is not None:
+        return client.request(row.method, path, json=row.body(ids), headers=headers).status_code
+    if row.method == "GET":
+        return client.get(path, headers=headers).status_code
+    form = {**row.form, "csrf_token": csrf}
+    if path == "/login":
+        client.cookies.set(LOGIN_CSRF_COOKIE, "login-token")
+        form["csrf_token"] = "login-token"
+    return client.request(row.method, path, data=form, headers=headers).status_code
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=lambda r: f"{r.method} {r.path}")
+def test_it_answers_each_principal_as_the_matrix_says(
+    row: Row,
+    records: Callable[[], dict[str, int]],
+    personas: Any,
+    app: FastAPI,
+    browser_for: Any,
+    token_for: Any,
+) -> None:
+    users = {
+        "viewer": personas.viewer,
+        "agent": personas.bob,
+        "manager": personas.alice,
+        "admin": personas.admin,
+    }
+    got = []
+    for principal in PRINCIPALS:
+        headers: dict[str, str] = {}
+        csrf = ""
+        if principal in users and row.path.startswith("/api/v1"):
+            headers = token_for(users[principal])
+            client = TestClient(app, follow_redirects=False)
+        elif principal in users:
+            browser = browser_for(users[principal])
+            client, csrf = browser.client, browser.csrf
+        else:
+            client = TestClient(app, follow_redirects=False)
+            if principal != "anon":
+                headers = token_for(
+                    personas.admin if principal == "ro_token" else personas.bob,
+                    read_only=principal == "ro_token",
+                )
+        got.append(_send(row, client, headers, records(), csrf))
+    assert dict(zip(PRINCIPALS, got, strict=True)) == dict(
+        zip(PRINCIPALS, row.expected, strict=True)
+    )
+
+
+def _markers(route: APIRoute) -> tuple[set[str], bool, bool]:
+    roles: set[str] = set()
+    public = csrf = False
+    pending = list(route.dependant.dependencies)
+    while pending:
+        dep = pending.pop()
+        role, is_public = dependency_markers(dep.call) if dep.call else (None, False)
+        if role is not None:
+            roles.add(role.value)
+        public = public or is_public
+        csrf = csrf or is_csrf_dependency(dep.call)
+        pending.extend(dep.dependencies)
+    return roles, public, csrf
+
+
+def _api_routes(app: FastAPI) -> list[APIRoute]:
+    return [r for r in iter_routes(app) if isinstance(r, APIRoute)]
+
+
+def test_it_lists_every_route_in_the_matrix(app: FastAPI) -> None:
+    listed = {(row.method, row.path) for row in MATRIX}
+    for route in iter_routes(app):
+        methods = (getattr(route, "methods", None) or {"GET"}) - {"HEAD"}
+        for method in methods:
+            assert (method, getattr(route, "path", "")) in listed, f"{method} {route} missing"
+
+
+def test_it_gives_every_route_a_role_or_a_public_marker(app: FastAPI) -> None:
+    for route in _api_routes(app):
+        roles, public, _csrf = _markers(route)
+        assert roles or public, f"{route.path} has neither require_*(Role) nor public()"
+        assert not (roles and public), f"{route.path} is both public and role-protected"
+
+
+def test_it_protects_every_unsafe_cookie_route_with_csrf(app: FastAPI) -> None:
+    for route in _api_routes(app):
+        unsafe = route.methods - {"GET", "HEAD", "OPTIONS"}
+        if not unsafe or route.path.startswith("/api/v1/"):
+            continue  # the API takes bearer tokens only, never cookies
+        _roles, _public, csrf = _markers(route)
+        assert csrf, f"{sorted(unsafe)} {route.path} lacks a CSRF check"
+
+
+def test_it_ignores_session_cookies_on_the_api(personas: Any, browser_for: Any) -> None:
+    browser = browser_for(personas.admin)
+    response = browser.client.post("/api/v1/customers", json={"name": "Via cookie"})
+    assert response.status_code == 401
