@@ -24,6 +24,8 @@ from centricity.migrations import runner
 
 passwords.use_fast_hasher()
 
+pytest_plugins = ["fixtures_web"]
+
 PG_ADMIN_URL = os.environ.get(
     "CENTRICITY_TEST_POSTGRES_URL", "postgresql://postgres:postgres@127.0.0.1:5432/test"
 )

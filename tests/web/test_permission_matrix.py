@@ -138,7 +138,7 @@ MATRIX: list[Row] = [
         "PATCH",
         "/api/v1/customers/{customer_id}",
         API_AGENT_UPDATE,
-        body=lambda ids: {"phone": "+46 70 123 45 67"},
+        body=lambda _ids: {"phone": "+46 70 123 45 67"},
     ),
     Row("DELETE", "/api/v1/customers/{customer_id}", API_MANAGER_DELETE),
     Row("GET", "/api/v1/customers/{customer_id}/timeline", API_READ),
@@ -155,7 +155,7 @@ MATRIX: list[Row] = [
         "POST",
         "/api/v1/products",
         API_MANAGER_CREATE,
-        body=lambda ids: {"name": "Matrix product", "category": "Tests", "unit_price": "9.90"},
+        body=lambda _ids: {"name": "Matrix product", "category": "Tests", "unit_price": "9.90"},
     ),
 ]
 

@@ -15,8 +15,8 @@ from centricity.kit.errors import DomainError
 
 
 def _print(title: str, result: service.BackupResult) -> None:
+    typer.echo(f"{title}: {result.path} (schema revision {result.revision})")
     console = Console()
-    console.print(f"{title}: {result.path} (schema revision {result.revision})")
     table = Table("table", "rows")
     for name, count in result.row_counts.items():
         table.add_row(name, str(count))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
@@ -15,7 +17,7 @@ from centricity.kit.pagination import MAX_LIMIT, Page
 from centricity.kit.text import digits, search_key
 
 
-def accessible_customers(actor: User) -> Select[tuple[Customer]]:
+def accessible_customers(actor: User) -> Select[Customer]:
     """The only way to query customers: every active employee knows every customer."""
     query = select(Customer)
     if not actor.is_active:
@@ -113,7 +115,7 @@ def delete(session: Session, *, customer: Customer, actor: User) -> None:
     session.flush()
 
 
-def contact_people(session: Session, *, customer: Customer) -> list[ContactPerson]:
+def contact_people(session: Session, *, customer: Customer) -> builtins.list[ContactPerson]:
     """The people acting for a business customer, by name."""
     query = select(ContactPerson).where(ContactPerson.customer_id == customer.id)
     return [*session.scalars(query.order_by(ContactPerson.name))]

@@ -1,13 +1,17 @@
-"""The demo shop's product catalogue and the baskets customers fill from it.
+"""The demo shop: its catalogue, when customers buy, and what they put in the basket.
 
-Every category has the same number of products, ordered from most to least popular, so a
-basket can be drawn for thousands of orders at once with plain array arithmetic.
+Purchases follow a BG/NBD-like process (gamma-distributed purchase rates, a geometric
+dropout after each purchase), so the value engine finds real structure. Every category has
+the same number of products, ordered by popularity, so baskets for thousands of orders are
+drawn at once with array arithmetic. Amounts are computed in integer cents: exact sums.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,6 +44,7 @@ CATEGORIES: tuple[tuple[str, float, float, float, tuple[str, ...]], ...] = (
 )  # fmt: skip
 PRODUCTS_PER_CATEGORY = 8
 CURRENCY = "EUR"
+NEVER_ORDERED_SHARE = 0.03
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,53 @@ def _money(value: float) -> Decimal:
     return to_money(round(float(value), 2))
 
 
+def cents(value: int) -> Decimal:
+    """An integer number of cents as a two-place Decimal (exact, no float rounding)."""
+    return Decimal(value).scaleb(-2)
+
+
+def to_datetimes(start: datetime, days: NDArray[np.float64]) -> list[datetime]:
+    """Turn day offsets from `start` into aware datetimes, to the second."""
+    seconds = np.floor(days * 86400).astype(np.int64)
+    return [start + timedelta(seconds=int(s)) for s in seconds]
+
+
+@dataclass(frozen=True)
+class Purchases:
+    """Simulated orders (sorted by time) and the per-customer facts behind them."""
+
+    customer: NDArray[np.int64]
+    day: NDArray[np.float64]
+    birth: NDArray[np.float64]
+    dead: NDArray[np.bool_]
+
+
+def simulate_purchases(
+    rng: np.random.Generator, business: NDArray[np.bool_], horizon: int
+) -> Purchases:
+    """Draw each customer's purchase days: gamma rates, geometric dropout (BG/NBD).
+
+    A third of the customers are already there when the history starts; the rest arrive
+    evenly. A few never order (registered, asked a question, went away).
+    """
+    n = len(business)
+    early = rng.random(n) < 0.35
+    birth = np.where(early, rng.uniform(0, 30, n), rng.uniform(0, horizon, n))
+    rate = np.maximum(rng.gamma(0.8, 1 / 45, n) * np.where(business, 2.0, 1.0), 1e-4)
+    repeats = np.minimum(rng.geometric(rng.beta(1.0, 3.5, n)) - 1, 150)
+    owner = np.repeat(np.arange(n), repeats)
+    gaps = rng.exponential(1.0, len(owner)) / rate[owner]
+    running = np.cumsum(gaps)
+    before = np.concatenate([[0.0], running])[np.cumsum(repeats) - repeats]
+    lifetime = np.bincount(owner, weights=gaps, minlength=n)
+    buyer = rng.random(n) >= NEVER_ORDERED_SHARE
+    customer = np.concatenate([np.arange(n), owner])
+    day = np.concatenate([birth, birth[owner] + running - before[owner]])
+    keep = np.flatnonzero((day < horizon) & buyer[customer])
+    keep = keep[np.lexsort((customer[keep], day[keep]))]
+    return Purchases(customer[keep], day[keep], birth, birth + lifetime < horizon)
+
+
 @dataclass(frozen=True)
 class Lines:
     """Order lines as parallel arrays: which order, which product, how many."""
@@ -124,3 +176,80 @@ def draw_lines(
     rank = rng.choice(PRODUCTS_PER_CATEGORY, total, p=popularity / popularity.sum())
     quantity = 1 + rng.poisson(np.where(bulk_buyer[order_index], 4.0, 0.25))
     return Lines(order_index, category * PRODUCTS_PER_CATEGORY + rank, quantity)
+
+
+@dataclass(frozen=True)
+class Orders:
+    """Drawn orders: their lines, prices and costs in cents, and a product to talk about."""
+
+    lines: Lines
+    price_cents: NDArray[np.int64]
+    cost_cents: NDArray[np.int64]
+    totals: NDArray[np.int64]
+    costs: NDArray[np.int64]
+    first_product: NDArray[np.int64]
+
+
+def draw_orders(
+    rng: np.random.Generator, shop: Catalogue, bought: Purchases, business: NDArray[np.bool_]
+) -> Orders:
+    """Fill every simulated purchase; basket size varies by customer, not by frequency
+    (the independence Gamma-Gamma assumes)."""
+    n, who = len(business), bought.customer
+    basket = rng.gamma(2.0, 0.5, n)
+    favourites = rng.integers(0, len(CATEGORIES), (n, 2))
+    lines = draw_lines(rng, basket[who], favourites[who], business[who])
+    price = np.round(shop.prices * 100).astype(np.int64)[lines.product]
+    cost = np.round(shop.costs * 100).astype(np.int64)[lines.product]
+    totals = np.bincount(lines.order_index, price * lines.quantity, len(who)).astype(np.int64)
+    costs = np.bincount(lines.order_index, cost * lines.quantity, len(who)).astype(np.int64)
+    first = lines.product[np.searchsorted(lines.order_index, np.arange(len(who)))]
+    return Orders(lines, price, cost, totals, costs, first)
+
+
+def order_rows(
+    orders: Orders,
+    customer_ids: NDArray[np.int64],
+    ordered: list[datetime],
+    status: list[str],
+    prefix: str,
+) -> list[dict[str, Any]]:
+    """Rows for `orders`, numbered by time."""
+    return [
+        {
+            "external_id": f"{prefix}O{k + 1:07d}",
+            "customer_id": int(customer_ids[k]),
+            "ordered_at": ordered[k],
+            "created_at": ordered[k],
+            "currency": CURRENCY,
+            "total_amount": cents(int(orders.totals[k])),
+            "cost": cents(int(orders.costs[k])),
+            "status": status[k],
+        }
+        for k in range(len(ordered))
+    ]
+
+
+def line_rows(orders: Orders, order_ids: list[int], product_ids: list[int]) -> list[dict[str, Any]]:
+    """Rows for `order_lines`, linked to the inserted orders and products."""
+    lines = orders.lines
+    return [
+        {
+            "order_id": order_ids[int(lines.order_index[i])],
+            "product_id": product_ids[int(lines.product[i])],
+            "quantity": int(lines.quantity[i]),
+            "unit_price": cents(int(orders.price_cents[i])),
+            "amount": cents(int(orders.price_cents[i] * lines.quantity[i])),
+            "cost": cents(int(orders.cost_cents[i] * lines.quantity[i])),
+        }
+        for i in range(len(lines.order_index))
+    ]
+
+
+def statuses(
+    rng: np.random.Generator, day: NDArray[np.float64], horizon: int, returned: NDArray[np.bool_]
+) -> list[str]:
+    """Mostly completed; some cancelled, returned (after a return contact), or still open."""
+    status = np.where(rng.random(len(day)) < 0.015, "cancelled", "completed")
+    status = np.where(returned, "returned", status)
+    return [str(s) for s in np.where(day > horizon - 2, "open", status)]

@@ -1,10 +1,138 @@
-"""Command-line entry points of the demo domain."""
+"""`centricity demo`: build the seeded multilingual demo workspace, then serve it."""
 
 from __future__ import annotations
 
+import importlib
+import os
+import time
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
 import typer
+from sqlalchemy.engine import make_url
+
+from centricity.config import Environment, Settings, ensure_secret_key_file, get_settings
+from centricity.db import get_engine, session_scope
+from centricity.demo import generator, people
+from centricity.kit.errors import Conflict
+from centricity.kit.time import parse_date
+from centricity.migrations import runner
+
+VALUE_SERVICE = "centricity.value.service"
 
 
 def register(app: typer.Typer) -> None:
-    """Add this domain's commands to the root CLI."""
-    del app
+    """Add `demo` to the root CLI."""
+    app.command("demo")(demo)
+
+
+def demo(
+    seed: int = typer.Option(42, "--seed", help="Random seed: the same seed gives the same rows."),
+    customers: int = typer.Option(5000, "--customers", min=1, help="How many customers."),
+    years: int = typer.Option(2, "--years", min=1, max=10, help="Years of order history."),
+    as_of: str = typer.Option(
+        generator.AS_OF.isoformat(), "--as-of", help="Day the simulated history ends (YYYY-MM-DD)."
+    ),
+    no_serve: bool = typer.Option(False, "--no-serve", help="Build and print the login only."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    reset: bool = typer.Option(False, "--reset", help="Delete the SQLite store first."),
+) -> None:
+    """Build a demo workspace in six languages (once per seed) and serve it."""
+    options = generator.DemoOptions(seed, customers, years, _as_of(as_of))
+    settings = demo_settings()
+    prepare_store(settings, reset=reset)
+    started = time.perf_counter()
+    summary = build_workspace(settings, options)
+    analyze_value(settings, options.as_of)
+    _report(summary, options, time.perf_counter() - started)
+    _print_login(options.seed, host, port)
+    if not no_serve:
+        from centricity.web.server import run
+
+        run(settings, host=host, port=port)
+
+
+def _as_of(value: str) -> date:
+    try:
+        return parse_date(value)
+    except ValueError as error:
+        raise typer.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from error
+
+
+def demo_settings() -> Settings:
+    """Settings with development conveniences unless CENTRICITY_ENVIRONMENT says otherwise.
+
+    Production is refused: every demo account's password can be derived from the seed.
+    """
+    overrides = {} if os.environ.get("CENTRICITY_ENVIRONMENT") else {"environment": "development"}
+    settings = get_settings(**overrides)
+    if settings.environment is Environment.PRODUCTION:
+        _fail("refusing to build a demo in production: its passwords follow from the seed")
+    ensure_secret_key_file(settings)
+    return settings
+
+
+def prepare_store(settings: Settings, *, reset: bool) -> None:
+    """Optionally delete the SQLite file, then bring the schema up to date."""
+    if reset:
+        reset_sqlite(settings)
+    runner.upgrade(get_engine(settings))
+
+
+def reset_sqlite(settings: Settings) -> None:
+    """Delete the SQLite store (with its WAL files); other stores are never dropped."""
+    if not settings.is_sqlite:
+        _fail("--reset only deletes a SQLite store; drop the PostgreSQL database yourself")
+    get_engine(settings).dispose()
+    database = make_url(settings.database_url).database
+    if database and database != ":memory:":
+        for suffix in ("", "-wal", "-shm"):
+            Path(database + suffix).unlink(missing_ok=True)
+
+
+def build_workspace(settings: Settings, options: generator.DemoOptions) -> generator.BuildSummary:
+    """Build the workspace in one transaction, or find it built; explain a refusal."""
+    try:
+        with session_scope(settings) as session:
+            return generator.build(session, options)
+    except Conflict as error:
+        _fail(error.message)
+
+
+def analyze_value(settings: Settings, as_of: date) -> bool:
+    """Run the value analysis when its module exists (it arrives later); say whether it ran."""
+    try:
+        module = importlib.import_module(VALUE_SERVICE)
+    except ModuleNotFoundError as error:
+        if error.name in {VALUE_SERVICE, VALUE_SERVICE.rsplit(".", 1)[0]}:
+            return False
+        raise
+    if not hasattr(module, "analyze"):
+        return False
+    with session_scope(settings) as session:
+        module.analyze(session, as_of=as_of)
+    return True
+
+
+def _report(summary: generator.BuildSummary, options: generator.DemoOptions, took: float) -> None:
+    verb = f"built in {took:.1f} s" if summary.built else "already built"
+    typer.echo(f"Demo workspace (seed {options.seed}, history to {options.as_of}): {verb}")
+    typer.echo("  " + ", ".join(f"{n:,} {name}" for name, n in summary.counts.items()))
+
+
+def _print_login(seed: int, host: str, port: int) -> None:
+    shown = "localhost" if host in {"0.0.0.0", "::", ""} else host
+    url_host = f"[{shown}]" if ":" in shown else shown
+    password = generator.demo_password(seed)
+    typer.echo(f"Open http://{url_host}:{port}/")
+    typer.echo(f"Log in as {people.ADMIN_EMAIL} with password {password}")
+    examples = (people.STAFF[i] for i in (0, 1, 4, -1))
+    staff = ", ".join(f"{people.staff_email(name)} ({role.value})" for name, _, role in examples)
+    typer.echo(f"Same password for the staff, e.g. {staff}")
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(1)

@@ -1,9 +1,7 @@
 """Build the seeded demo workspace: staff, catalogue, customers, orders and contacts.
 
-Purchases follow a BG/NBD-like process (gamma-distributed purchase rates, a geometric
-dropout after each purchase), so the value engine finds real structure. Rows are written
-with bulk inserts; every value, timestamps included, derives from the seed and the as-of
-date, never from the clock.
+Rows are written with batched bulk inserts; every value, timestamps included, derives from
+the seed and the as-of date, never from the clock, so a seed always gives the same rows.
 """
 
 from __future__ import annotations
@@ -18,13 +16,21 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from centricity.customers.models import ContactPerson, Customer
-from centricity.demo import catalogue, contacts, people, staff
+from centricity.demo import catalogue, notes, people
+from centricity.interactions.models import Interaction
 from centricity.kit.errors import Conflict
 from centricity.orders.models import Order, OrderLine, Product, ProductCategory
 
 AS_OF = date(2026, 11, 1)
 BATCH = 5000
-NEVER_ORDERED_SHARE = 0.03
+COUNTED = {
+    "customers": Customer,
+    "contact_people": ContactPerson,
+    "products": Product,
+    "orders": Order,
+    "order_lines": OrderLine,
+    "interactions": Interaction,
+}
 
 
 @dataclass(frozen=True)
@@ -52,25 +58,17 @@ class DemoOptions:
         end = datetime(self.as_of.year, self.as_of.month, self.as_of.day, tzinfo=UTC)
         return end - timedelta(days=self.horizon_days)
 
+    def rng(self, stream: int) -> np.random.Generator:
+        """An independent random stream per concern, so adding draws to one leaves the rest."""
+        return np.random.default_rng([self.seed, stream])
+
 
 @dataclass(frozen=True)
 class BuildSummary:
-    """What the build did (or found): counts shown by `centricity demo`."""
+    """What the build did (or found): row counts shown by `centricity demo`."""
 
     built: bool
-    customers: int
-    orders: int
-    interactions: int
-
-
-@dataclass(frozen=True)
-class Purchases:
-    """Simulated orders (sorted by time) and the per-customer facts behind them."""
-
-    customer: NDArray[np.int64]
-    day: NDArray[np.float64]
-    birth: NDArray[np.float64]
-    dead: NDArray[np.bool_]
+    counts: dict[str, int]
 
 
 def demo_password(seed: int) -> str:
@@ -81,59 +79,61 @@ def demo_password(seed: int) -> str:
 def existing_seed(session: Session) -> int | None:
     """The seed of the demo workspace in the store, or None when there is none."""
     external_id = session.scalar(
-        select(Customer.external_id).where(Customer.external_id.like("demo-%")).limit(1)
+        select(Customer.external_id).where(Customer.external_id.like("demo-%-C%")).limit(1)
     )
-    if external_id is None:
-        return None
-    return int(external_id.split("-")[1])
+    return None if external_id is None else int(external_id.split("-")[1])
 
 
 def build(session: Session, options: DemoOptions) -> BuildSummary:
-    """Build the workspace unless this seed's is already there; refuse to mix workspaces."""
+    """Build the workspace unless this seed's is already there; never mix it with other data."""
     found = existing_seed(session)
     if found == options.seed:
-        return _summary(session, built=False)
+        return BuildSummary(False, counts(session))
     if found is not None or session.scalar(select(func.count()).select_from(Customer)):
-        raise Conflict(
-            f"the store already holds {'demo seed ' + str(found) if found else 'customers'}; "
-            "use --reset (SQLite) or an empty store"
-        )
+        held = f"the demo workspace of seed {found}" if found is not None else "customers"
+        raise Conflict(f"the store already holds {held}; use --reset or an empty store")
     _build(session, options)
-    return _summary(session, built=True)
+    return BuildSummary(True, counts(session))
 
 
-def _summary(session: Session, *, built: bool) -> BuildSummary:
-    from centricity.interactions.models import Interaction
-
-    def count(model: type[Any]) -> int:
-        return int(session.scalar(select(func.count()).select_from(model)) or 0)
-
-    return BuildSummary(built, count(Customer), count(Order), count(Interaction))
+def counts(session: Session) -> dict[str, int]:
+    """Rows per table of the workspace, for the summary and the tests."""
+    return {
+        name: int(session.scalar(select(func.count()).select_from(model)) or 0)
+        for name, model in COUNTED.items()
+    }
 
 
 def _build(session: Session, options: DemoOptions) -> None:
-    desk = staff.create(session, password=demo_password(options.seed), at=options.start)
-    shop = catalogue.build(np.random.default_rng([options.seed, 2]))
+    desk = people.create_staff(session, password=demo_password(options.seed), at=options.start)
+    shop = catalogue.build(options.rng(2))
     product_ids = _insert_catalogue(session, shop, options.prefix)
-    folks = people.make_people(
-        options.seed, options.customers, np.random.default_rng([options.seed, 1]), options.prefix
-    )
-    rng = np.random.default_rng([options.seed, 3])
-    business = np.array([p.row["kind"] == "business" for p in folks])
-    bought = simulate_purchases(rng, business, options.horizon_days)
-    people.stamp(folks, to_datetimes(options.start, bought.birth))
+    folks = people.make_people(options.seed, options.customers, options.rng(1), options.prefix)
+    business = np.array([p.row["kind"] == "business" for p in folks], dtype=bool)
+    rng = options.rng(3)
+    bought = catalogue.simulate_purchases(rng, business, options.horizon_days)
+    people.stamp(folks, catalogue.to_datetimes(options.start, bought.birth))
     customer_ids = insert_rows(session, Customer, [p.row for p in folks], returning=True)
     contact_ids = _insert_contacts(session, folks, customer_ids)
-    plan = contacts.plan(np.random.default_rng([options.seed, 4]), bought, business)
-    orders = _order_rows(rng, options, bought, shop, business, plan.returned)
-    order_ids = insert_rows(session, Order, orders.rows, returning=True)
-    lines = _line_rows(orders, order_ids, product_ids)
-    insert_rows(session, OrderLine, lines)
-    sheet = contacts.Sheet(
-        customer_ids, contact_ids, order_ids, orders.totals, orders.first_product
+    contacts = notes.plan(
+        options.rng(4), bought.customer, bought.day, bought.birth, bought.dead, options.horizon_days
     )
-    rows = contacts.rows(plan, sheet, folks, shop, desk, options.start)
-    insert_rows(session, contacts.Interaction, rows)
+    orders = catalogue.draw_orders(rng, shop, bought, business)
+    order_ids = _insert_orders(session, options, rng, bought, orders, contacts, customer_ids)
+    insert_rows(session, OrderLine, catalogue.line_rows(orders, order_ids, product_ids))
+    languages = [p.language for p in folks]
+    ledger = Ledger(
+        customer_ids,
+        contact_ids,
+        languages,
+        business,
+        order_ids,
+        orders.totals,
+        orders.first_product,
+        shop.names,
+        desk,
+    )
+    insert_rows(session, Interaction, interaction_rows(contacts, ledger, options.start))
 
 
 def insert_rows(
@@ -146,7 +146,7 @@ def insert_rows(
         if returning:
             statement = insert(model).returning(model.id, sort_by_parameter_order=True)
             ids.extend(session.scalars(statement, batch))
-        elif batch:
+        else:
             session.execute(insert(model), batch)
     return ids
 
@@ -170,112 +170,77 @@ def _insert_contacts(
     return [[next(flat) for _ in person.contacts] for person in folks]
 
 
-def simulate_purchases(
-    rng: np.random.Generator, business: NDArray[np.bool_], horizon: int
-) -> Purchases:
-    """Draw each customer's purchase times: gamma rates, geometric dropout (BG/NBD)."""
-    n = len(business)
-    early = rng.random(n) < 0.35
-    birth = np.where(early, rng.uniform(0, 30, n), rng.uniform(0, horizon, n))
-    rate = np.maximum(rng.gamma(0.8, 1 / 45, n) * np.where(business, 2.0, 1.0), 1e-4)
-    repeats = np.minimum(rng.geometric(rng.beta(1.0, 3.5, n)) - 1, 150)
-    owner = np.repeat(np.arange(n), repeats)
-    gaps = rng.exponential(1.0, len(owner)) / rate[owner]
-    running = np.cumsum(gaps)
-    before = np.concatenate([[0.0], running])[np.cumsum(repeats) - repeats]
-    times = birth[owner] + running - before[owner]
-    lifetime = np.bincount(owner, weights=gaps, minlength=n)
-    buyer = rng.random(n) >= NEVER_ORDERED_SHARE
-    customer = np.concatenate([np.arange(n), owner])
-    day = np.concatenate([birth, times])
-    keep = (day < horizon) & buyer[customer]
-    order = np.lexsort((customer[keep], day[keep]))
-    dead = birth + lifetime < horizon
-    return Purchases(customer[keep][order], day[keep][order], birth, dead)
-
-
-def to_datetimes(start: datetime, days: NDArray[np.float64]) -> list[datetime]:
-    """Turn day offsets into aware datetimes, to the second."""
-    seconds = np.floor(days * 86400).astype(np.int64)
-    return [start + timedelta(seconds=int(s)) for s in seconds]
+def _insert_orders(
+    session: Session,
+    options: DemoOptions,
+    rng: np.random.Generator,
+    bought: catalogue.Purchases,
+    orders: catalogue.Orders,
+    contacts: notes.ContactPlan,
+    customer_ids: list[int],
+) -> list[int]:
+    status = catalogue.statuses(rng, bought.day, options.horizon_days, contacts.returned)
+    ordered = catalogue.to_datetimes(options.start, bought.day)
+    owners = np.array(customer_ids, dtype=np.int64)[bought.customer]
+    rows = catalogue.order_rows(orders, owners, ordered, status, options.prefix)
+    return insert_rows(session, Order, rows, returning=True)
 
 
 @dataclass(frozen=True)
-class OrderSheet:
-    """Order rows plus what lines and notes need: lines, totals, a product per order."""
+class Ledger:
+    """What contact rows refer to: inserted ids, languages, staff and per-order facts."""
 
-    rows: list[dict[str, Any]]
-    lines: catalogue.Lines
-    price_cents: NDArray[np.int64]
-    cost_cents: NDArray[np.int64]
-    totals: NDArray[np.int64]
-    first_product: NDArray[np.int64]
-
-
-def _order_rows(
-    rng: np.random.Generator,
-    options: DemoOptions,
-    bought: Purchases,
-    shop: catalogue.Catalogue,
-    business: NDArray[np.bool_],
-    returned: NDArray[np.bool_],
-) -> OrderSheet:
-    n = len(business)
-    basket = rng.gamma(2.0, 0.5, n)
-    favourites = rng.integers(0, len(catalogue.CATEGORIES), (n, 2))
-    who = bought.customer
-    lines = catalogue.draw_lines(rng, basket[who], favourites[who], business[who])
-    price = np.round(shop.prices * 100).astype(np.int64)
-    cost = np.round(shop.costs * 100).astype(np.int64)
-    line_price, line_cost = price[lines.product], cost[lines.product]
-    totals = np.bincount(lines.order_index, line_price * lines.quantity, len(who))
-    costs = np.bincount(lines.order_index, line_cost * lines.quantity, len(who))
-    first = lines.product[np.searchsorted(lines.order_index, np.arange(len(who)))]
-    status = _statuses(rng, bought.day, options.horizon_days, returned)
-    ordered = to_datetimes(options.start, bought.day)
-    rows = [
-        {
-            "external_id": f"{options.prefix}O{k + 1:07d}",
-            "customer_id": int(who[k]),
-            "ordered_at": ordered[k],
-            "created_at": ordered[k],
-            "currency": catalogue.CURRENCY,
-            "total_amount": cents(int(totals[k])),
-            "cost": cents(int(costs[k])),
-            "status": status[k],
-        }
-        for k in range(len(who))
-    ]
-    return OrderSheet(rows, lines, line_price, line_cost, totals.astype(np.int64), first)
+    customer_ids: list[int]
+    contact_ids: list[list[int]]
+    languages: list[str]
+    business: NDArray[np.bool_]
+    order_ids: list[int]
+    order_totals: NDArray[np.int64]
+    order_product: NDArray[np.int64]
+    product_names: tuple[str, ...]
+    desk: people.Desk
 
 
-def _statuses(
-    rng: np.random.Generator, day: NDArray[np.float64], horizon: int, returned: NDArray[np.bool_]
-) -> list[str]:
-    status = np.where(rng.random(len(day)) < 0.015, "cancelled", "completed")
-    status = np.where(returned, "returned", status)
-    return [str(s) for s in np.where(day > horizon - 2, "open", status)]
-
-
-def cents(value: int) -> Any:
-    """An integer number of cents as a two-place Decimal (exact, no float rounding)."""
-    from decimal import Decimal
-
-    return Decimal(value).scaleb(-2)
-
-
-def _line_rows(
-    sheet: OrderSheet, order_ids: list[int], product_ids: list[int]
+def interaction_rows(
+    contacts: notes.ContactPlan, ledger: Ledger, start: datetime
 ) -> list[dict[str, Any]]:
-    lines = sheet.lines
-    return [
-        {
-            "order_id": order_ids[int(lines.order_index[i])],
-            "product_id": product_ids[int(lines.product[i])],
-            "quantity": int(lines.quantity[i]),
-            "unit_price": cents(int(sheet.price_cents[i])),
-            "amount": cents(int(sheet.price_cents[i] * lines.quantity[i])),
-            "cost": cents(int(sheet.cost_cents[i] * lines.quantity[i])),
-        }
-        for i in range(len(lines.order_index))
-    ]
+    """Interaction rows for the bulk insert, notes written in the customer's language."""
+    return [_interaction(contacts, ledger, start, i) for i in range(len(contacts.customer))]
+
+
+def _note(contacts: notes.ContactPlan, ledger: Ledger, i: int) -> str:
+    c, o, pick = int(contacts.customer[i]), int(contacts.order[i]), contacts.pick[i]
+    product = ledger.order_product[o] if o >= 0 else int(pick[2] * len(ledger.product_names))
+    return notes.render(
+        ledger.languages[c],
+        int(contacts.topic[i]),
+        order=f"#{ledger.order_ids[o]}" if o >= 0 else "",
+        product=ledger.product_names[int(product)],
+        days=5 + int(pick[3] * 10),
+        amount=float(ledger.order_totals[o]) * 0.011 if o >= 0 else 0.0,
+    )
+
+
+def _interaction(
+    contacts: notes.ContactPlan, ledger: Ledger, start: datetime, i: int
+) -> dict[str, Any]:
+    c, pick = int(contacts.customer[i]), contacts.pick[i]
+    topic = notes.TOPICS[int(contacts.topic[i])]
+    desk = "Key Accounts" if ledger.business[c] and not topic.outbound else topic.department
+    persons, agents = ledger.contact_ids[c], ledger.desk.handlers[desk]
+    started = start + timedelta(seconds=int(contacts.day[i] * 86400))
+    waiting = float(contacts.waiting[i])
+    return {
+        "customer_id": ledger.customer_ids[c],
+        "contact_person_id": persons[int(pick[1] * len(persons))] if persons else None,
+        "channel": notes.CHANNELS[int(contacts.channel[i])][0],
+        "direction": "outbound" if topic.outbound else "inbound",
+        "user_id": agents[int(pick[0] * len(agents))] if agents else None,
+        "department_id": ledger.desk.departments[desk],
+        "started_at": started,
+        "created_at": started,
+        "waiting_seconds": None if np.isnan(waiting) else int(waiting),
+        "duration_seconds": int(contacts.duration[i]),
+        "note": _note(contacts, ledger, i),
+        "confidential": bool(topic.negative and pick[4] < 0.03),
+    }

@@ -67,6 +67,7 @@ _CYRILLIC = dict(
 )
 _CYRILLIC["ъ"] = _CYRILLIC["ь"] = ""
 _PROVIDERS = ("mail", "post", "inbox")
+_ASCII = frozenset(string.ascii_lowercase + string.digits)
 
 
 @dataclass(frozen=True)
@@ -80,11 +81,9 @@ class Person:
 
 def ascii_slug(text: str, separator: str = ".") -> str:
     """Fold a name (Latin or Cyrillic) to an ASCII e-mail part, e.g. `jana.dvorakova`."""
-    latin = "".join(_CYRILLIC.get(ch, ch) for ch in text.casefold())
-    words = [
-        "".join(c for c in w if c in string.ascii_lowercase + string.digits) for w in latin.split()
-    ]
-    return separator.join(w for w in fold(" ".join(words)).split() if w)
+    latin = fold("".join(_CYRILLIC.get(ch, ch) for ch in text.casefold()))
+    words = ("".join(c for c in word if c in _ASCII) for word in latin.split())
+    return separator.join(word for word in words if word)
 
 
 def fill(pattern: str, rng: np.random.Generator) -> str:
@@ -200,8 +199,8 @@ def stamp(people: list[Person], created: list[datetime]) -> None:
 
 
 DEPARTMENTS = ("Customer Care", "Sales", "Returns & Complaints", "Key Accounts")
-ADMIN_EMAIL = "admin@demo.centricity.local"
-# (name, department, role); the e-mail is the folded first name @demo.centricity.local
+ADMIN_EMAIL = "admin@demo.centricity.example"
+# (name, department, role); the e-mail is the folded first name @demo.centricity.example
 STAFF: tuple[tuple[str, str | None, Role], ...] = (
     ("Alice Dvořáková", "Customer Care", Role.MANAGER),
     ("Bob Lindqvist", "Customer Care", Role.AGENT),
@@ -228,8 +227,8 @@ class Desk:
 
 
 def staff_email(name: str) -> str:
-    """The demo e-mail of a staff member, e.g. `egle@demo.centricity.local`."""
-    return f"{ascii_slug(name.split()[0])}@demo.centricity.local"
+    """The demo e-mail of a staff member, e.g. `egle@demo.centricity.example`."""
+    return f"{ascii_slug(name.split()[0])}@demo.centricity.example"
 
 
 def create_staff(session: Session, *, password: str, at: datetime) -> Desk:
@@ -267,5 +266,6 @@ def _handlers(session: Session, departments: dict[str, int]) -> dict[str, list[i
     by_id = {department_id: name for name, department_id in departments.items()}
     handlers: dict[str, list[int]] = {name: [] for name in departments}
     for user_id, department_id in users:
-        handlers[by_id[department_id]].append(user_id)
+        if department_id in by_id:
+            handlers[by_id[department_id]].append(user_id)
     return handlers

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from centricity.interactions.models import Channel, Direction
 from centricity.kit.time import as_utc, utcnow
@@ -21,7 +21,7 @@ class InteractionCreate(BaseModel):
     customer_id: int = Field(gt=0)
     channel: Channel
     direction: Direction = Direction.INBOUND
-    started_at: AwareDatetime | datetime = Field(default_factory=utcnow)
+    started_at: datetime = Field(default_factory=utcnow)
     waiting_seconds: int | None = Field(None, ge=0, le=MAX_SECONDS)
     duration_seconds: int | None = Field(None, ge=0, le=MAX_SECONDS)
     note: str = Field("", max_length=20000)

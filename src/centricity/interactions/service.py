@@ -17,7 +17,7 @@ from centricity.kit.errors import Invalid, NotFound
 from centricity.kit.pagination import MAX_LIMIT, Page
 
 
-def visible_to(actor: User) -> Select[tuple[Interaction]]:
+def visible_to(actor: User) -> Select[Interaction]:
     """The only way to query contacts: confidential ones stay inside their department."""
     query = select(Interaction)
     if actor.role_enum is Role.ADMIN:
@@ -60,7 +60,9 @@ def list(
 
 def get(session: Session, interaction_id: int, *, actor: User) -> Interaction:
     """Load one contact the actor may see, or raise NotFound."""
-    row = session.scalar(visible_to(actor).where(Interaction.id == interaction_id))
+    row: Interaction | None = session.scalar(
+        visible_to(actor).where(Interaction.id == interaction_id)
+    )
     if row is None:
         raise NotFound("interaction not found")
     return row

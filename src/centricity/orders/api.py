@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from centricity.accounts.models import Role, User
 from centricity.kit.pagination import MAX_LIMIT
 from centricity.orders import service
+from centricity.orders.models import Order
 from centricity.orders.schemas import (
     OrderCreate,
     OrderDetail,
@@ -69,7 +70,7 @@ def get_order(
     return _detail(session, service.get(session, order_id, actor=user))
 
 
-def _detail(session: DbSession, order: service.Order) -> OrderDetail:
+def _detail(session: DbSession, order: Order) -> OrderDetail:
     lines = [OrderLineRead.model_validate(line) for line in service.lines(session, order=order)]
     return OrderDetail(**OrderRead.model_validate(order).model_dump(), lines=lines)
 

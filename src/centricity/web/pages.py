@@ -41,16 +41,19 @@ def _safe_next(value: str | None) -> str:
     return "/"
 
 
-def _cookie_kwargs(request: Request) -> dict[str, object]:
+def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
+    """Set an HttpOnly, SameSite=Lax cookie, Secure outside development."""
     secure = not request.app.state.settings.is_development
-    return {"httponly": True, "samesite": "lax", "secure": secure, "path": "/"}
+    response.set_cookie(
+        name, value, max_age=max_age, httponly=True, samesite="lax", secure=secure, path="/"
+    )
 
 
 def _login_page(request: Request, next_url: str, error: str | None, status: int) -> Response:
     token = new_login_token()
     context = {"next": next_url, "error": error, "csrf_token": token, "user": None}
     response = render(request, "login.html", context, status_code=status)
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, max_age=3600, **_cookie_kwargs(request))
+    set_cookie(request, response, LOGIN_CSRF_COOKIE, token, 3600)
     return response
 
 
@@ -88,7 +91,7 @@ def login(
     max_age = request.app.state.settings.session_max_age_seconds
     started = accounts.start_session(session, user=user, max_age_seconds=max_age)
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(SESSION_COOKIE, started.token, max_age=max_age, **_cookie_kwargs(request))
+    set_cookie(request, response, SESSION_COOKIE, started.token, max_age)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
     return response
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
@@ -55,14 +56,17 @@ def build_templates() -> Jinja2Templates:
 templates = build_templates()
 
 
-def render(request: Any, name: str, context: dict[str, Any], status_code: int = 200) -> Any:
+def render(
+    request: Any, name: str, context: dict[str, Any], status_code: int = 200
+) -> Response:
     """Render a full page, or only its `content` block when htmx asks for a fragment."""
     block = context.pop("_block", None)
     if block and request.headers.get("HX-Request"):
         template = templates.env.get_template(name)
         ctx = template.new_context({"request": request, **context})
         html = "".join(template.blocks[block](ctx))
-        from fastapi.responses import HTMLResponse
-
         return HTMLResponse(html, status_code=status_code)
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
+    response: Response = templates.TemplateResponse(
+        request, name, context, status_code=status_code
+    )
+    return response

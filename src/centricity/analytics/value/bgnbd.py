@@ -52,7 +52,7 @@ def _profiles(x: FloatArray, t_x: FloatArray, T: FloatArray, weights: FloatArray
     require_identifiable(collapsed, "BG/NBD")
     x, t_x, T = collapsed.columns
     x_values, x_index = np.unique(x, return_inverse=True)
-    x_weights = np.bincount(x_index, weights=collapsed.weights)
+    x_weights = np.bincount(x_index, weights=collapsed.weights).astype(np.float64)
     u_minus_one = np.maximum(x_values - 1, 0.0)
     return _Profiles(
         x,
@@ -122,7 +122,7 @@ def _negative_log_likelihood(log_params: FloatArray, data: _Profiles) -> tuple[f
 def _start(data: _Profiles) -> FloatArray:
     """Starting point: unit shapes, alpha on the scale of the observation window."""
     scale = float(np.average(data.T, weights=data.weights))
-    return np.log(np.array([1.0, scale, 1.0, 1.0]))
+    return np.log(np.array([1.0, scale, 1.0, 1.0], dtype=np.float64))
 
 
 class BGNBDModel(ValueModel):

@@ -139,7 +139,7 @@ def _negative_log_likelihood(log_params: FloatArray, data: _Profiles) -> tuple[f
 def _start(data: _Profiles) -> FloatArray:
     """Starting point: unit shapes, scales on the scale of the observation window."""
     scale = float(np.average(data.T, weights=data.weights))
-    return np.log(np.array([1.0, scale, 1.0, scale]))
+    return np.log(np.array([1.0, scale, 1.0, scale], dtype=np.float64))
 
 
 class ParetoNBDModel(ValueModel):
@@ -172,7 +172,7 @@ class ParetoNBDModel(ValueModel):
         params = self._param_vector()
         r, alpha, s, beta = params
         log_first = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
-        return log_first - _log_interval(params, x, t_x, T)
+        return np.asarray(log_first - _log_interval(params, x, t_x, T), dtype=np.float64)
 
     def probability_alive(self, frequency: object, recency: object, T: object) -> FloatArray:
         """P(alive | x, t_x, T): equation (18) of Fader & Hardie's Pareto/NBD note."""

@@ -1,0 +1,98 @@
+"""Fixtures for the customer-value models: the CDNOW sample and seeded, vectorised simulators.
+
+The CDNOW files live in the shared data folder beside the repository (<repo>/../shared/data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+import pytest
+
+FloatArray = npt.NDArray[np.float64]
+Simulated = tuple[FloatArray, FloatArray, FloatArray]
+
+CDNOW_DIR = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "cdnow"
+
+
+@pytest.fixture(scope="session")
+def cdnow_dir() -> Path:
+    """The shared CDNOW folder; the tests that need it skip when it is absent."""
+    if not (CDNOW_DIR / "CDNOW_sample.txt").exists():
+        pytest.skip(f"CDNOW sample not found at {CDNOW_DIR.resolve()} (shared/data beside the repo)")
+    return CDNOW_DIR
+
+
+@pytest.fixture(scope="session")
+def cdnow_transactions(cdnow_dir: Path) -> pl.DataFrame:
+    """Raw CDNOW transactions: `master_id sample_id YYYYMMDD cds dollars` per line."""
+    rows = [line.split() for line in (cdnow_dir / "CDNOW_sample.txt").read_text().splitlines()]
+    return pl.DataFrame(
+        {
+            "customer_id": [int(row[1]) for row in rows],
+            "date": [datetime.strptime(row[2], "%Y%m%d").date() for row in rows],
+            "amount": [float(row[4]) for row in rows],
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def cdnow_reference(cdnow_dir: Path) -> pl.DataFrame:
+    """The ready-made calibration summary (x, t_x, T, zbar), rounded to 2 decimals."""
+    return pl.read_csv(cdnow_dir / "cdnow_customers_summary_with_transactions.csv")
+
+
+def simulate_bgnbd(
+    n: int, r: float, alpha: float, a: float, b: float, seed: int
+) -> Simulated:
+    """Draw (x, t_x, T) from the BG/NBD process (Fader, Hardie & Lee 2005), vectorised.
+
+    A customer dies at the K-th repeat purchase, K ~ Geometric(p); with N ~ Poisson(lambda T)
+    arrivals in (0, T], x = min(N, K) and t_x is the x-th of N uniform arrival times.
+    """
+    rng = np.random.default_rng(seed)
+    T = rng.uniform(20.0, 52.0, n)
+    rate, p = rng.gamma(r, 1 / alpha, n), rng.beta(a, b, n)
+    arrivals = rng.poisson(rate * T)
+    x = np.minimum(arrivals, rng.geometric(p))
+    safe = np.maximum(x, 1)
+    t_x = np.where(x > 0, T * rng.beta(safe, arrivals - safe + 1), 0.0)
+    return x.astype(np.float64), t_x, T
+
+
+def simulate_pareto_nbd(
+    n: int, r: float, alpha: float, s: float, beta: float, seed: int
+) -> Simulated:
+    """Draw (x, t_x, T) from the Pareto/NBD process: Poisson purchases until an exponential death."""
+    rng = np.random.default_rng(seed)
+    T = rng.uniform(20.0, 52.0, n)
+    rate, death_rate = rng.gamma(r, 1 / alpha, n), rng.gamma(s, 1 / beta, n)
+    alive_for = np.minimum(rng.exponential(1 / death_rate), T)
+    x = rng.poisson(rate * alive_for)
+    t_x = np.where(x > 0, alive_for * rng.beta(np.maximum(x, 1), 1), 0.0)
+    return x.astype(np.float64), t_x, T
+
+
+def simulate_gamma_gamma(
+    n: int, p: float, q: float, gamma: float, seed: int
+) -> tuple[FloatArray, FloatArray]:
+    """Draw (x, mean spend) from the Gamma-Gamma model: spend ~ Gamma(p, nu), nu ~ Gamma(q, gamma)."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(1, 10, n).astype(np.float64)
+    nu = rng.gamma(q, 1 / gamma, n)
+    return x, rng.gamma(p * x, 1 / nu) / x
+
+
+@pytest.fixture(scope="session")
+def simulators() -> dict[str, Callable[..., tuple[FloatArray, ...]]]:
+    """The simulators, as a fixture so test modules need no imports from conftest."""
+    return {
+        "bgnbd": simulate_bgnbd,
+        "pareto_nbd": simulate_pareto_nbd,
+        "gamma_gamma": simulate_gamma_gamma,
+    }
