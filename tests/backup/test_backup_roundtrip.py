@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select, text
@@ -31,7 +32,6 @@ from centricity.db import Base, make_engine, session_factory
 from centricity.interactions.models import Interaction
 from centricity.migrations import runner
 from centricity.orders.models import Order, OrderLine
-from conftest import TEST_SECRET, create_pg_database, drop_pg_database
 
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 WRITER_CURRENCY = "XTS"  # ISO 4217 code reserved for testing: marks the writer's orders
@@ -47,7 +47,10 @@ class Stores:
 
     def settings(self, url: str) -> Settings:
         return Settings(
-            environment="test", database_url=url, data_dir=self.data_dir, secret_key=TEST_SECRET
+            environment="test",
+            database_url=url,
+            data_dir=self.data_dir,
+            secret_key="backup-test-secret-key-long-enough-0123456789",
         )
 
 
@@ -87,16 +90,25 @@ def seed(session: Session, rng: random.Random) -> None:
     session.flush()
 
 
-def fresh_url(is_sqlite: bool, path: Path) -> str:
-    return f"sqlite:///{path}" if is_sqlite else create_pg_database("ctr_backup")
+@pytest.fixture(scope="session")
+def root_helpers(pytestconfig: pytest.Config) -> Any:
+    """tests/conftest.py as a module: `from conftest import` is ambiguous once a nested
+    conftest.py (tests/analytics/value/) has been imported under the same name."""
+    root = str(pytestconfig.rootpath / "tests" / "conftest.py")
+    plugins = pytestconfig.pluginmanager.get_plugins()
+    return next(p for p in plugins if getattr(p, "__file__", None) == root)
 
 
 @pytest.fixture()
-def stores(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stores]:
+def stores(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, root_helpers: Any
+) -> Iterator[Stores]:
     """Fresh stores the CLI's own connections can see (the `db` fixture's rows are not)."""
     is_sqlite = database_url.startswith("sqlite")
-    source = fresh_url(is_sqlite, tmp_path / "source.db")
-    target = fresh_url(is_sqlite, tmp_path / "target" / "restored.db")
+    source, target = (
+        f"sqlite:///{tmp_path / name}" if is_sqlite else root_helpers.create_pg_database("ctr_bak")
+        for name in ("source.db", "target/restored.db")
+    )
     engine = make_engine(source)
     runner.upgrade(engine)
     with session_factory(engine)() as session:
@@ -111,7 +123,7 @@ def stores(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         if cached is not None:
             cached.dispose()
         if not is_sqlite:
-            drop_pg_database(url)
+            root_helpers.drop_pg_database(url)
 
 
 def checksums(url: str, *, max_order_id: int | None = None) -> dict[str, tuple[int, str]]:

@@ -22,11 +22,19 @@ def _create(anon: Any, headers: dict[str, str], **fields: Any) -> dict[str, Any]
     return dict(response.json())
 
 
-def test_it_creates_reads_updates_and_deletes_a_customer(anon: Any, agent: Any, personas: Any,
-                                                         token_for: Any) -> None:
-    created = _create(anon, agent, external_id="CZ-1", name="Jana Dvořáková",
-                      email="Jana@Example.cz", phone="+420 601 234 567",
-                      preferred_language="cs", country="cz")
+def test_it_creates_reads_updates_and_deletes_a_customer(
+    anon: Any, agent: Any, personas: Any, token_for: Any
+) -> None:
+    created = _create(
+        anon,
+        agent,
+        external_id="CZ-1",
+        name="Jana Dvořáková",
+        email="Jana@Example.cz",
+        phone="+420 601 234 567",
+        preferred_language="cs",
+        country="cz",
+    )
     assert isinstance(created["id"], int)
     assert created["email"] == "jana@example.cz" and created["country"] == "CZ"
     url = f"/api/v1/customers/{created['id']}"
@@ -52,8 +60,9 @@ def test_it_creates_reads_updates_and_deletes_a_customer(anon: Any, agent: Any, 
         ({}, "name"),
     ],
 )
-def test_it_answers_422_naming_the_field(anon: Any, agent: Any, body: dict[str, Any], field: str,
-                                         db: Session) -> None:
+def test_it_answers_422_naming_the_field(
+    anon: Any, agent: Any, body: dict[str, Any], field: str, db: Session
+) -> None:
     before = db.scalar(select(func.count()).select_from(Customer))
     response = anon.post("/api/v1/customers", json=body, headers=agent)
     assert response.status_code == 422
@@ -63,25 +72,40 @@ def test_it_answers_422_naming_the_field(anon: Any, agent: Any, body: dict[str, 
 
 def test_it_refuses_a_duplicate_external_id(anon: Any, agent: Any) -> None:
     _create(anon, agent, external_id="DUP-1", name="First")
-    response = anon.post("/api/v1/customers", json={"external_id": "DUP-1", "name": "Second"},
-                         headers=agent)
+    response = anon.post(
+        "/api/v1/customers", json={"external_id": "DUP-1", "name": "Second"}, headers=agent
+    )
     assert response.status_code == 409
     assert "external_id" in response.text
 
 
 def test_it_answers_404_for_unknown_ids(anon: Any, agent: Any) -> None:
-    for url in ("/api/v1/customers/987654", "/api/v1/customers/987654/timeline",
-                "/api/v1/interactions/987654", "/api/v1/orders/987654"):
+    for url in (
+        "/api/v1/customers/987654",
+        "/api/v1/customers/987654/timeline",
+        "/api/v1/interactions/987654",
+        "/api/v1/orders/987654",
+    ):
         assert anon.get(url, headers=agent).status_code == 404, url
-    assert anon.patch("/api/v1/customers/987654", json={"name": "x"}, headers=agent).status_code == 404
+    assert (
+        anon.patch("/api/v1/customers/987654", json={"name": "x"}, headers=agent).status_code == 404
+    )
 
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("dvorakova", ["Jana Dvořáková"]), ("DVOŘÁK", ["Jana Dvořáková"]),
-     ("jana@example", ["Jana Dvořáková"]), ("601 234", ["Jana Dvořáková"]),
-     ("601234567", ["Jana Dvořáková"]), ("SE-77", ["Åsa Öberg"]), ("oberg", ["Åsa Öberg"]),
-     ("Ив", ["Иван Петров"]), ("петров", ["Иван Петров"]), ("zzzz", [])],
+    [
+        ("dvorakova", ["Jana Dvořáková"]),
+        ("DVOŘÁK", ["Jana Dvořáková"]),
+        ("jana@example", ["Jana Dvořáková"]),
+        ("601 234", ["Jana Dvořáková"]),
+        ("601234567", ["Jana Dvořáková"]),
+        ("SE-77", ["Åsa Öberg"]),
+        ("oberg", ["Åsa Öberg"]),
+        ("Ив", ["Иван Петров"]),
+        ("петров", ["Иван Петров"]),
+        ("zzzz", []),
+    ],
 )
 def test_it_searches_name_email_phone_and_external_id(
     anon: Any, agent: Any, query: str, expected: list[str]
@@ -107,29 +131,53 @@ def test_it_pages_with_limit_and_offset(anon: Any, agent: Any) -> None:
 
 def test_it_logs_a_contact_and_shows_one_timeline(anon: Any, agent: Any) -> None:
     customer = _create(anon, agent, name="Timeline Customer")
-    contact = anon.post("/api/v1/interactions", headers=agent, json={
-        "customer_id": customer["id"], "channel": "chat", "direction": "inbound",
-        "started_at": "2026-03-01T09:00:00Z", "waiting_seconds": 45, "duration_seconds": 300,
-        "note": "Ptala se na fakturu"})
+    contact = anon.post(
+        "/api/v1/interactions",
+        headers=agent,
+        json={
+            "customer_id": customer["id"],
+            "channel": "chat",
+            "direction": "inbound",
+            "started_at": "2026-03-01T09:00:00Z",
+            "waiting_seconds": 45,
+            "duration_seconds": 300,
+            "note": "Ptala se na fakturu",
+        },
+    )
     assert contact.status_code == 201, contact.text
     assert contact.json()["waiting_seconds"] == 45
-    order = anon.post("/api/v1/orders", headers=agent, json={
-        "customer_id": customer["id"], "ordered_at": "2026-02-01T12:00:00Z", "currency": "CZK",
-        "lines": [{"quantity": "2", "unit_price": "149.50"}]})
+    order = anon.post(
+        "/api/v1/orders",
+        headers=agent,
+        json={
+            "customer_id": customer["id"],
+            "ordered_at": "2026-02-01T12:00:00Z",
+            "currency": "CZK",
+            "lines": [{"quantity": "2", "unit_price": "149.50"}],
+        },
+    )
     assert order.status_code == 201, order.text
     assert order.json()["total_amount"] == "299.00"
     items = anon.get(f"/api/v1/customers/{customer['id']}/timeline", headers=agent).json()["items"]
     assert [(i["kind"], i["at"][:10]) for i in items] == [
-        ("interaction", "2026-03-01"), ("order", "2026-02-01")]
+        ("interaction", "2026-03-01"),
+        ("order", "2026-02-01"),
+    ]
 
 
 @pytest.mark.parametrize(
     ("body", "field"),
-    [({"channel": "pigeon"}, "channel"), ({"waiting_seconds": -1}, "waiting_seconds"),
-     ({"started_at": "yesterday"}, "started_at"), ({"direction": "sideways"}, "direction"),
-     ({"started_at": "2999-01-01T00:00:00Z"}, "started_at")],
+    [
+        ({"channel": "pigeon"}, "channel"),
+        ({"waiting_seconds": -1}, "waiting_seconds"),
+        ({"started_at": "yesterday"}, "started_at"),
+        ({"direction": "sideways"}, "direction"),
+        ({"started_at": "2999-01-01T00:00:00Z"}, "started_at"),
+    ],
 )
-def test_it_rejects_invalid_contacts(anon: Any, agent: Any, body: dict[str, Any], field: str) -> None:
+def test_it_rejects_invalid_contacts(
+    anon: Any, agent: Any, body: dict[str, Any], field: str
+) -> None:
     customer = _create(anon, agent, name="Contact Validation")
     payload = {"customer_id": customer["id"], "channel": "phone", **body}
     response = anon.post("/api/v1/interactions", json=payload, headers=agent)
@@ -138,17 +186,26 @@ def test_it_rejects_invalid_contacts(anon: Any, agent: Any, body: dict[str, Any]
 
 
 def test_it_answers_404_for_a_contact_of_an_unknown_customer(anon: Any, agent: Any) -> None:
-    response = anon.post("/api/v1/interactions", headers=agent,
-                         json={"customer_id": 999999, "channel": "phone"})
+    response = anon.post(
+        "/api/v1/interactions", headers=agent, json={"customer_id": 999999, "channel": "phone"}
+    )
     assert response.status_code == 404
 
 
-def test_it_refuses_to_delete_a_customer_with_orders(anon: Any, agent: Any, personas: Any,
-                                                     token_for: Any) -> None:
+def test_it_refuses_to_delete_a_customer_with_orders(
+    anon: Any, agent: Any, personas: Any, token_for: Any
+) -> None:
     customer = _create(anon, agent, name="Has Orders")
-    anon.post("/api/v1/orders", headers=agent, json={
-        "customer_id": customer["id"], "ordered_at": "2026-02-01T12:00:00Z", "currency": "EUR",
-        "total_amount": "10.00"})
+    anon.post(
+        "/api/v1/orders",
+        headers=agent,
+        json={
+            "customer_id": customer["id"],
+            "ordered_at": "2026-02-01T12:00:00Z",
+            "currency": "EUR",
+            "total_amount": "10.00",
+        },
+    )
     response = anon.delete(f"/api/v1/customers/{customer['id']}", headers=token_for(personas.alice))
     assert response.status_code == 409
     assert anon.get(f"/api/v1/customers/{customer['id']}", headers=agent).status_code == 200
@@ -157,12 +214,21 @@ def test_it_refuses_to_delete_a_customer_with_orders(anon: Any, agent: Any, pers
 def test_it_filters_contacts_by_channel_and_time(anon: Any, agent: Any) -> None:
     customer = _create(anon, agent, name="Filter Customer")
     for channel, day in (("phone", "01"), ("email", "02"), ("phone", "03")):
-        anon.post("/api/v1/interactions", headers=agent, json={
-            "customer_id": customer["id"], "channel": channel,
-            "started_at": f"2026-04-{day}T10:00:00Z"})
-    phone = anon.get(f"/api/v1/interactions?customer_id={customer['id']}&channel=phone",
-                     headers=agent).json()
+        anon.post(
+            "/api/v1/interactions",
+            headers=agent,
+            json={
+                "customer_id": customer["id"],
+                "channel": channel,
+                "started_at": f"2026-04-{day}T10:00:00Z",
+            },
+        )
+    phone = anon.get(
+        f"/api/v1/interactions?customer_id={customer['id']}&channel=phone", headers=agent
+    ).json()
     assert phone["total"] == 2
-    recent = anon.get(f"/api/v1/interactions?customer_id={customer['id']}"
-                      "&since=2026-04-02T00:00:00Z", headers=agent).json()
+    recent = anon.get(
+        f"/api/v1/interactions?customer_id={customer['id']}&since=2026-04-02T00:00:00Z",
+        headers=agent,
+    ).json()
     assert recent["total"] == 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table
 
@@ -57,3 +59,15 @@ def test_it_marks_personal_values_personal_and_hashes_secret() -> None:
         assert spec[table][column] is Classification.PERSONAL, f"{table}.{column}"
     assert spec["users"]["password_hash"] is Classification.SECRET
     assert spec["api_tokens"]["token_hash"] is Classification.SECRET
+
+
+def test_it_documents_every_personal_and_secret_column() -> None:
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "privacy.md").read_text("utf-8")
+    undocumented = [
+        f"{table}.{column}"
+        for table, columns in registry.classification().items()
+        for column, value in columns.items()
+        if value in (Classification.PERSONAL, Classification.SECRET)
+        and f"`{table}.{column}`" not in guide
+    ]
+    assert undocumented == [], "add these to docs/privacy.md: " + ", ".join(undocumented)

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -35,7 +36,6 @@ from centricity.jobs.models import Job
 from centricity.migrations import runner
 from centricity.orders.models import Order, OrderLine
 from centricity.privacy.service import erase_person, export_person
-from conftest import create_pg_database, drop_pg_database
 
 P, Q = "zq7p7f3a", "zq7q9k2b"
 PHONES = {P: "+420 731 973 101", Q: "+420 602 884 517"}
@@ -111,15 +111,35 @@ def seed_activity(
                 started_at=when,
                 note=f"reply {tag}note2",
             ),
-            Job(kind="notifications.send", payload={"customer_id": customer.id, "to": email}),
-            Job(
-                kind="imports.row",
-                status="done",
-                payload={"rows": [email.upper(), "x"]},
-                last_error=f"smtp refused {email}",
-            ),
         ]
     )
+    seed_jobs(session, email, customer)
+    seed_orders(session, customer, when, rng)
+    audit.record(
+        session,
+        actor=None,
+        action="customer.legacy_import",
+        entity=("customer", customer.id),
+        details={"old_value": f"{tag}audit"},
+    )
+    session.flush()
+
+
+def seed_jobs(session: Session, email: str, customer: Customer) -> None:
+    """A queued job with the customer's id and e-mail; a finished one naming the e-mail."""
+    session.add(Job(kind="notifications.send", payload={"customer_id": customer.id, "to": email}))
+    session.add(
+        Job(
+            kind="imports.row",
+            status="done",
+            payload={"rows": [email.upper(), "x"]},
+            last_error=f"smtp refused {email}",
+        )
+    )
+
+
+def seed_orders(session: Session, customer: Customer, when: datetime, rng: random.Random) -> None:
+    """Three orders in two currencies, two lines each."""
     for currency in ("EUR", "CZK", "EUR"):
         amounts = [Decimal(rng.randint(100, 99999)) / 100 for _ in range(2)]
         order = Order(
@@ -134,14 +154,6 @@ def seed_activity(
             OrderLine(order_id=order.id, quantity=Decimal(1), unit_price=a, amount=a)
             for a in amounts
         )
-    audit.record(
-        session,
-        actor=None,
-        action="customer.legacy_import",
-        entity=("customer", customer.id),
-        details={"old_value": f"{tag}audit"},
-    )
-    session.flush()
 
 
 def seed_both(session: Session) -> None:
@@ -228,11 +240,26 @@ def test_it_treats_a_second_erasure_as_a_no_op(db: Session) -> None:
     assert export_person(db, email=email_of(P), actor_label="test")["found"] is False
 
 
+@pytest.fixture(scope="session")
+def root_helpers(pytestconfig: pytest.Config) -> Any:
+    """tests/conftest.py as a module: `from conftest import` is ambiguous once a nested
+    conftest.py (tests/analytics/value/) has been imported under the same name."""
+    root = str(pytestconfig.rootpath / "tests" / "conftest.py")
+    plugins = pytestconfig.pluginmanager.get_plugins()
+    return next(p for p in plugins if getattr(p, "__file__", None) == root)
+
+
 @pytest.fixture()
-def cli_store(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def cli_store(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, root_helpers: Any
+) -> Iterator[str]:
     """A fresh migrated store of the same engine that the CLI's own connections can see."""
     is_sqlite = database_url.startswith("sqlite")
-    url = f"sqlite:///{tmp_path / 'cli.db'}" if is_sqlite else create_pg_database("ctr_privacy")
+    url = (
+        f"sqlite:///{tmp_path / 'cli.db'}"
+        if is_sqlite
+        else root_helpers.create_pg_database("ctr_privacy")
+    )
     engine = make_engine(url)
     runner.upgrade(engine)
     with session_factory(engine)() as session:
@@ -247,7 +274,7 @@ def cli_store(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     if cached is not None:
         cached.dispose()
     if not is_sqlite:
-        drop_pg_database(url)
+        root_helpers.drop_pg_database(url)
 
 
 def store_dump(url: str) -> dict[str, list[str]]:

@@ -25,11 +25,15 @@ def _log(browser: Any, customer_id: int, **extra: Any) -> int:
     return int(browser.client.post(url, data=form, **extra).status_code)
 
 
-def test_it_refuses_a_form_without_a_token(personas: Any, browser_for: Any, customer_id: int) -> None:
+def test_it_refuses_a_form_without_a_token(
+    personas: Any, browser_for: Any, customer_id: int
+) -> None:
     assert _log(browser_for(personas.bob), customer_id) == 403
 
 
-def test_it_refuses_another_sessions_token(personas: Any, browser_for: Any, customer_id: int) -> None:
+def test_it_refuses_another_sessions_token(
+    personas: Any, browser_for: Any, customer_id: int
+) -> None:
     other = browser_for(personas.alice)
     bob = browser_for(personas.bob)
     assert _log(bob, customer_id, form={"csrf_token": other.csrf}) == 403
@@ -57,14 +61,23 @@ def test_it_refuses_a_login_without_the_double_submit_cookie(anon: Any) -> None:
 def test_it_sets_session_cookies_httponly_lax_and_secure(anon: Any, personas: Any) -> None:
     form = anon.get("/login")
     login_cookie = form.headers["set-cookie"]
-    assert "HttpOnly" in login_cookie and "SameSite=lax" in login_cookie and "Secure" in login_cookie
+    assert (
+        "HttpOnly" in login_cookie and "SameSite=lax" in login_cookie and "Secure" in login_cookie
+    )
     token = form.cookies["centricity_login_csrf"]
     anon.cookies.set("centricity_login_csrf", token)
-    response = anon.post("/login", data={"email": personas.bob.email,
-                                         "password": "correct-horse-battery", "csrf_token": token})
+    response = anon.post(
+        "/login",
+        data={
+            "email": personas.bob.email,
+            "password": "correct-horse-battery",
+            "csrf_token": token,
+        },
+    )
     assert response.status_code == 303
-    session_cookie = [c for c in response.headers.get_list("set-cookie")
-                      if c.startswith("centricity_session=")][0]
+    session_cookie = [
+        c for c in response.headers.get_list("set-cookie") if c.startswith("centricity_session=")
+    ][0]
     for flag in ("HttpOnly", "SameSite=lax", "Secure"):
         assert flag in session_cookie
 

@@ -20,11 +20,18 @@ SECRET_NOTE = "Confidential complaint about the manager SENTINEL-DEPT-A"
 def a_record(db: Session, personas: Any) -> dict[str, int]:
     """A customer with one open note and one confidential note by Bob (department A)."""
     customer = customers.create(db, data=CustomerCreate(name="Shared Customer"), actor=personas.bob)
-    interactions.create(db, data=InteractionCreate(
-        customer_id=customer.id, channel=Channel.PHONE, note="Open note"), actor=personas.bob)
-    secret = interactions.create(db, data=InteractionCreate(
-        customer_id=customer.id, channel=Channel.EMAIL, note=SECRET_NOTE, confidential=True),
-        actor=personas.bob)
+    interactions.create(
+        db,
+        data=InteractionCreate(customer_id=customer.id, channel=Channel.PHONE, note="Open note"),
+        actor=personas.bob,
+    )
+    secret = interactions.create(
+        db,
+        data=InteractionCreate(
+            customer_id=customer.id, channel=Channel.EMAIL, note=SECRET_NOTE, confidential=True
+        ),
+        actor=personas.bob,
+    )
     db.commit()
     return {"customer": customer.id, "secret": secret.id}
 
@@ -48,8 +55,9 @@ def test_it_hides_the_note_from_charlies_lists_counts_and_timeline(
     timeline = anon.get(f"/api/v1/customers/{a_record['customer']}/timeline", headers=charlie)
     assert SECRET_NOTE not in timeline.text
     assert len(timeline.json()["items"]) == 1
-    bob_view = anon.get(f"/api/v1/customers/{a_record['customer']}/timeline",
-                        headers=token_for(personas.bob))
+    bob_view = anon.get(
+        f"/api/v1/customers/{a_record['customer']}/timeline", headers=token_for(personas.bob)
+    )
     assert SECRET_NOTE in bob_view.text
 
 

@@ -23,8 +23,10 @@ def _login(client: TestClient, email: str, password: str) -> Any:
         "centricity_login_csrf"
     )
     client.cookies.set("centricity_login_csrf", token)
-    return client.post("/login", data={"email": email, "password": password,
-                                       "csrf_token": token, "next": "/customers"})
+    return client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": token, "next": "/customers"},
+    )
 
 
 def test_it_signs_in_and_out(app: FastAPI, personas: Any) -> None:
@@ -54,11 +56,11 @@ def test_it_throttles_an_address_before_hashing(
 ) -> None:
     calls: list[int] = []
     real_verify = passwords.verify_password
-    monkeypatch.setattr(passwords, "verify_password",
-                        lambda *a: calls.append(1) or real_verify(*a))
+    monkeypatch.setattr(passwords, "verify_password", lambda *a: calls.append(1) or real_verify(*a))
     with TestClient(app, follow_redirects=False, client=("10.1.1.1", 1000)) as attacker:
-        statuses = [_login(attacker, personas.bob.email, f"guess-{i}-xyz").status_code
-                    for i in range(5)]
+        statuses = [
+            _login(attacker, personas.bob.email, f"guess-{i}-xyz").status_code for i in range(5)
+        ]
         hashed_before = len(calls)
         blocked = _login(attacker, personas.bob.email, PASSWORD)
     assert statuses == [400] * 5
@@ -79,24 +81,39 @@ def test_it_ignores_an_offsite_next(app: FastAPI, personas: Any) -> None:
     with TestClient(app, follow_redirects=False) as client:
         token = client.get("/login").cookies["centricity_login_csrf"]
         client.cookies.set("centricity_login_csrf", token)
-        response = client.post("/login", data={"email": personas.bob.email, "password": PASSWORD,
-                                               "csrf_token": token, "next": "//evil.example/x"})
+        response = client.post(
+            "/login",
+            data={
+                "email": personas.bob.email,
+                "password": PASSWORD,
+                "csrf_token": token,
+                "next": "//evil.example/x",
+            },
+        )
     assert response.headers["location"] == "/"
 
 
 @pytest.mark.parametrize("password", ["short7!", "password123", "Qwerty123", "12345678"])
 def test_it_rejects_short_and_common_passwords(db: Session, password: str) -> None:
     with pytest.raises(Invalid) as raised:
-        accounts.create(db, data=UserCreate(email="p@test.example", name="P", password=password,
-                                            role=Role.AGENT), actor=None)
+        accounts.create(
+            db,
+            data=UserCreate(email="p@test.example", name="P", password=password, role=Role.AGENT),
+            actor=None,
+        )
     assert raised.value.field == "password"
 
 
 def test_it_accepts_long_passphrases(db: Session) -> None:
     long_password = "a long passphrase that nobody could guess " * 3
     assert len(long_password) > 64
-    user = accounts.create(db, data=UserCreate(email="long@test.example", name="L",
-                                               password=long_password, role=Role.AGENT), actor=None)
+    user = accounts.create(
+        db,
+        data=UserCreate(
+            email="long@test.example", name="L", password=long_password, role=Role.AGENT
+        ),
+        actor=None,
+    )
     assert accounts.authenticate(db, email=user.email, password=long_password) is not None
 
 

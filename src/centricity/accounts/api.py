@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
-
 from centricity.accounts.models import Role, User
 from centricity.accounts.schemas import UserRead
+from centricity.web.api import api_router
 from centricity.web.deps import require_api
 
-router = APIRouter(prefix="/api/v1", tags=["accounts"])
+router = api_router("/api/v1", "accounts")
 
 
 @router.get("/me", response_model=UserRead)

@@ -12,6 +12,7 @@ from centricity.accounts.models import Role, User
 from centricity.accounts.schemas import UserCreate
 from centricity.audit import service as audit
 from centricity.kit.errors import DomainError
+from centricity.web.api import PathId
 from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
 from centricity.web.forms import form_fields, parse
@@ -57,7 +58,7 @@ async def add_user(request: Request, session: DbSession, user: Admin) -> Respons
 
 
 @router.post("/users/{user_id}/tokens", dependencies=[Depends(csrf_protect)])
-async def add_token(request: Request, session: DbSession, user: Admin, user_id: int) -> Response:
+async def add_token(request: Request, session: DbSession, user: Admin, user_id: PathId) -> Response:
     """Issue an API token for a user and show it once."""
     values = await form_fields(request)
     owner = service.get(session, user_id)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from centricity.accounts.models import Role
+from centricity.kit.schema import InputSchema
 
 
-class UserCreate(BaseModel):
+class UserCreate(InputSchema):
     """A new member of staff."""
 
     email: EmailStr

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from centricity.accounts.models import Role, User
 from centricity.customers import service, timeline
@@ -18,9 +18,10 @@ from centricity.customers.schemas import (
     Timeline,
 )
 from centricity.kit.pagination import MAX_LIMIT
+from centricity.web.api import PathId, api_router
 from centricity.web.deps import DbSession, require_api
 
-router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
+router = api_router("/api/v1/customers", "customers")
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
@@ -50,7 +51,7 @@ def create_customer(
 
 @router.get("/{customer_id}", response_model=CustomerRead)
 def get_customer(
-    session: DbSession, user: Annotated[User, require_api(Role.VIEWER)], customer_id: int
+    session: DbSession, user: Annotated[User, require_api(Role.VIEWER)], customer_id: PathId
 ) -> CustomerRead:
     """Read one customer."""
     return CustomerRead.model_validate(service.get(session, customer_id, actor=user))
@@ -60,7 +61,7 @@ def get_customer(
 def update_customer(
     session: DbSession,
     user: Annotated[User, require_api(Role.AGENT)],
-    customer_id: int,
+    customer_id: PathId,
     data: CustomerUpdate,
 ) -> CustomerRead:
     """Change the fields sent; others stay as they are."""
@@ -72,7 +73,7 @@ def update_customer(
 
 @router.delete("/{customer_id}", status_code=204)
 def delete_customer(
-    session: DbSession, user: Annotated[User, require_api(Role.MANAGER)], customer_id: int
+    session: DbSession, user: Annotated[User, require_api(Role.MANAGER)], customer_id: PathId
 ) -> Response:
     """Delete a customer without orders (409 otherwise: erase the person instead)."""
     service.delete(session, customer=service.get(session, customer_id, actor=user), actor=user)
@@ -83,7 +84,7 @@ def delete_customer(
 def customer_timeline(
     session: DbSession,
     user: Annotated[User, require_api(Role.VIEWER)],
-    customer_id: int,
+    customer_id: PathId,
     before: datetime | None = None,
     limit: Limit = 50,
 ) -> Timeline:
@@ -94,7 +95,7 @@ def customer_timeline(
 
 @router.get("/{customer_id}/contacts", response_model=list[ContactPersonRead])
 def customer_contacts(
-    session: DbSession, user: Annotated[User, require_api(Role.VIEWER)], customer_id: int
+    session: DbSession, user: Annotated[User, require_api(Role.VIEWER)], customer_id: PathId
 ) -> list[ContactPersonRead]:
     """The people who act for a business customer."""
     customer = service.get(session, customer_id, actor=user)

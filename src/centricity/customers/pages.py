@@ -17,6 +17,7 @@ from centricity.interactions.schemas import InteractionCreate
 from centricity.kit.errors import DomainError
 from centricity.kit.time import as_utc
 from centricity.orders import service as order_service
+from centricity.web.api import PathId
 from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
 from centricity.web.forms import form_fields, parse
@@ -88,7 +89,7 @@ def _contact_defaults() -> dict[str, Any]:
     return {"channel": "phone", "direction": "inbound"}
 
 
-def _detail_context(session: DbSession, user: User, customer_id: int) -> dict[str, Any]:
+def _detail_context(session: DbSession, user: User, customer_id: PathId) -> dict[str, Any]:
     customer = service.get(session, customer_id, actor=user)
     return {
         "user": user,
@@ -106,7 +107,7 @@ def _detail_context(session: DbSession, user: User, customer_id: int) -> dict[st
 
 @router.get("/{customer_id}", response_class=HTMLResponse)
 def customer_detail(
-    request: Request, session: DbSession, user: Viewer, customer_id: int
+    request: Request, session: DbSession, user: Viewer, customer_id: PathId
 ) -> Response:
     """The customer 360 page: profile, orders, one timeline, and the log-a-contact form."""
     return render(request, "customers/detail.html", _detail_context(session, user, customer_id))
@@ -117,7 +118,7 @@ def customer_timeline(
     request: Request,
     session: DbSession,
     user: Viewer,
-    customer_id: int,
+    customer_id: PathId,
     before: datetime | None = None,
 ) -> Response:
     """Older timeline entries (the "show older" link; htmx appends them)."""
@@ -129,7 +130,7 @@ def customer_timeline(
     return render(request, "customers/timeline.html", context)
 
 
-def _contact_data(values: dict[str, str], customer_id: int) -> dict[str, Any]:
+def _contact_data(values: dict[str, str], customer_id: PathId) -> dict[str, Any]:
     data: dict[str, Any] = {"customer_id": customer_id, "confidential": "confidential" in values}
     for key in ("channel", "direction", "note", "started_at"):
         if key in values:
@@ -148,7 +149,7 @@ def _contact_data(values: dict[str, str], customer_id: int) -> dict[str, Any]:
 
 @router.post("/{customer_id}/interactions", dependencies=[Depends(csrf_protect)])
 async def log_contact(
-    request: Request, session: DbSession, user: Agent, customer_id: int
+    request: Request, session: DbSession, user: Agent, customer_id: PathId
 ) -> Response:
     """Log a contact from the 360 page and go back to the timeline."""
     service.get(session, customer_id, actor=user)
@@ -164,7 +165,7 @@ async def log_contact(
 
 @router.get("/{customer_id}/edit", response_class=HTMLResponse)
 def edit_customer_form(
-    request: Request, session: DbSession, user: Agent, customer_id: int
+    request: Request, session: DbSession, user: Agent, customer_id: PathId
 ) -> Response:
     """The profile form filled with the customer's current values."""
     customer = service.get(session, customer_id, actor=user)
@@ -174,7 +175,7 @@ def edit_customer_form(
 
 @router.post("/{customer_id}/edit", dependencies=[Depends(csrf_protect)])
 async def update_customer(
-    request: Request, session: DbSession, user: Agent, customer_id: int
+    request: Request, session: DbSession, user: Agent, customer_id: PathId
 ) -> Response:
     """Save the profile form; emptied fields are cleared."""
     customer = service.get(session, customer_id, actor=user)

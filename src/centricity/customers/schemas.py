@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from centricity.kit.schema import InputSchema
 from centricity.kit.validation import CountryCode, Email, ExternalId, LanguageCode, Name, Phone
 
 CustomerKind = Literal["person", "business"]
+MAX_ATTRIBUTES_BYTES = 16_000
 
 
-class CustomerCreate(BaseModel):
+def _small_json(value: dict[str, Any]) -> dict[str, Any]:
+    if len(json.dumps(value, ensure_ascii=False)) > MAX_ATTRIBUTES_BYTES:
+        raise ValueError(f"attributes must be under {MAX_ATTRIBUTES_BYTES} characters as JSON")
+    return value
+
+
+Attributes = Annotated[dict[str, Any], AfterValidator(_small_json)]
+
+
+class CustomerCreate(InputSchema):
     """A new customer; only the name is required."""
-
-    model_config = ConfigDict(extra="forbid")
 
     external_id: ExternalId | None = None
     name: Name
@@ -25,13 +35,11 @@ class CustomerCreate(BaseModel):
     country: CountryCode | None = None
     postcode: str | None = Field(None, max_length=20)
     kind: CustomerKind = "person"
-    attributes: dict[str, Any] = Field(default_factory=dict)
+    attributes: Attributes = Field(default_factory=dict)
 
 
-class CustomerUpdate(BaseModel):
+class CustomerUpdate(InputSchema):
     """A partial change; fields left out stay as they are, explicit nulls clear them."""
-
-    model_config = ConfigDict(extra="forbid")
 
     external_id: ExternalId | None = None
     name: Name | None = None
@@ -41,7 +49,14 @@ class CustomerUpdate(BaseModel):
     country: CountryCode | None = None
     postcode: str | None = Field(None, max_length=20)
     kind: CustomerKind | None = None
-    attributes: dict[str, Any] | None = None
+    attributes: Attributes | None = None
+
+    @model_validator(mode="after")
+    def _required_stay_set(self) -> CustomerUpdate:
+        for field in ("name", "kind"):
+            if field in self.model_fields_set and getattr(self, field) is None:
+                raise ValueError(f"{field} cannot be cleared")
+        return self
 
 
 class CustomerRead(BaseModel):

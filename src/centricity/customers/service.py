@@ -84,8 +84,6 @@ def create(session: Session, *, data: CustomerCreate, actor: User | None) -> Cus
 def update(session: Session, *, customer: Customer, data: CustomerUpdate, actor: User) -> Customer:
     """Apply the fields the caller sent; the audit log names the fields, not their values."""
     changes = data.model_dump(exclude_unset=True)
-    if changes.get("name", "") is None:
-        changes.pop("name")
     if "external_id" in changes:
         _check_external_id(session, changes["external_id"], customer.id)
     for field, value in changes.items():

@@ -1,1 +1,1 @@
-"""demo domain."""
+"""The seeded multilingual demo workspace behind `centricity demo`."""

@@ -217,7 +217,7 @@ def order_rows(
     """Rows for `orders`, numbered by time."""
     return [
         {
-            "external_id": f"{prefix}O{k + 1:07d}",
+            "external_id": f"{prefix}O{k + 1:08d}",
             "customer_id": int(customer_ids[k]),
             "ordered_at": ordered[k],
             "created_at": ordered[k],

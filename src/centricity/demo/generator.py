@@ -113,33 +113,39 @@ def _build(session: Session, options: DemoOptions) -> None:
     rng = options.rng(3)
     bought = catalogue.simulate_purchases(rng, business, options.horizon_days)
     people.stamp(folks, catalogue.to_datetimes(options.start, bought.birth))
-    customer_ids = insert_rows(session, Customer, [p.row for p in folks], returning=True)
+    customer_ids = insert_keyed(session, Customer, [p.row for p in folks], options.prefix + "C")
     contact_ids = _insert_contacts(session, folks, customer_ids)
+    languages = [p.language for p in folks]
+    ledger = Ledger(customer_ids, contact_ids, languages, business, shop.names, desk)
+    _insert_history(session, options, rng, (shop, product_ids), bought, ledger)
+
+
+def _insert_history(
+    session: Session,
+    options: DemoOptions,
+    rng: np.random.Generator,
+    products: tuple[catalogue.Catalogue, list[int]],
+    bought: catalogue.Purchases,
+    ledger: Ledger,
+) -> None:
+    shop, product_ids = products
     contacts = notes.plan(
         options.rng(4), bought.customer, bought.day, bought.birth, bought.dead, options.horizon_days
     )
-    orders = catalogue.draw_orders(rng, shop, bought, business)
-    order_ids = _insert_orders(session, options, rng, bought, orders, contacts, customer_ids)
+    orders = catalogue.draw_orders(rng, shop, bought, ledger.business)
+    order_ids = _insert_orders(session, options, rng, bought, orders, contacts, ledger.customer_ids)
     insert_rows(session, OrderLine, catalogue.line_rows(orders, order_ids, product_ids))
-    languages = [p.language for p in folks]
-    ledger = Ledger(
-        customer_ids,
-        contact_ids,
-        languages,
-        business,
-        order_ids,
-        orders.totals,
-        orders.first_product,
-        shop.names,
-        desk,
-    )
-    insert_rows(session, Interaction, interaction_rows(contacts, ledger, options.start))
+    facts = OrderFacts(order_ids, orders.totals, orders.first_product)
+    insert_rows(session, Interaction, interaction_rows(contacts, ledger, facts, options.start))
 
 
 def insert_rows(
     session: Session, model: type[Any], rows: list[dict[str, Any]], *, returning: bool = False
 ) -> list[int]:
-    """Bulk-insert in batches; with `returning`, give the new ids in the rows' order."""
+    """Bulk-insert in batches; with `returning`, give the new ids in the rows' order.
+
+    Ordered RETURNING costs one statement per row on SQLite: use it for small tables only.
+    """
     ids: list[int] = []
     for begin in range(0, len(rows), BATCH):
         batch = rows[begin : begin + BATCH]
@@ -149,6 +155,16 @@ def insert_rows(
         else:
             session.execute(insert(model), batch)
     return ids
+
+
+def insert_keyed(
+    session: Session, model: type[Any], rows: list[dict[str, Any]], key_prefix: str
+) -> list[int]:
+    """Bulk-insert rows that carry unique external ids and read their new ids back by key."""
+    insert_rows(session, model, rows)
+    query = select(model.external_id, model.id).where(model.external_id.like(key_prefix + "%"))
+    ids: dict[str, int] = dict(session.execute(query).all())
+    return [ids[row["external_id"]] for row in rows]
 
 
 def _insert_catalogue(session: Session, shop: catalogue.Catalogue, prefix: str) -> list[int]:
@@ -166,8 +182,14 @@ def _insert_contacts(
         for person, customer_id in zip(folks, customer_ids, strict=True)
         for contact in person.contacts
     ]
-    flat = iter(insert_rows(session, ContactPerson, rows, returning=True))
-    return [[next(flat) for _ in person.contacts] for person in folks]
+    insert_rows(session, ContactPerson, rows)
+    found = session.execute(
+        select(ContactPerson.customer_id, ContactPerson.id).order_by(ContactPerson.id)
+    )
+    by_customer: dict[int, list[int]] = {}
+    for customer_id, contact_id in found:
+        by_customer.setdefault(customer_id, []).append(contact_id)
+    return [by_customer.get(customer_id, []) for customer_id in customer_ids]
 
 
 def _insert_orders(
@@ -183,41 +205,50 @@ def _insert_orders(
     ordered = catalogue.to_datetimes(options.start, bought.day)
     owners = np.array(customer_ids, dtype=np.int64)[bought.customer]
     rows = catalogue.order_rows(orders, owners, ordered, status, options.prefix)
-    return insert_rows(session, Order, rows, returning=True)
+    return insert_keyed(session, Order, rows, options.prefix + "O")
 
 
 @dataclass(frozen=True)
 class Ledger:
-    """What contact rows refer to: inserted ids, languages, staff and per-order facts."""
+    """What contact rows refer to: inserted customers, their languages, products and staff."""
 
     customer_ids: list[int]
     contact_ids: list[list[int]]
     languages: list[str]
     business: NDArray[np.bool_]
-    order_ids: list[int]
-    order_totals: NDArray[np.int64]
-    order_product: NDArray[np.int64]
     product_names: tuple[str, ...]
     desk: people.Desk
 
 
+@dataclass(frozen=True)
+class OrderFacts:
+    """Per inserted order: its id, total in cents and a product a note can mention."""
+
+    ids: list[int]
+    totals: NDArray[np.int64]
+    product: NDArray[np.int64]
+
+
 def interaction_rows(
-    contacts: notes.ContactPlan, ledger: Ledger, start: datetime
+    contacts: notes.ContactPlan, ledger: Ledger, orders: OrderFacts, start: datetime
 ) -> list[dict[str, Any]]:
     """Interaction rows for the bulk insert, notes written in the customer's language."""
-    return [_interaction(contacts, ledger, start, i) for i in range(len(contacts.customer))]
+    return [
+        {**_interaction(contacts, ledger, start, i), "note": _note(contacts, ledger, orders, i)}
+        for i in range(len(contacts.customer))
+    ]
 
 
-def _note(contacts: notes.ContactPlan, ledger: Ledger, i: int) -> str:
+def _note(contacts: notes.ContactPlan, ledger: Ledger, orders: OrderFacts, i: int) -> str:
     c, o, pick = int(contacts.customer[i]), int(contacts.order[i]), contacts.pick[i]
-    product = ledger.order_product[o] if o >= 0 else int(pick[2] * len(ledger.product_names))
+    product = orders.product[o] if o >= 0 else int(pick[2] * len(ledger.product_names))
     return notes.render(
         ledger.languages[c],
         int(contacts.topic[i]),
-        order=f"#{ledger.order_ids[o]}" if o >= 0 else "",
+        order=f"#{orders.ids[o]}" if o >= 0 else "",
         product=ledger.product_names[int(product)],
         days=5 + int(pick[3] * 10),
-        amount=float(ledger.order_totals[o]) * 0.011 if o >= 0 else 0.0,
+        amount=float(orders.totals[o]) * 0.011 if o >= 0 else 0.0,
     )
 
 
@@ -241,6 +272,5 @@ def _interaction(
         "created_at": started,
         "waiting_seconds": None if np.isnan(waiting) else int(waiting),
         "duration_seconds": int(contacts.duration[i]),
-        "note": _note(contacts, ledger, i),
         "confidential": bool(topic.negative and pick[4] < 0.03),
     }

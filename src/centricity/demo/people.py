@@ -146,7 +146,7 @@ def make_person(
         name = f"{first} {last}"
         email = _email(ascii_slug(name) or "customer", market, rng)
     row = {
-        "external_id": f"{prefix}C{number:06d}",
+        "external_id": f"{prefix}C{number:07d}",
         "kind": "business" if business else "person",
         "name": name,
         "email": email,

@@ -5,23 +5,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from centricity.accounts.models import Role, User
 from centricity.interactions import service
 from centricity.interactions.models import Channel
 from centricity.interactions.schemas import InteractionCreate, InteractionPage, InteractionRead
 from centricity.kit.pagination import MAX_LIMIT
+from centricity.web.api import PathId, QueryId, api_router
 from centricity.web.deps import DbSession, require_api
 
-router = APIRouter(prefix="/api/v1/interactions", tags=["interactions"])
+router = api_router("/api/v1/interactions", "interactions")
 
 
 @router.get("", response_model=InteractionPage)
 def list_interactions(
     session: DbSession,
     user: Annotated[User, require_api(Role.VIEWER)],
-    customer_id: Annotated[int | None, Query(gt=0)] = None,
+    customer_id: QueryId = None,
     channel: Channel | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
@@ -53,7 +54,7 @@ def create_interaction(
 
 @router.get("/{interaction_id}", response_model=InteractionRead)
 def get_interaction(
-    session: DbSession, user: Annotated[User, require_api(Role.VIEWER)], interaction_id: int
+    session: DbSession, user: Annotated[User, require_api(Role.VIEWER)], interaction_id: PathId
 ) -> InteractionRead:
     """Read one contact (404 for another department's confidential note)."""
     return InteractionRead.model_validate(service.get(session, interaction_id, actor=user))
@@ -61,7 +62,7 @@ def get_interaction(
 
 @router.delete("/{interaction_id}", status_code=204)
 def delete_interaction(
-    session: DbSession, user: Annotated[User, require_api(Role.MANAGER)], interaction_id: int
+    session: DbSession, user: Annotated[User, require_api(Role.MANAGER)], interaction_id: PathId
 ) -> Response:
     """Remove a contact logged by mistake."""
     row = service.get(session, interaction_id, actor=user)

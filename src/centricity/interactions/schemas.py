@@ -7,18 +7,17 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from centricity.interactions.models import Channel, Direction
+from centricity.kit.schema import InputSchema
 from centricity.kit.time import as_utc, utcnow
-from centricity.kit.validation import ExternalId
+from centricity.kit.validation import MAX_ID, ExternalId
 
 MAX_SECONDS = 7 * 24 * 3600
 
 
-class InteractionCreate(BaseModel):
+class InteractionCreate(InputSchema):
     """A contact to log; the time defaults to now, the note may be empty."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    customer_id: int = Field(gt=0)
+    customer_id: int = Field(gt=0, le=MAX_ID)
     channel: Channel
     direction: Direction = Direction.INBOUND
     started_at: datetime = Field(default_factory=utcnow)
@@ -26,7 +25,7 @@ class InteractionCreate(BaseModel):
     duration_seconds: int | None = Field(None, ge=0, le=MAX_SECONDS)
     note: str = Field("", max_length=20000)
     confidential: bool = False
-    contact_person_id: int | None = Field(None, gt=0)
+    contact_person_id: int | None = Field(None, gt=0, le=MAX_ID)
     external_id: ExternalId | None = None
 
     @field_validator("started_at")

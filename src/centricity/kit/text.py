@@ -18,7 +18,9 @@ def fold(text: str | None) -> str:
         return ""
     lowered = text.casefold().translate(_SPECIAL)
     decomposed = unicodedata.normalize("NFKD", lowered)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = "".join(
+        ch for ch in decomposed if not unicodedata.combining(ch) and ch.isprintable()
+    )
     return _SPACES.sub(" ", stripped).strip()
 
 

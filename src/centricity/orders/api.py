@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from centricity.accounts.models import Role, User
 from centricity.kit.pagination import MAX_LIMIT
@@ -21,9 +21,10 @@ from centricity.orders.schemas import (
     ProductPage,
     ProductRead,
 )
+from centricity.web.api import PathId, QueryId, api_router
 from centricity.web.deps import DbSession, require_api
 
-router = APIRouter(prefix="/api/v1", tags=["orders"])
+router = api_router("/api/v1", "orders")
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
@@ -33,7 +34,7 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 def list_orders(
     session: DbSession,
     user: Annotated[User, require_api(Role.VIEWER)],
-    customer_id: Annotated[int | None, Query(gt=0)] = None,
+    customer_id: QueryId = None,
     since: datetime | None = None,
     until: datetime | None = None,
     limit: Limit = 50,
@@ -64,7 +65,7 @@ def create_order(
 
 @router.get("/orders/{order_id}", response_model=OrderDetail)
 def get_order(
-    session: DbSession, user: Annotated[User, require_api(Role.VIEWER)], order_id: int
+    session: DbSession, user: Annotated[User, require_api(Role.VIEWER)], order_id: PathId
 ) -> OrderDetail:
     """Read one order with its lines."""
     return _detail(session, service.get(session, order_id, actor=user))

@@ -7,30 +7,27 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from centricity.kit.schema import InputSchema
 from centricity.kit.time import as_utc
-from centricity.kit.validation import ExternalId, Name
+from centricity.kit.validation import MAX_ID, ExternalId, Name
 
 Amount = Decimal
 
 
-class OrderLineCreate(BaseModel):
+class OrderLineCreate(InputSchema):
     """One product line of a new order."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    product_id: int | None = Field(None, gt=0)
+    product_id: int | None = Field(None, gt=0, le=MAX_ID)
     quantity: Decimal = Field(Decimal(1), gt=0, max_digits=12, decimal_places=3)
     unit_price: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
     cost: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
 
 
-class OrderCreate(BaseModel):
+class OrderCreate(InputSchema):
     """A new order; the total is given or summed from its lines."""
 
-    model_config = ConfigDict(extra="forbid")
-
     external_id: ExternalId | None = None
-    customer_id: int = Field(gt=0)
+    customer_id: int = Field(gt=0, le=MAX_ID)
     ordered_at: datetime
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     total_amount: Decimal | None = Field(None, max_digits=14, decimal_places=2)
@@ -87,10 +84,8 @@ class OrderPage(BaseModel):
     offset: int
 
 
-class ProductCreate(BaseModel):
+class ProductCreate(InputSchema):
     """A new catalogue product."""
-
-    model_config = ConfigDict(extra="forbid")
 
     external_id: ExternalId | None = None
     name: Name

@@ -18,7 +18,7 @@ from centricity.web.csrf import LOGIN_CSRF_COOKIE, csrf_protect, login_csrf_prot
 from centricity.web.deps import SESSION_COOKIE, DbSession, page_principal, public, require_page
 from centricity.web.templating import render
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 UNBUILT_SECTIONS = {
     "/cases": ("Cases", "Cases with service-level targets and breach warnings"),

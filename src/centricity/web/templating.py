@@ -56,9 +56,7 @@ def build_templates() -> Jinja2Templates:
 templates = build_templates()
 
 
-def render(
-    request: Any, name: str, context: dict[str, Any], status_code: int = 200
-) -> Response:
+def render(request: Any, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
     """Render a full page, or only its `content` block when htmx asks for a fragment."""
     block = context.pop("_block", None)
     if block and request.headers.get("HX-Request"):
@@ -66,7 +64,5 @@ def render(
         ctx = template.new_context({"request": request, **context})
         html = "".join(template.blocks[block](ctx))
         return HTMLResponse(html, status_code=status_code)
-    response: Response = templates.TemplateResponse(
-        request, name, context, status_code=status_code
-    )
+    response: Response = templates.TemplateResponse(request, name, context, status_code=status_code)
     return response

@@ -24,7 +24,9 @@ CDNOW_DIR = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "cd
 def cdnow_dir() -> Path:
     """The shared CDNOW folder; the tests that need it skip when it is absent."""
     if not (CDNOW_DIR / "CDNOW_sample.txt").exists():
-        pytest.skip(f"CDNOW sample not found at {CDNOW_DIR.resolve()} (shared/data beside the repo)")
+        pytest.skip(
+            f"CDNOW sample not found at {CDNOW_DIR.resolve()} (shared/data beside the repo)"
+        )
     return CDNOW_DIR
 
 
@@ -47,9 +49,7 @@ def cdnow_reference(cdnow_dir: Path) -> pl.DataFrame:
     return pl.read_csv(cdnow_dir / "cdnow_customers_summary_with_transactions.csv")
 
 
-def simulate_bgnbd(
-    n: int, r: float, alpha: float, a: float, b: float, seed: int
-) -> Simulated:
+def simulate_bgnbd(n: int, r: float, alpha: float, a: float, b: float, seed: int) -> Simulated:
     """Draw (x, t_x, T) from the BG/NBD process (Fader, Hardie & Lee 2005), vectorised.
 
     A customer dies at the K-th repeat purchase, K ~ Geometric(p); with N ~ Poisson(lambda T)
@@ -61,21 +61,30 @@ def simulate_bgnbd(
     arrivals = rng.poisson(rate * T)
     x = np.minimum(arrivals, rng.geometric(p))
     safe = np.maximum(x, 1)
-    t_x = np.where(x > 0, T * rng.beta(safe, arrivals - safe + 1), 0.0)
+    t_x = np.where(x > 0, T * rng.beta(safe, np.maximum(arrivals - safe + 1, 1)), 0.0)
     return x.astype(np.float64), t_x, T
+
+
+def on_daily_grid(x: FloatArray, t_x: FloatArray, T: FloatArray) -> Simulated:
+    """Round ages to whole days (in weeks), as a transaction log dated by day gives them."""
+    return x, np.round(t_x * 7) / 7, np.round(T * 7) / 7
 
 
 def simulate_pareto_nbd(
     n: int, r: float, alpha: float, s: float, beta: float, seed: int
 ) -> Simulated:
-    """Draw (x, t_x, T) from the Pareto/NBD process: Poisson purchases until an exponential death."""
+    """Draw (x, t_x, T) from the Pareto/NBD process: Poisson purchases until an exponential death.
+
+    Ages are rounded to whole days: real logs are dated by day, and the likelihood then needs
+    the tail integral at far fewer distinct (x, t) points.
+    """
     rng = np.random.default_rng(seed)
-    T = rng.uniform(20.0, 52.0, n)
+    T = rng.integers(140, 365, n) / 7.0
     rate, death_rate = rng.gamma(r, 1 / alpha, n), rng.gamma(s, 1 / beta, n)
     alive_for = np.minimum(rng.exponential(1 / death_rate), T)
     x = rng.poisson(rate * alive_for)
     t_x = np.where(x > 0, alive_for * rng.beta(np.maximum(x, 1), 1), 0.0)
-    return x.astype(np.float64), t_x, T
+    return on_daily_grid(x.astype(np.float64), t_x, T)
 
 
 def simulate_gamma_gamma(
@@ -95,4 +104,5 @@ def simulators() -> dict[str, Callable[..., tuple[FloatArray, ...]]]:
         "bgnbd": simulate_bgnbd,
         "pareto_nbd": simulate_pareto_nbd,
         "gamma_gamma": simulate_gamma_gamma,
+        "daily": on_daily_grid,
     }

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from scipy.special import hyp2f1
 
 from centricity.analytics.value._inputs import FloatArray
@@ -39,6 +40,16 @@ class TailIntegral:
     d_c: FloatArray
     d_d: FloatArray
 
+    def take(self, index: npt.NDArray[np.intp]) -> TailIntegral:
+        """The rows at ``index``, e.g. to spread distinct points back to customers."""
+        return TailIntegral(
+            self.log_value[index],
+            self.d_k[index],
+            self.d_b[index],
+            self.d_c[index],
+            self.d_d[index],
+        )
+
 
 @dataclass
 class _Series:
@@ -50,37 +61,47 @@ class _Series:
     d_z: FloatArray
 
 
+# Rows of the compact state: inputs, the current term's pieces and the four running sums.
+K, B, Z, COEFFICIENT, SLOPE, DIGAMMA_GAP, SUM, SUM_K, SUM_B, SUM_Z = range(10)
+
+
+def _add_term(state: FloatArray, n: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Add term n + 1 to the sums in place; return the term, its z-slope part and z growth."""
+    k, b, z = state[K], state[B], state[Z]
+    growth = (b + n) / (n + 1)
+    state[SLOPE] = growth * (state[COEFFICIENT] + z * state[SLOPE])
+    state[COEFFICIENT] *= growth * z
+    state[DIGAMMA_GAP] += 1 / (b + n)
+    inverse = 1 / (k + n + 1)
+    term = state[COEFFICIENT] * inverse
+    slope_term = state[SLOPE] * inverse
+    state[SUM] += term
+    state[SUM_K] -= term * inverse
+    state[SUM_B] += term * state[DIGAMMA_GAP]
+    state[SUM_Z] += slope_term
+    return term, slope_term, growth * z
+
+
 def _sum_series(k: FloatArray, b: FloatArray, z: FloatArray) -> _Series:
     """Sum (b)_n z^n / (n! (k + n)) and its k, b and z derivatives to machine precision."""
-    sums = _Series(1 / k, -1 / k**2, np.zeros_like(k), np.zeros_like(k))
-    active = np.arange(k.size)
-    coefficient, slope, digamma_gap = np.ones_like(k), np.zeros_like(k), np.zeros_like(k)
+    zeros = np.zeros_like(k)
+    state = np.stack([k, b, z, np.ones_like(k), zeros, zeros, 1 / k, -1 / k**2, zeros, zeros])
+    result = np.empty((4, k.size))
+    rows = np.arange(k.size)
     for n in range(MAX_TERMS):
-        kk, bb, zz = k[active], b[active], z[active]
-        growth = (bb + n) / (n + 1)
-        slope = growth * (coefficient + zz * slope)
-        coefficient = growth * zz * coefficient
-        digamma_gap = digamma_gap + 1 / (bb + n)
-        inverse = 1 / (kk + n + 1)
-        term = coefficient * inverse
-        sums.value[active] += term
-        sums.d_k[active] -= term * inverse
-        sums.d_b[active] += term * digamma_gap
-        sums.d_z[active] += slope * inverse
-        small = term * (1 + digamma_gap) <= RELATIVE_TOLERANCE * sums.value[active]
+        term, slope_term, ratio = _add_term(state, n)
         done = (
-            small & (slope * inverse <= RELATIVE_TOLERANCE * sums.d_z[active]) & (growth * zz < 1)
+            (term * (1 + state[DIGAMMA_GAP]) <= RELATIVE_TOLERANCE * state[SUM])
+            & (slope_term <= RELATIVE_TOLERANCE * state[SUM_Z])
+            & (ratio < 1)
         )
-        if done.all():
+        if done.all() or n == MAX_TERMS - 1:
+            result[:, rows] = state[SUM:]
             break
-        keep = ~done
-        active, coefficient, slope, digamma_gap = (
-            active[keep],
-            coefficient[keep],
-            slope[keep],
-            digamma_gap[keep],
-        )
-    return sums
+        if n % 4 == 3 and done.any():
+            result[:, rows[done]] = state[SUM:, done]
+            state, rows = state[:, ~done], rows[~done]
+    return _Series(*result)
 
 
 def tail_integral(k: FloatArray, b: FloatArray, c: float, d: float, t: FloatArray) -> TailIntegral:

@@ -26,6 +26,7 @@ from centricity.analytics.value._inputs import (
     horizon_vector,
     require_identifiable,
     transaction_inputs,
+    unique_rows,
 )
 from centricity.analytics.value._tail_integral import (
     TailIntegral,
@@ -48,14 +49,28 @@ class _Profiles:
     T: FloatArray
     weights: FloatArray
     spans: npt.NDArray[np.bool_]
+    point_x: FloatArray
+    point_t: FloatArray
+    at_tx: npt.NDArray[np.intp]
+    at_t: npt.NDArray[np.intp]
 
 
 def _profiles(x: FloatArray, t_x: FloatArray, T: FloatArray, weights: FloatArray) -> _Profiles:
-    """Collapse identical customers; note the rows with an interval between t_x and T."""
+    """Collapse identical customers and list the distinct (x, t) where J(t) is needed.
+
+    J is needed at t_x and T of rows with t_x < T; customers share most of these points
+    (every x = 0 row needs J(0) for x = 0), so each is computed once.
+    """
     collapsed = collapse((x, t_x, T), weights)
     require_identifiable(collapsed, "Pareto/NBD")
     x, t_x, T = collapsed.columns
-    return _Profiles(x, t_x, T, collapsed.weights, t_x < T)
+    spans = t_x < T
+    n = int(spans.sum())
+    both_x = np.concatenate([x[spans], x[spans]])
+    (point_x, point_t), inverse = unique_rows((both_x, np.concatenate([t_x[spans], T[spans]])))
+    return _Profiles(
+        x, t_x, T, collapsed.weights, spans, point_x, point_t, inverse[:n], inverse[n:]
+    )
 
 
 def _interval_gradient(
@@ -95,26 +110,26 @@ def _log_interval(params: FloatArray, x: FloatArray, t_x: FloatArray, T: FloatAr
     return np.asarray(np.log(params[2]) + log_interval, dtype=np.float64)
 
 
+def _interval_terms(params: FloatArray, data: _Profiles) -> tuple[FloatArray, FloatArray]:
+    """log(s I) per row (-inf where t_x = T) and its gradient rows (r, alpha, s, beta)."""
+    k, b, c, d = _branch(params, data.point_x)
+    points = tail_integral(k, b, c, d, data.point_t)
+    at_tx, at_t = points.take(data.at_tx), points.take(data.at_t)
+    ratio = np.minimum(np.exp(at_t.log_value - at_tx.log_value), 1 - NEAR_ONE)
+    log_interval = np.full_like(data.x, -np.inf)
+    log_interval[data.spans] = np.log(params[2]) + at_tx.log_value + np.log1p(-ratio)
+    gradient = np.zeros((4, data.x.size))
+    gradient[:, data.spans] = _interval_gradient(params, at_tx, at_t, ratio)
+    gradient[2] += 1 / params[2]
+    return log_interval, gradient
+
+
 def _negative_log_likelihood(log_params: FloatArray, data: _Profiles) -> tuple[float, FloatArray]:
     """Negative weighted log-likelihood (equation 19) and its analytic gradient."""
     params = np.exp(log_params)
     r, alpha, s, beta = params
-    x, T, w, spans = data.x, data.T, data.weights, data.spans
-    k, b, c, d = _branch(params, x[spans])
-    both = tail_integral(
-        np.tile(k, 2), np.tile(b, 2), c, d, np.concatenate([data.t_x[spans], T[spans]])
-    )
-    n = k.size
-    at_tx, at_t = (
-        TailIntegral(*(field[:n] for field in vars(both).values())),
-        TailIntegral(*(field[n:] for field in vars(both).values())),
-    )
-    ratio = np.minimum(np.exp(at_t.log_value - at_tx.log_value), 1 - NEAR_ONE)
-    log_interval = np.full_like(x, -np.inf)
-    log_interval[spans] = np.log(s) + at_tx.log_value + np.log1p(-ratio)
-    interval_gradient = np.zeros((4, x.size))
-    interval_gradient[:, spans] = _interval_gradient(params, at_tx, at_t, ratio)
-    interval_gradient[2] += 1 / s
+    x, T, w = data.x, data.T, data.weights
+    log_interval, interval_gradient = _interval_terms(params, data)
     log_alpha_t, log_beta_t = np.log(alpha + T), np.log(beta + T)
     log_first = -(r + x) * log_alpha_t - s * log_beta_t
     first_gradient = np.stack(
@@ -122,17 +137,17 @@ def _negative_log_likelihood(log_params: FloatArray, data: _Profiles) -> tuple[f
     )
     share = expit(log_interval - log_first)
     row_gradient = first_gradient + share * (interval_gradient - first_gradient)
-    constant = np.stack(
-        [
-            digamma(r + x) - digamma(r) + np.log(alpha),
-            np.full_like(x, r / alpha),
-            np.full_like(x, np.log(beta)),
-            np.full_like(x, s / beta),
-        ]
-    )
     log_constant = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
     total = w @ (log_constant + np.logaddexp(log_first, log_interval))
-    gradient = (constant + row_gradient) @ w
+    constant_gradient = np.array(
+        [
+            w @ (digamma(r + x) - digamma(r) + np.log(alpha)),
+            w.sum() * r / alpha,
+            w.sum() * np.log(beta),
+            w.sum() * s / beta,
+        ]
+    )
+    gradient = constant_gradient + row_gradient @ w
     return -float(total), -gradient * params
 
 
