@@ -7,12 +7,9 @@ request dependency) only release a SAVEPOINT.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,47 +18,11 @@ from centricity.accounts import passwords
 from centricity.config import Settings
 from centricity.db import make_engine
 from centricity.migrations import runner
+from store_helpers import TEST_SECRET, create_pg_database, drop_pg_database, pg_or_skip
 
 passwords.use_fast_hasher()
 
 pytest_plugins = ["fixtures_web"]
-
-PG_ADMIN_URL = os.environ.get(
-    "CENTRICITY_TEST_POSTGRES_URL", "postgresql://postgres:postgres@127.0.0.1:5432/test"
-)
-TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
-
-
-def _pg_available() -> bool:
-    try:
-        with psycopg.connect(PG_ADMIN_URL, connect_timeout=3):
-            return True
-    except psycopg.OperationalError:
-        return False
-
-
-def create_pg_database(prefix: str = "centricity_test") -> str:
-    """Create a fresh PostgreSQL database for this test process and return its URL."""
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base = PG_ADMIN_URL.rsplit("/", 1)[0]
-    return f"postgresql+psycopg://{base.split('://', 1)[1]}/{name}"
-
-
-def drop_pg_database(url: str) -> None:
-    """Drop a database made by `create_pg_database`."""
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def pg_or_skip() -> None:
-    """Skip locally without PostgreSQL; in CI a missing server is a failure."""
-    if not _pg_available():
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN_URL}")
-        pytest.skip("PostgreSQL not reachable")
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, inspect
 
 from centricity.db import Base, make_engine
 from centricity.migrations import runner
-from conftest import create_pg_database, drop_pg_database, pg_or_skip
+from store_helpers import create_pg_database, drop_pg_database, pg_or_skip
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -21,7 +21,6 @@ app = typer.Typer(
 DOMAIN_CLIS = (
     "centricity.accounts.cli",
     "centricity.web.cli",
-    "centricity.customers.cli",
     "centricity.jobs.cli",
     "centricity.privacy.cli",
     "centricity.backup.cli",

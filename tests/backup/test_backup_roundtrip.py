@@ -92,7 +92,7 @@ def seed(session: Session, rng: random.Random) -> None:
 
 @pytest.fixture(scope="session")
 def root_helpers(pytestconfig: pytest.Config) -> Any:
-    """tests/conftest.py as a module: `from conftest import` is ambiguous once a nested
+    """tests/conftest.py as a module: `from store_helpers import` is ambiguous once a nested
     conftest.py (tests/analytics/value/) has been imported under the same name."""
     root = str(pytestconfig.rootpath / "tests" / "conftest.py")
     plugins = pytestconfig.pluginmanager.get_plugins()

@@ -26,7 +26,7 @@ from centricity.interactions.models import Interaction
 from centricity.kit.errors import Conflict
 from centricity.migrations import runner
 from centricity.orders.models import Order, OrderLine
-from conftest import create_pg_database, drop_pg_database, pg_or_skip
+from store_helpers import create_pg_database, drop_pg_database, pg_or_skip
 
 SMALL = 200
 CHECKED = (Customer, ContactPerson, Order, OrderLine, Interaction)

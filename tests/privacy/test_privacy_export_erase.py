@@ -242,7 +242,7 @@ def test_it_treats_a_second_erasure_as_a_no_op(db: Session) -> None:
 
 @pytest.fixture(scope="session")
 def root_helpers(pytestconfig: pytest.Config) -> Any:
-    """tests/conftest.py as a module: `from conftest import` is ambiguous once a nested
+    """tests/conftest.py as a module: `from store_helpers import` is ambiguous once a nested
     conftest.py (tests/analytics/value/) has been imported under the same name."""
     root = str(pytestconfig.rootpath / "tests" / "conftest.py")
     plugins = pytestconfig.pluginmanager.get_plugins()

@@ -5,7 +5,7 @@ Each rule is a pattern, so the OpenAPI document states exactly what the API acce
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, StringConstraints
 
@@ -38,3 +38,18 @@ Name = Annotated[
 # Row ids are 32-bit integers on PostgreSQL; larger numbers are answered 422, never 500.
 MAX_ID = 2**31 - 1
 RecordId = Annotated[int, Field(gt=0, le=MAX_ID)]
+
+_PATTERN_MESSAGES = {
+    EMAIL_PATTERN: "not a valid e-mail address",
+    PHONE_PATTERN: "not a valid phone number (5+ digits; spaces, + ( ) . - allowed)",
+    TEXT_PATTERN: "must not be empty",
+    r"^[A-Za-z]{2}$": "use a two-letter code, e.g. cs or CZ",
+}
+
+
+def friendly_message(error: dict[str, Any]) -> str:
+    """Turn a Pydantic error into a sentence a user can act on (patterns named by meaning)."""
+    if error.get("type") == "string_pattern_mismatch":
+        pattern = (error.get("ctx") or {}).get("pattern", "")
+        return _PATTERN_MESSAGES.get(pattern, "has an invalid format")
+    return str(error.get("msg", "invalid")).removeprefix("Value error, ")

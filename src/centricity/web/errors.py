@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from centricity.kit.errors import DomainError
+from centricity.kit.validation import friendly_message
 from centricity.web.csrf import CsrfFailed
 from centricity.web.deps import Forbidden, NotAuthenticated
 from centricity.web.templating import render
@@ -51,8 +52,7 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     errors = []
     for err in exc.errors():
         location = [str(part) for part in err.get("loc", ()) if part != "body"]
-        message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
-        errors.append({"field": ".".join(location), "message": message})
+        errors.append({"field": ".".join(location), "message": friendly_message(dict(err))})
     return errors
 
 

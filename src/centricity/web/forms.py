@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
+from centricity.kit.validation import friendly_message
 from centricity.web.csrf import CSRF_FIELD
 
 SchemaT = TypeVar("SchemaT", bound=BaseModel)
@@ -27,8 +28,7 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
     errors: dict[str, str] = {}
     for err in exc.errors():
         field = str(err["loc"][0]) if err.get("loc") else "form"
-        message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
-        errors.setdefault(field, message)
+        errors.setdefault(field, friendly_message(dict(err)))
     return errors
 
 
