@@ -206,3 +206,30 @@ def test_it_pages_older_timeline_entries(
         f"/customers/{customer.id}/timeline", params={"before": "2025-05-10T00:00:00+00:00"}
     )
     assert older.text.count('data-kind="order"') == 9
+
+
+def test_it_adds_a_person_to_a_business_customer(
+    db: Session, personas: Any, browser_for: Any
+) -> None:
+    firm = customers.create(
+        db, data=CustomerCreate(name="Nordic Tools AB", kind="business"), actor=personas.bob
+    )
+    db.commit()
+    bob = browser_for(personas.bob)
+    bad = bob.client.post(
+        f"/customers/{firm.id}/people",
+        data={"csrf_token": bob.csrf, "name": "Lars", "email": "lars@"},
+    )
+    assert bad.status_code == 422 and "not a valid e-mail address" in bad.text
+    good = bob.client.post(
+        f"/customers/{firm.id}/people",
+        data={
+            "csrf_token": bob.csrf,
+            "name": "Lars Nilsson",
+            "job_title": "Inköpare",
+            "email": "lars@nordictools.se",
+        },
+    )
+    assert good.status_code == 303
+    page = bob.client.get(f"/customers/{firm.id}")
+    assert "Lars Nilsson" in page.text and "Inköpare" in page.text

@@ -10,6 +10,7 @@ from fastapi import Query, Response
 from centricity.accounts.models import Role, User
 from centricity.customers import service, timeline
 from centricity.customers.schemas import (
+    ContactPersonCreate,
     ContactPersonRead,
     CustomerCreate,
     CustomerPage,
@@ -101,3 +102,16 @@ def customer_contacts(
     customer = service.get(session, customer_id, actor=user)
     people = service.contact_people(session, customer=customer)
     return [ContactPersonRead.model_validate(p) for p in people]
+
+
+@router.post("/{customer_id}/contacts", response_model=ContactPersonRead, status_code=201)
+def add_customer_contact(
+    session: DbSession,
+    user: Annotated[User, require_api(Role.AGENT)],
+    customer_id: PathId,
+    data: ContactPersonCreate,
+) -> ContactPersonRead:
+    """Add a person who acts for a business customer."""
+    customer = service.get(session, customer_id, actor=user)
+    person = service.add_contact_person(session, customer=customer, data=data, actor=user)
+    return ContactPersonRead.model_validate(person)

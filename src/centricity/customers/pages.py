@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from centricity.accounts.models import Role, User
 from centricity.customers import service, timeline
-from centricity.customers.schemas import CustomerCreate, CustomerUpdate
+from centricity.customers.schemas import ContactPersonCreate, CustomerCreate, CustomerUpdate
 from centricity.interactions import service as interaction_service
 from centricity.interactions.models import Channel, Direction
 from centricity.interactions.schemas import InteractionCreate
@@ -102,6 +102,8 @@ def _detail_context(session: DbSession, user: User, customer_id: PathId) -> dict
         "directions": [d.value for d in Direction],
         "contact": _contact_defaults(),
         "contact_errors": {},
+        "person": {},
+        "person_errors": {},
     }
 
 
@@ -161,6 +163,22 @@ async def log_contact(
         return render(request, "customers/detail.html", context, status_code=422)
     interaction_service.create(session, data=data, actor=user)
     return RedirectResponse(f"/customers/{customer_id}#timeline", status_code=303)
+
+
+@router.post("/{customer_id}/people", dependencies=[Depends(csrf_protect)])
+async def add_person(
+    request: Request, session: DbSession, user: Agent, customer_id: PathId
+) -> Response:
+    """Add a person acting for a business customer from the 360 page."""
+    customer = service.get(session, customer_id, actor=user)
+    values = await form_fields(request)
+    data, errors = parse(ContactPersonCreate, values)
+    if data is None:
+        context = _detail_context(session, user, customer_id)
+        context.update(person=values, person_errors=errors)
+        return render(request, "customers/detail.html", context, status_code=422)
+    service.add_contact_person(session, customer=customer, data=data, actor=user)
+    return RedirectResponse(f"/customers/{customer_id}#people", status_code=303)
 
 
 @router.get("/{customer_id}/edit", response_class=HTMLResponse)

@@ -87,6 +87,15 @@ class CustomerPage(BaseModel):
     offset: int
 
 
+class ContactPersonCreate(InputSchema):
+    """A person who acts for a business customer."""
+
+    name: Name
+    email: Email | None = None
+    phone: Phone | None = None
+    job_title: str | None = Field(None, max_length=120)
+
+
 class ContactPersonRead(BaseModel):
     """A person acting for a business customer."""
 

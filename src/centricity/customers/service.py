@@ -11,7 +11,7 @@ from centricity.accounts.models import User
 from centricity.audit import service as audit
 from centricity.customers import search
 from centricity.customers.models import ContactPerson, Customer
-from centricity.customers.schemas import CustomerCreate, CustomerUpdate
+from centricity.customers.schemas import ContactPersonCreate, CustomerCreate, CustomerUpdate
 from centricity.kit.errors import Conflict, NotFound
 from centricity.kit.pagination import MAX_LIMIT, Page
 from centricity.kit.text import digits, search_key
@@ -117,6 +117,19 @@ def contact_people(session: Session, *, customer: Customer) -> builtins.list[Con
     """The people acting for a business customer, by name."""
     query = select(ContactPerson).where(ContactPerson.customer_id == customer.id)
     return [*session.scalars(query.order_by(ContactPerson.name))]
+
+
+def add_contact_person(
+    session: Session, *, customer: Customer, data: ContactPersonCreate, actor: User
+) -> ContactPerson:
+    """Record a person who buys or calls for a business customer."""
+    person = ContactPerson(customer_id=customer.id, **data.model_dump())
+    session.add(person)
+    session.flush()
+    audit.record(
+        session, actor=actor, action="contact_person.create", entity=("contact_person", person.id)
+    )
+    return person
 
 
 def count(session: Session, *, actor: User) -> int:

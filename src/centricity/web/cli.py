@@ -19,4 +19,10 @@ def serve(
     """Serve the web app and API; GET /healthz answers 200 without login."""
     from centricity.web.server import run
 
-    run(get_settings(), host=host, port=port)
+    settings = get_settings()
+    try:
+        settings.check_secure()
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    run(settings, host=host, port=port)

@@ -1,0 +1,5 @@
+"""`python -m centricity` runs the command line."""
+
+from centricity.cli import main
+
+main()
