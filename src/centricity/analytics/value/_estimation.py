@@ -21,7 +21,7 @@ from centricity.analytics.value._inputs import FloatArray
 
 MODEL_FORMAT_VERSION = "1"
 Z_95 = 1.959963984540054
-LOG_BOUND = 30.0
+LOG_BOUND = 18.0
 HESSIAN_STEP = 1e-6
 
 Objective = Callable[[FloatArray], tuple[float, FloatArray]]
@@ -156,8 +156,9 @@ class ValueModel:
     def _set_estimate(self, estimate: Estimate) -> None:
         """Store parameters, log-likelihood, delta-method errors and log-scale 95% intervals."""
         params = np.exp(estimate.log_params)
-        low = np.exp(estimate.log_params - Z_95 * estimate.log_standard_errors)
-        high = np.exp(estimate.log_params + Z_95 * estimate.log_standard_errors)
+        with np.errstate(over="ignore"):  # an unbounded interval is reported as (0, inf)
+            low = np.exp(estimate.log_params - Z_95 * estimate.log_standard_errors)
+            high = np.exp(estimate.log_params + Z_95 * estimate.log_standard_errors)
         names = self.param_names
         self.params_ = {n: float(v) for n, v in zip(names, params, strict=True)}
         self.log_likelihood_ = float(estimate.log_likelihood)

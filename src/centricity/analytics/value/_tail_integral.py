@@ -8,12 +8,15 @@ Related Expressions", equation 19) needs
 
 where (c, d) is (alpha, beta) or (beta, alpha), whichever makes z non-negative: the paper's
 alpha >= beta and alpha < beta branches. SciPy's ``hyp2f1`` gives J but not its derivatives in
-k and b, which an analytic gradient needs, so J is summed here as the hypergeometric series
+k and b, which an analytic gradient needs, so J is summed here as a series, after Euler's
+transformation 2F1(k, b; k+1; z) = (1 - z)^(1-b) 2F1(1, k+1-b; k+1; z):
 
-    J(t) = (c + t)^-k  sum_n (b)_n / n!  z^n / (k + n),
+    J(t) = (c + t)^-k / k  ((d + t) / (c + t))^(1-b)  sum_n (k+1-b)_n / (k+1)_n  z^n,
 
-differentiated term by term. The loop runs over series terms, never over customers; rows drop
-out as they converge (geometrically, at rate z).
+whose terms shrink monotonically (no overflow for large counts), differentiated term by term.
+The loop runs over series terms, never over customers; rows drop out as they converge (at
+least geometrically, at rate z). Past MAX_TERMS (z within ~1e-3 of 1, i.e. alpha and beta
+three orders of magnitude apart) the sum is truncated: finite, but less accurate.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from scipy.special import hyp2f1
 from centricity.analytics.value._inputs import FloatArray
 
 RELATIVE_TOLERANCE = 1e-16
-MAX_TERMS = 100_000
+MAX_TERMS = 4_000
 
 
 @dataclass(frozen=True)
@@ -56,49 +59,49 @@ class _Series:
     """Running sums of the series and of its derivatives in k, b and z."""
 
     value: FloatArray
+    d_e: FloatArray
     d_k: FloatArray
-    d_b: FloatArray
     d_z: FloatArray
 
 
 # Rows of the compact state: inputs, the current term's pieces and the four running sums.
-K, B, Z, COEFFICIENT, SLOPE, DIGAMMA_GAP, SUM, SUM_K, SUM_B, SUM_Z = range(10)
+E, K1, Z, TERM, SLOPE, DIGAMMA_E, DIGAMMA_K, SUM, SUM_E, SUM_K, SUM_Z = range(11)
 
 
-def _add_term(state: FloatArray, n: int) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Add term n + 1 to the sums in place; return the term, its z-slope part and z growth."""
-    k, b, z = state[K], state[B], state[Z]
-    growth = (b + n) / (n + 1)
-    state[SLOPE] = growth * (state[COEFFICIENT] + z * state[SLOPE])
-    state[COEFFICIENT] *= growth * z
-    state[DIGAMMA_GAP] += 1 / (b + n)
-    inverse = 1 / (k + n + 1)
-    term = state[COEFFICIENT] * inverse
-    slope_term = state[SLOPE] * inverse
+def _add_term(state: FloatArray, n: int) -> tuple[FloatArray, FloatArray]:
+    """Add term n + 1 in place; return it with the sums' relative change bound and z-slope."""
+    e, k1, z = state[E], state[K1], state[Z]
+    ratio = (e + n) / (k1 + n)
+    state[SLOPE] = ratio * (state[TERM] + z * state[SLOPE])
+    state[TERM] *= ratio * z
+    state[DIGAMMA_E] += 1 / (e + n)
+    state[DIGAMMA_K] += 1 / (k1 + n)
+    term = state[TERM]
     state[SUM] += term
-    state[SUM_K] -= term * inverse
-    state[SUM_B] += term * state[DIGAMMA_GAP]
-    state[SUM_Z] += slope_term
-    return term, slope_term, growth * z
+    state[SUM_E] += term * state[DIGAMMA_E]
+    state[SUM_K] += term * state[DIGAMMA_K]
+    state[SUM_Z] += state[SLOPE]
+    return term * (1 + state[DIGAMMA_E] + state[DIGAMMA_K]), state[SLOPE]
 
 
-def _sum_series(k: FloatArray, b: FloatArray, z: FloatArray) -> _Series:
-    """Sum (b)_n z^n / (n! (k + n)) and its k, b and z derivatives to machine precision."""
-    zeros = np.zeros_like(k)
-    state = np.stack([k, b, z, np.ones_like(k), zeros, zeros, 1 / k, -1 / k**2, zeros, zeros])
-    result = np.empty((4, k.size))
-    rows = np.arange(k.size)
+def _sum_series(e: FloatArray, k1: FloatArray, z: FloatArray) -> _Series:
+    """Sum (e)_n / (k1)_n z^n and its derivatives in e, k1 and z to machine precision.
+
+    Terms shrink by (e + n) / (k1 + n) * z < z each step (e < k1), so nothing overflows.
+    """
+    zeros, ones = np.zeros_like(e), np.ones_like(e)
+    state = np.stack([e, k1, z, ones, zeros, zeros, zeros, ones, zeros, zeros, zeros])
+    result = np.empty((4, e.size))
+    rows = np.arange(e.size)
     for n in range(MAX_TERMS):
-        term, slope_term, ratio = _add_term(state, n)
-        done = (
-            (term * (1 + state[DIGAMMA_GAP]) <= RELATIVE_TOLERANCE * state[SUM])
-            & (slope_term <= RELATIVE_TOLERANCE * state[SUM_Z])
-            & (ratio < 1)
-        )
+        term, slope = _add_term(state, n)
+        if n % 4 != 3 and n != MAX_TERMS - 1:
+            continue
+        done = (term <= RELATIVE_TOLERANCE * state[SUM]) & (slope <= RELATIVE_TOLERANCE * state[SUM_Z])
         if done.all() or n == MAX_TERMS - 1:
             result[:, rows] = state[SUM:]
             break
-        if n % 4 == 3 and done.any():
+        if done.any():
             result[:, rows[done]] = state[SUM:, done]
             state, rows = state[:, ~done], rows[~done]
     return _Series(*result)
@@ -107,16 +110,15 @@ def _sum_series(k: FloatArray, b: FloatArray, z: FloatArray) -> _Series:
 def tail_integral(k: FloatArray, b: FloatArray, c: float, d: float, t: FloatArray) -> TailIntegral:
     """log J(t) with its analytic partial derivatives, for c >= d (see the module docstring)."""
     k, b = np.broadcast_to(k, t.shape), np.broadcast_to(b, t.shape)
-    z = (c - d) / (c + t)
-    sums = _sum_series(np.array(k, dtype=np.float64), np.array(b, dtype=np.float64), z)
-    log_ct = np.log(c + t)
-    dz_ratio = sums.d_z / sums.value
+    sums = _sum_series(np.array(k + 1 - b, dtype=np.float64), np.array(k + 1, dtype=np.float64), (c - d) / (c + t))
+    log_ct, log_dt = np.log(c + t), np.log(d + t)
+    z_ratio = sums.d_z / sums.value
     return TailIntegral(
-        log_value=-k * log_ct + np.log(sums.value),
-        d_k=-log_ct + sums.d_k / sums.value,
-        d_b=sums.d_b / sums.value,
-        d_c=-k / (c + t) + dz_ratio * (d + t) / (c + t) ** 2,
-        d_d=-dz_ratio / (c + t),
+        log_value=-k * log_ct - np.log(k) + (1 - b) * (log_dt - log_ct) + np.log(sums.value),
+        d_k=-log_ct - 1 / k + (sums.d_e - sums.d_k) / sums.value,
+        d_b=log_ct - log_dt - sums.d_e / sums.value,
+        d_c=-(k + 1 - b) / (c + t) + z_ratio * (d + t) / (c + t) ** 2,
+        d_d=(1 - b) / (d + t) - z_ratio / (c + t),
     )
 
 
