@@ -18,6 +18,24 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # Secret keys that must never protect a real installation.
 DEV_SECRET_KEYS = frozenset({"", "dev", "development", "change-me", "changeme", "secret"})
 SECRET_KEY_FILE_NAME = "secret_key"
+# Cost of one contact: (fixed amount, amount per handling minute), in the reporting currency.
+DEFAULT_CONTACT_COSTS = {
+    "phone": (2.0, 0.8),
+    "email": (1.5, 0.5),
+    "chat": (1.0, 0.6),
+    "visit": (5.0, 1.0),
+    "social": (1.0, 0.5),
+    "letter": (3.0, 0.5),
+    "other": (1.0, 0.5),
+}
+# Tiers, best first: (name, minimum CLV quantile, minimum predicted profit or None for no
+# minimum); the last tier takes everyone left.
+DEFAULT_TIERS = (
+    ("Platinum", 0.95, 0.0),
+    ("Gold", 0.80, 0.0),
+    ("Silver", 0.50, 0.0),
+    ("Bronze", 0.0, None),
+)
 
 
 class Environment(StrEnum):
@@ -64,6 +82,23 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", description="Python logging level.")
     max_upload_bytes: int = Field(
         50 * 1024 * 1024, ge=1024, description="Largest accepted upload in bytes."
+    )
+    value_discount_rate: float = Field(
+        0.10, ge=0, le=1, description="Yearly discount rate for customer lifetime value."
+    )
+    value_horizon_months: int = Field(
+        24, ge=1, le=120, description="How far ahead customer lifetime value looks."
+    )
+    value_default_margin: float = Field(
+        0.30, ge=0, le=1, description="Margin share of revenue for orders without a cost."
+    )
+    value_contact_costs: dict[str, tuple[float, float]] = Field(
+        default_factory=lambda: dict(DEFAULT_CONTACT_COSTS),
+        description="Cost of a contact per channel: [per contact, per minute].",
+    )
+    value_tiers: list[tuple[str, float, float | None]] = Field(
+        default_factory=lambda: list(DEFAULT_TIERS),
+        description="Service tiers, best first: [name, min CLV quantile, min predicted profit].",
     )
 
     @model_validator(mode="before")

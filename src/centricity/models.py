@@ -7,6 +7,7 @@ from centricity.customers import models as customers_models
 from centricity.interactions import models as interactions_models
 from centricity.jobs import models as jobs_models
 from centricity.orders import models as orders_models
+from centricity.value import models as value_models
 
 ALL_MODEL_MODULES = (
     accounts_models,
@@ -16,4 +17,5 @@ ALL_MODEL_MODULES = (
     interactions_models,
     jobs_models,
     orders_models,
+    value_models,
 )

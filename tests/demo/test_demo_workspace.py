@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
-import types
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -19,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from centricity.analytics.models import AnalyticsRun
 from centricity.customers.models import ContactPerson, Customer
 from centricity.db import make_engine
 from centricity.demo import cli, generator, notes, people
@@ -26,6 +25,7 @@ from centricity.interactions.models import Interaction
 from centricity.kit.errors import Conflict
 from centricity.migrations import runner
 from centricity.orders.models import Order, OrderLine
+from centricity.value.models import CustomerValue
 from store_helpers import create_pg_database, drop_pg_database, pg_or_skip
 
 SMALL = 200
@@ -247,17 +247,24 @@ def test_it_refuses_another_seed_without_reset(demo_app: typer.Typer) -> None:
     assert refused.exit_code == 1
 
 
-def test_it_runs_the_value_analysis_when_it_exists(
-    demo_app: typer.Typer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls: list[date] = []
-    fake = types.ModuleType(cli.VALUE_SERVICE)
-    fake.analyze = lambda session, *, as_of: calls.append(as_of)  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, cli.VALUE_SERVICE, fake)
-    args = ["demo", "--no-serve", "--customers", "20", "--as-of", "2026-06-30"]
+def test_it_scores_the_demo_customers_value(demo_app: typer.Typer, tmp_path: Path) -> None:
+    args = ["demo", "--no-serve", "--customers", "60", "--as-of", "2026-06-30"]
     result = CliRunner().invoke(demo_app, args)
     assert result.exit_code == 0, result.output
-    assert calls == [date(2026, 6, 30)]
+    engine = make_engine(f"sqlite:///{tmp_path / 'data' / 'centricity.db'}")
+    try:
+        with Session(engine) as session:
+            run = session.scalars(select(AnalyticsRun)).one()
+            buyers = session.scalar(
+                select(func.count(func.distinct(Order.customer_id))).where(
+                    Order.status == "completed", Order.ordered_at < datetime(2026, 7, 1, tzinfo=UTC)
+                )
+            )
+            scored = session.scalar(select(func.count()).select_from(CustomerValue))
+    finally:
+        engine.dispose()
+    assert (run.kind, run.status, run.as_of_date) == ("value", "done", date(2026, 6, 30))
+    assert scored == buyers and scored > 0
 
 
 def test_it_uses_development_settings_unless_told_otherwise(

@@ -36,6 +36,7 @@ PAGE_VIEW = (303, 200, 200, 200, 200, 303, 303)
 PAGE_AGENT_VIEW = (303, 403, 200, 200, 200, 303, 303)
 PAGE_AGENT_POST = (303, 403, 303, 303, 303, 303, 303)
 PAGE_ADMIN = (303, 403, 403, 403, 200, 303, 303)
+PAGE_MANAGER_POST = (303, 403, 403, 303, 303, 303, 303)
 # API routes: no token → 401; read-only token (an admin's) cannot write; rw token is Bob's.
 API_READ = (401, 200, 200, 200, 200, 200, 200)
 API_AGENT_CREATE = (401, 403, 201, 201, 201, 403, 201)
@@ -103,6 +104,11 @@ MATRIX: list[Row] = [
     Row("GET", "/voice", PAGE_VIEW),
     Row("GET", "/value", PAGE_VIEW),
     Row("GET", "/insights", PAGE_VIEW),
+    Row("POST", "/value/analyze", PAGE_MANAGER_POST),
+    Row("GET", "/api/v1/customers/{customer_id}/value", API_READ),
+    Row("GET", "/api/v1/value/segments", API_READ),
+    Row("GET", "/api/v1/value/tiers", API_READ),
+    Row("GET", "/api/v1/value/at-risk", API_READ),
     Row("GET", "/settings", PAGE_ADMIN),
     Row(
         "POST",

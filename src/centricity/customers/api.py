@@ -33,11 +33,16 @@ def list_customers(
     session: DbSession,
     user: Annotated[User, require_api(Role.VIEWER)],
     q: Annotated[str | None, Query(max_length=200, description="Name, e-mail, phone or id")] = None,
+    segment: Annotated[str | None, Query(max_length=40, description="RFM segment")] = None,
+    tier: Annotated[str | None, Query(max_length=40, description="Service tier")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> CustomerPage:
-    """List customers by name, or search them by name, e-mail, phone or external id."""
-    page = service.list(session, actor=user, q=q, limit=limit, offset=offset)
+    """List customers by name, or search them by name, e-mail, phone or external id; filter
+    by the RFM segment and service tier of the latest value run."""
+    page = service.list(
+        session, actor=user, q=q, segment=segment, tier=tier, limit=limit, offset=offset
+    )
     items = [CustomerRead.model_validate(c) for c in page.items]
     return CustomerPage(items=items, total=page.total, limit=page.limit, offset=page.offset)
 

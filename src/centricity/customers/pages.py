@@ -17,6 +17,7 @@ from centricity.interactions.schemas import InteractionCreate
 from centricity.kit.errors import DomainError
 from centricity.kit.time import as_utc
 from centricity.orders import service as order_service
+from centricity.value import queries as value_queries
 from centricity.web.api import PathId
 from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
@@ -45,11 +46,22 @@ def customer_list(
     session: DbSession,
     user: Viewer,
     q: Annotated[str, Query(max_length=200)] = "",
+    segment: Annotated[str, Query(max_length=40)] = "",
+    tier: Annotated[str, Query(max_length=40)] = "",
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Response:
-    """The customer list with search and paging (htmx swaps only the results)."""
-    page = service.list(session, actor=user, q=q, limit=PAGE_SIZE, offset=offset)
-    context = {"user": user, "page": page, "q": q, "_block": "results"}
+    """The customer list with search, value filters and paging (htmx swaps only the results)."""
+    page = service.list(
+        session,
+        actor=user,
+        q=q,
+        segment=segment or None,
+        tier=tier or None,
+        limit=PAGE_SIZE,
+        offset=offset,
+    )
+    filters = {k: v for k, v in (("segment", segment), ("tier", tier)) if v}
+    context = {"user": user, "page": page, "q": q, "filters": filters, "_block": "results"}
     return render(request, "customers/list.html", context)
 
 
@@ -102,6 +114,7 @@ def _detail_context(session: DbSession, user: User, customer_id: PathId) -> dict
         "directions": [d.value for d in Direction],
         "contact": _contact_defaults(),
         "contact_errors": {},
+        "value": value_queries.for_customer(session, customer.id),
         "person": {},
         "person_errors": {},
     }

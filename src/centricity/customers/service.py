@@ -37,13 +37,24 @@ def refresh_search_key(customer: Customer) -> None:
 
 
 def list(
-    session: Session, *, actor: User, q: str | None = None, limit: int = 50, offset: int = 0
+    session: Session,
+    *,
+    actor: User,
+    q: str | None = None,
+    segment: str | None = None,
+    tier: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> Page[Customer]:
-    """A page of customers, by name, optionally matching a search text, with the total."""
+    """A page of customers by name, optionally matching a search text, a value segment and a
+    service tier (of the latest value run), with the total."""
+    from centricity.value import queries as value_queries  # value builds on customers
+
     limit = max(1, min(limit, MAX_LIMIT))
     query = accessible_customers(actor)
     if q and q.strip():
         query = query.where(search.condition(session, q))
+    query = value_queries.filter_customers(query, session, segment=segment, tier=tier)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(Customer.name, Customer.id).limit(limit).offset(offset))
     return Page(items=[*rows], total=int(total), limit=limit, offset=offset)

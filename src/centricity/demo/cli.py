@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import time
 from datetime import date
@@ -18,8 +17,7 @@ from centricity.demo import generator, people
 from centricity.kit.errors import Conflict
 from centricity.kit.time import parse_date
 from centricity.migrations import runner
-
-VALUE_SERVICE = "centricity.value.service"
+from centricity.value import service as value_service
 
 
 def register(app: typer.Typer) -> None:
@@ -101,19 +99,10 @@ def build_workspace(settings: Settings, options: generator.DemoOptions) -> gener
         _fail(error.message)
 
 
-def analyze_value(settings: Settings, as_of: date) -> bool:
-    """Run the value analysis when its module exists (it arrives later); say whether it ran."""
-    try:
-        module = importlib.import_module(VALUE_SERVICE)
-    except ModuleNotFoundError as error:
-        if error.name in {VALUE_SERVICE, VALUE_SERVICE.rsplit(".", 1)[0]}:
-            return False
-        raise
-    if not hasattr(module, "analyze"):
-        return False
+def analyze_value(settings: Settings, as_of: date) -> None:
+    """Score the demo customers' value so the Value page and 360 panels have figures."""
     with session_scope(settings) as session:
-        module.analyze(session, as_of=as_of)
-    return True
+        value_service.analyze(session, as_of=as_of, settings=settings)
 
 
 def _report(summary: generator.BuildSummary, options: generator.DemoOptions, took: float) -> None:

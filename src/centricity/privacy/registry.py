@@ -78,6 +78,7 @@ DOMAIN_PRIVACY_MODULES: tuple[str, ...] = (
     "centricity.audit.privacy",
     "centricity.jobs.privacy",
     "centricity.analytics.privacy",
+    "centricity.value.privacy",
 )
 
 

@@ -23,7 +23,6 @@ router = APIRouter(include_in_schema=False)
 UNBUILT_SECTIONS = {
     "/cases": ("Cases", "Cases with service-level targets and breach warnings"),
     "/voice": ("Voice", "Surveys, feedback analysis, ideas and follow-ups"),
-    "/value": ("Value", "Customer value, lifetime value, probability alive and tiers"),
     "/insights": ("Insights", "Theme trends, the customer-centricity index and the digest"),
 }
 

@@ -17,6 +17,8 @@ ROUTER_MODULES = (
     "centricity.customers.api",
     "centricity.interactions.api",
     "centricity.orders.api",
+    "centricity.value.pages",
+    "centricity.value.api",
 )
 
 

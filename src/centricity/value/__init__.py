@@ -1,0 +1,1 @@
+"""Customer value: per-customer scores from the value models, tiers and the Value page."""

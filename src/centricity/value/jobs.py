@@ -1,0 +1,22 @@
+"""Background job: the daily value analysis (and one a manager queues from the Value page)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from centricity.jobs.registry import job_handler, schedule
+from centricity.kit.time import utcnow
+from centricity.value import service
+
+
+@job_handler("value.analyze")
+def analyze(session: Session, payload: dict[str, Any]) -> None:
+    """Score customer value as of the payload's date (default: today, UTC)."""
+    as_of = payload.get("as_of")
+    service.analyze(session, as_of=date.fromisoformat(as_of) if as_of else utcnow().date())
+
+
+schedule("value.analyze", every=timedelta(days=1))

@@ -1,0 +1,74 @@
+"""In a real Chromium: the Value page draws its charts offline and its tiers lead to customers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+from test_customer_360_in_chromium import OUTPUT, browser  # noqa: F401  (fixture)
+from value_data import AS_OF, seed_history
+
+from centricity.accounts import service as accounts
+from centricity.accounts.models import Role
+from centricity.accounts.schemas import UserCreate
+from centricity.config import Settings
+from centricity.db import make_engine, session_factory
+from centricity.migrations import runner
+from centricity.value import service as value_service
+from live_server import live_server
+
+pytestmark = pytest.mark.browser
+PASSWORD = "value-viewer-passphrase"
+
+
+@pytest.fixture()
+def server(tmp_path: Path) -> Iterator[str]:
+    """A live server on a store with a seeded, analysed purchase history."""
+    settings = Settings(
+        environment="test",
+        data_dir=tmp_path,
+        scheduler_enabled=False,
+        secret_key="value-browser-secret-key-0123456789abcdef",
+    )
+    engine = make_engine(settings.database_url)
+    runner.upgrade(engine)
+    with session_factory(engine)() as session:
+        accounts.create(
+            session,
+            data=UserCreate(
+                email="viewer@browser.example", name="Vic", password=PASSWORD, role=Role.VIEWER
+            ),
+            actor=None,
+        )
+        seed_history(session)
+        value_service.analyze(session, as_of=AS_OF, settings=settings)
+        session.commit()
+    with live_server(settings) as base:
+        yield base
+    engine.dispose()
+
+
+def test_it_draws_the_value_charts_and_links_tiers_to_customers(
+    browser: Browser,  # noqa: F811
+    server: str,
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 1600})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{server}/login?next=/value")
+    page.fill("#email", "viewer@browser.example")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.get_by_role("heading", name="Customer value")).to_be_visible()
+    expect(page.locator('[data-chart="segments"] .main-svg').first).to_be_visible()
+    expect(page.locator('[data-chart="clv"] .main-svg').first).to_be_visible()
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "value-page.png"), full_page=True)
+    page.get_by_role("link", name="Platinum").click()
+    expect(page.get_by_role("heading", name="Customers")).to_be_visible()
+    assert "tier=Platinum" in page.url
+    expect(page.locator("table.list tbody tr")).not_to_have_count(0)
+    assert errors == []
+    page.close()
