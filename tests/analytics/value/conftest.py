@@ -90,7 +90,7 @@ def simulate_pareto_nbd(
 def simulate_gamma_gamma(
     n: int, p: float, q: float, gamma: float, seed: int
 ) -> tuple[FloatArray, FloatArray]:
-    """Draw (x, mean spend) from the Gamma-Gamma model: spend ~ Gamma(p, nu), nu ~ Gamma(q, gamma)."""
+    """Draw (x, mean spend) from Gamma-Gamma: spend ~ Gamma(p, nu), nu ~ Gamma(q, gamma)."""
     rng = np.random.default_rng(seed)
     x = rng.integers(1, 10, n).astype(np.float64)
     nu = rng.gamma(q, 1 / gamma, n)

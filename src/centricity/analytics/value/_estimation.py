@@ -1,125 +1,22 @@
-"""Maximum-likelihood machinery shared by the BG/NBD, Pareto/NBD and Gamma-Gamma models.
+"""The fitted-model base class: learned attributes, uncertainty and JSON persistence.
 
-Parameters are all positive, so the optimiser works on their logarithms (no bounds needed
-for positivity, better conditioning). Standard errors come from a numerical Hessian of the
-negative log-likelihood at the optimum (central differences of the analytic gradient) in
-the log-parameter space; the delta method maps them back, and the 95% intervals are
-computed on the log scale, then exponentiated, so they never include non-positive values.
+Standard errors come from the Hessian of the negative log-likelihood at the optimum in the
+log-parameter space (see `_optimise`); the delta method maps them back, and the 95% intervals
+are computed on the log scale, then exponentiated, so they never include non-positive values.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
 import numpy as np
-from scipy.optimize import minimize
 
 from centricity.analytics.value._inputs import FloatArray
+from centricity.analytics.value._optimise import Estimate
 
 MODEL_FORMAT_VERSION = "1"
 Z_95 = 1.959963984540054
-LOG_BOUND = 18.0
-HESSIAN_STEP = 1e-6
-
-Objective = Callable[[FloatArray], tuple[float, FloatArray]]
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """Optimum of a negative log-likelihood in log-parameter space, with its curvature."""
-
-    log_params: FloatArray
-    log_likelihood: float
-    log_standard_errors: FloatArray
-
-
-def _in_coordinates(objective: Objective, transform: FloatArray, scale: float) -> Objective:
-    """Objective in optimiser coordinates u (log-parameters = transform @ u), per customer.
-
-    Dividing by the number of customers makes tolerances independent of the data size; a
-    transform that separates well-identified combinations (e.g. log r - log alpha) shortens
-    the optimisation.
-    """
-
-    def inner(coordinates: FloatArray) -> tuple[float, FloatArray]:
-        value, gradient = objective(transform @ coordinates)
-        return value / scale, (transform.T @ gradient) / scale
-
-    return inner
-
-
-def _hessian(objective: Objective, point: FloatArray) -> tuple[float, FloatArray, FloatArray]:
-    """Value, gradient and forward-difference Hessian (from the analytic gradient) at a point."""
-    value, gradient = objective(point)
-    hessian = np.empty((point.size, point.size))
-    for j in range(point.size):
-        step = np.zeros(point.size)
-        step[j] = HESSIAN_STEP
-        hessian[:, j] = (objective(point + step)[1] - gradient) / HESSIAN_STEP
-    return value, gradient, (hessian + hessian.T) / 2
-
-
-def _inverse(hessian: FloatArray) -> FloatArray | None:
-    """Inverse of a positive-definite Hessian, None when it is not (a flat or saddle point)."""
-    try:
-        factor = np.linalg.cholesky(hessian)
-    except np.linalg.LinAlgError:
-        return None
-    inverse_factor = np.linalg.inv(factor)
-    return np.asarray(inverse_factor.T @ inverse_factor, dtype=np.float64)
-
-
-def _newton_polish(
-    objective: Objective, point: FloatArray, value: float, step: FloatArray
-) -> tuple[FloatArray, float]:
-    """One Newton step from the quasi-Newton optimum, kept only if it lowers the objective."""
-    candidate = point - step
-    if not (np.all(np.isfinite(candidate)) and np.all(np.abs(candidate) < LOG_BOUND)):
-        return point, value
-    candidate_value = objective(candidate)[0]
-    if np.isfinite(candidate_value) and candidate_value <= value:
-        return candidate, candidate_value
-    return point, value
-
-
-def maximise(
-    objective: Objective,
-    start: FloatArray,
-    total_weight: float,
-    tol: float,
-    transform: FloatArray | None = None,
-) -> Estimate:
-    """Minimise a negative log-likelihood: L-BFGS-B with the analytic gradient, then Newton.
-
-    The numerical Hessian needed for standard errors also gives a final Newton step, which
-    brings the optimum to near machine precision at the cost of one more evaluation.
-    """
-    transform = np.eye(start.size) if transform is None else transform
-    inner = _in_coordinates(objective, transform, total_weight)
-    result = minimize(
-        inner,
-        np.linalg.solve(transform, start),
-        jac=True,
-        method="L-BFGS-B",
-        bounds=[(-LOG_BOUND, LOG_BOUND)] * start.size,
-        options={"maxiter": 5000, "ftol": 1e-12, "gtol": tol},
-    )
-    point = np.asarray(result.x, dtype=np.float64)
-    value, gradient, hessian = _hessian(inner, point)
-    inverse = _inverse(hessian)
-    if inverse is not None:
-        point, value = _newton_polish(inner, point, value, inverse @ gradient)
-    if not np.isfinite(value):
-        raise ValueError("the likelihood is not finite at the optimum; check the inputs' scale")
-    if inverse is None:
-        errors = np.full(start.size, np.inf)
-    else:
-        covariance = transform @ inverse @ transform.T / total_weight
-        errors = np.sqrt(np.maximum(np.diag(covariance), 0.0))
-    return Estimate(transform @ point, -value * total_weight, np.asarray(errors, dtype=np.float64))
 
 
 def _json_float(value: float) -> float | None:
@@ -145,7 +42,7 @@ class ValueModel:
     standard_errors_: dict[str, float]
     confidence_intervals_: dict[str, tuple[float, float]]
 
-    def __init__(self, *, tol: float = 1e-6) -> None:
+    def __init__(self, *, tol: float = 1e-9) -> None:
         self.tol = tol
 
     def __repr__(self) -> str:

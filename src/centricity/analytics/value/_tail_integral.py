@@ -1,7 +1,7 @@
 """The Pareto/NBD tail integral and its parameter derivatives, in log space.
 
 The Pareto/NBD likelihood (Fader & Hardie 2005, "A Note on Deriving the Pareto/NBD Model and
-Related Expressions", equation 19) needs
+Related Expressions", the likelihood) needs
 
     J(t) = integral from t to infinity of (c + u)^-(k + 1 - b) (d + u)^-b du,   c >= d > 0,
          = (c + t)^-k / k * 2F1(k, b; k + 1; z),   z = (c - d) / (c + t) in [0, 1),
@@ -15,8 +15,9 @@ transformation 2F1(k, b; k+1; z) = (1 - z)^(1-b) 2F1(1, k+1-b; k+1; z):
 
 whose terms shrink monotonically (no overflow for large counts), differentiated term by term.
 The loop runs over series terms, never over customers; rows drop out as they converge (at
-least geometrically, at rate z). Past MAX_TERMS (z within ~1e-3 of 1, i.e. alpha and beta
-three orders of magnitude apart) the sum is truncated: finite, but less accurate.
+least geometrically, at rate z). Past MAX_TERMS (z within ~1e-3 of 1: alpha and beta
+three orders of magnitude apart, as when the data show no heterogeneity in dropout and s and
+beta grow without bound) the rest is estimated as a geometric series: finite, less accurate.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from centricity.analytics.value._inputs import FloatArray
 
 RELATIVE_TOLERANCE = 1e-16
 MAX_TERMS = 4_000
+SINGLE_TERMS = 48
+BLOCK_TERMS = 512
 
 
 @dataclass(frozen=True)
@@ -84,33 +87,69 @@ def _add_term(state: FloatArray, n: int) -> tuple[FloatArray, FloatArray]:
     return term * (1 + state[DIGAMMA_E] + state[DIGAMMA_K]), state[SLOPE]
 
 
+def _add_block(state: FloatArray, n: int, size: int) -> tuple[FloatArray, FloatArray]:
+    """Add terms n + 1 .. n + size at once (cumulative products), for the few slow rows."""
+    e, k1, z = state[E][:, None], state[K1][:, None], state[Z][:, None]
+    index = n + np.arange(size)
+    terms = state[TERM][:, None] * np.cumprod((e + index) / (k1 + index) * z, axis=1)
+    digamma_e = state[DIGAMMA_E][:, None] + np.cumsum(1 / (e + index), axis=1)
+    digamma_k = state[DIGAMMA_K][:, None] + np.cumsum(1 / (k1 + index), axis=1)
+    slopes = terms * (index + 1) / z
+    state[SUM] += terms.sum(axis=1)
+    state[SUM_E] += (terms * digamma_e).sum(axis=1)
+    state[SUM_K] += (terms * digamma_k).sum(axis=1)
+    state[SUM_Z] += slopes.sum(axis=1)
+    state[TERM], state[SLOPE] = terms[:, -1], slopes[:, -1]
+    state[DIGAMMA_E], state[DIGAMMA_K] = digamma_e[:, -1], digamma_k[:, -1]
+    return terms[:, -1] * (1 + digamma_e[:, -1] + digamma_k[:, -1]), slopes[:, -1]
+
+
+def _add_geometric_tail(state: FloatArray, n: int) -> None:
+    """Estimate the terms past MAX_TERMS as a geometric series at the current ratio."""
+    ratio = (state[E] + n) / (state[K1] + n) * state[Z]
+    factor = ratio / (1 - ratio)
+    state[SUM] += factor * state[TERM]
+    state[SUM_E] += factor * state[TERM] * state[DIGAMMA_E]
+    state[SUM_K] += factor * state[TERM] * state[DIGAMMA_K]
+    state[SUM_Z] += factor * state[SLOPE]
+
+
 def _sum_series(e: FloatArray, k1: FloatArray, z: FloatArray) -> _Series:
     """Sum (e)_n / (k1)_n z^n and its derivatives in e, k1 and z to machine precision.
 
-    Terms shrink by (e + n) / (k1 + n) * z < z each step (e < k1), so nothing overflows.
+    Terms shrink by (e + n) / (k1 + n) * z < z each step (e < k1), so nothing overflows. Most
+    rows converge within a few dozen terms, one term at a time; the rest (z near 1) are
+    summed in blocks of BLOCK_TERMS.
     """
     zeros, ones = np.zeros_like(e), np.ones_like(e)
     state = np.stack([e, k1, z, ones, zeros, zeros, zeros, ones, zeros, zeros, zeros])
     result = np.empty((4, e.size))
-    rows = np.arange(e.size)
-    for n in range(MAX_TERMS):
-        term, slope = _add_term(state, n)
-        if n % 4 != 3 and n != MAX_TERMS - 1:
-            continue
-        done = (term <= RELATIVE_TOLERANCE * state[SUM]) & (slope <= RELATIVE_TOLERANCE * state[SUM_Z])
-        if done.all() or n == MAX_TERMS - 1:
-            result[:, rows] = state[SUM:]
-            break
-        if done.any():
-            result[:, rows[done]] = state[SUM:, done]
-            state, rows = state[:, ~done], rows[~done]
+    rows, n = np.arange(e.size), 0
+    while rows.size:
+        if n < SINGLE_TERMS:
+            for step in range(n, n + 4):
+                term, slope = _add_term(state, step)
+            n += 4
+        else:
+            term, slope = _add_block(state, n, BLOCK_TERMS)
+            n += BLOCK_TERMS
+        done = (term <= RELATIVE_TOLERANCE * state[SUM]) & (
+            slope <= RELATIVE_TOLERANCE * state[SUM_Z]
+        )
+        if n >= MAX_TERMS:
+            _add_geometric_tail(state, n)
+            done[:] = True
+        result[:, rows[done]] = state[SUM:, done]
+        state, rows = state[:, ~done], rows[~done]
     return _Series(*result)
 
 
 def tail_integral(k: FloatArray, b: FloatArray, c: float, d: float, t: FloatArray) -> TailIntegral:
     """log J(t) with its analytic partial derivatives, for c >= d (see the module docstring)."""
     k, b = np.broadcast_to(k, t.shape), np.broadcast_to(b, t.shape)
-    sums = _sum_series(np.array(k + 1 - b, dtype=np.float64), np.array(k + 1, dtype=np.float64), (c - d) / (c + t))
+    sums = _sum_series(
+        np.array(k + 1 - b, dtype=np.float64), np.array(k + 1, dtype=np.float64), (c - d) / (c + t)
+    )
     log_ct, log_dt = np.log(c + t), np.log(d + t)
     z_ratio = sums.d_z / sums.value
     return TailIntegral(

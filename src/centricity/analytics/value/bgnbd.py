@@ -2,127 +2,40 @@
 
 While active, a customer buys at Poisson rate lambda ~ Gamma(r, alpha); after each repeat
 purchase they become inactive with probability p ~ Beta(a, b). The likelihood is equation
-(6) of the paper; probability alive is equation (13) of Fader, Hardie & Lee's note
-"Computing P(alive) using the BG/NBD model" and the conditional expectation equation (10).
+(6) of the paper and the conditional expectation equation (10); probability alive follows
+Fader, Hardie & Lee's note "Computing P(alive) using the BG/NBD model" (2008).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Self
 
 import numpy as np
-import numpy.typing as npt
-from scipy.special import digamma, expit, gammaln, hyp2f1
+from scipy.special import expit, hyp2f1, roots_jacobi, roots_legendre
 
-from centricity.analytics.value._estimation import ValueModel, maximise
-from centricity.analytics.value._inputs import (
-    FloatArray,
-    collapse,
-    horizon_vector,
-    require_identifiable,
-    transaction_inputs,
+from centricity.analytics.value._bgnbd_likelihood import (
+    Profiles,
+    negative_log_likelihood,
+    profiles,
 )
+from centricity.analytics.value._estimation import ValueModel
+from centricity.analytics.value._inputs import FloatArray, horizon_vector, transaction_inputs
+from centricity.analytics.value._optimise import maximise
 
 ONE_EPSILON = 1e-7  # a = 1 is a removable singularity of equation (10)
+QUADRATURE_NODES = 96
+CONCENTRATED_BETA = 1e3  # a + b above which Beta(a, b) is treated as concentrated
 # Optimise over (log r, log alpha - log r, log a, log b - log a): the mean purchase rate and
 # mean dropout odds are well identified, the raw pairs are strongly correlated.
 COORDINATES = np.array([[1.0, 0, 0, 0], [1, 1, 0, 0], [0, 0, 1, 0], [0, 0, 1, 1]])
 
 
-@dataclass(frozen=True)
-class _Profiles:
-    """Collapsed (x, t_x, T) rows plus per distinct x the total weight, for fast sums."""
-
-    x: FloatArray
-    t_x: FloatArray
-    T: FloatArray
-    weights: FloatArray
-    x_values: FloatArray
-    x_weights: FloatArray
-    x_index: npt.NDArray[np.intp]
-    repeat_u: npt.NDArray[np.bool_]
-    u_minus_one: FloatArray
-    total_weight: float
-
-
-def _profiles(x: FloatArray, t_x: FloatArray, T: FloatArray, weights: FloatArray) -> _Profiles:
-    """Collapse identical customers and index the distinct purchase counts."""
-    collapsed = collapse((x, t_x, T), weights)
-    require_identifiable(collapsed, "BG/NBD")
-    x, t_x, T = collapsed.columns
-    x_values, x_index = np.unique(x, return_inverse=True)
-    x_weights = np.bincount(x_index, weights=collapsed.weights).astype(np.float64)
-    u_minus_one = np.maximum(x_values - 1, 0.0)
-    return _Profiles(
-        x,
-        t_x,
-        T,
-        collapsed.weights,
-        x_values,
-        x_weights,
-        x_index,
-        x_values > 0,
-        u_minus_one,
-        float(collapsed.weights.sum()),
-    )
-
-
-def _count_terms(params: FloatArray, data: _Profiles) -> tuple[float, FloatArray]:
-    """Weighted sum of the x-only terms of equation (6) and its gradient in (r, alpha, a, b)."""
-    r, alpha, a, b = params
-    u, weights = data.x_values, data.x_weights
-    arguments = np.concatenate([r + u, b + u, a + b + u, [r, b, a + b, a]])
-    lg, psi = gammaln(arguments).reshape(-1, 1), digamma(arguments)
-    n = u.size
-    psi_ru, psi_bu, psi_abu, (psi_r, psi_b, psi_ab, _) = np.split(psi, [n, 2 * n, 3 * n])
-    lg_r, lg_b, lg_ab, lg_a = lg[3 * n :, 0]
-    total, log_alpha = data.total_weight, np.log(alpha)
-    per_count = lg[:n, 0] + lg[n : 2 * n, 0] - lg[2 * n : 3 * n, 0]
-    value = weights @ per_count + total * (r * log_alpha - lg_r - lg_b + lg_ab)
-    gradient = np.array(
-        [
-            weights @ psi_ru + total * (log_alpha - psi_r),
-            total * r / alpha,
-            total * psi_ab - weights @ psi_abu,
-            weights @ (psi_bu - psi_abu) + total * (psi_ab - psi_b),
-        ]
-    )
-    del lg_a
-    return float(value), gradient
-
-
-def _negative_log_likelihood(log_params: FloatArray, data: _Profiles) -> tuple[float, FloatArray]:
-    """Negative weighted log-likelihood (equation 6 in log space) and its analytic gradient."""
-    params = np.exp(log_params)
-    r, alpha, a, b = params
-    count_value, count_gradient = _count_terms(params, data)
-    shifted = b + data.u_minus_one
-    log_c = np.where(data.repeat_u, np.log(a) - np.log(shifted), -np.inf)
-    alpha_t, alpha_tx = alpha + data.T, alpha + data.t_x
-    log_t = np.log(alpha_t)
-    gap = np.log(alpha_tx) - log_t
-    rx = r + data.x
-    d = log_c[data.x_index] - rx * gap
-    w = data.weights
-    wp2 = w * expit(d)
-    total = count_value + w @ (np.logaddexp(0.0, d) - rx * log_t)
-    wp2_u = np.bincount(data.x_index, weights=wp2, minlength=data.x_values.size)
-    gradient = count_gradient + np.array(
-        [
-            -(w @ log_t) - wp2 @ gap,
-            -(rx @ ((w - wp2) / alpha_t + wp2 / alpha_tx)),
-            wp2_u.sum() / a,
-            -(wp2_u @ (1.0 / shifted)),
-        ]
-    )
-    return -float(total), -gradient * params
-
-
-def _start(data: _Profiles) -> FloatArray:
-    """Starting point: unit shapes, alpha on the scale of the observation window."""
-    scale = float(np.average(data.T, weights=data.weights))
-    return np.log(np.array([1.0, scale, 1.0, 1.0], dtype=np.float64))
+def _start(data: Profiles) -> FloatArray:
+    """Starting point: r = 0.5 with alpha set so that r/alpha is twice the observed purchase
+    rate (the rate while active exceeds the average), a = 1 and b = 2."""
+    mean_t = float(np.average(data.T, weights=data.weights))
+    mean_x = float(np.average(data.x, weights=data.weights))
+    return np.log(np.array([0.5, 0.25 * mean_t / max(mean_x, 1e-6), 1.0, 2.0], dtype=np.float64))
 
 
 class BGNBDModel(ValueModel):
@@ -139,11 +52,11 @@ class BGNBDModel(ValueModel):
 
         ``weights`` counts customers per row; identical rows are merged before fitting.
         """
-        data = _profiles(*transaction_inputs(frequency, recency, T, weights))
+        data = profiles(*transaction_inputs(frequency, recency, T, weights))
         estimate = maximise(
-            lambda lp: _negative_log_likelihood(lp, data),
+            lambda lp, with_hessian: negative_log_likelihood(lp, data, with_hessian),
             _start(data),
-            float(data.weights.sum()),
+            data.total_weight,
             self.tol,
             COORDINATES,
         )
@@ -158,7 +71,7 @@ class BGNBDModel(ValueModel):
         return np.where(x > 0, np.log(a) - np.log(shifted) + (r + x) * ratio, -np.inf)
 
     def probability_alive(self, frequency: object, recency: object, T: object) -> FloatArray:
-        """P(active | x, t_x, T): FHL's note, equation (13); 1 for customers with x = 0."""
+        """P(active | x, t_x, T), from FHL's P(alive) note; 1 for customers with x = 0."""
         x, t_x, t_obs, _ = transaction_inputs(frequency, recency, T, None)
         return np.asarray(expit(-self._log_odds_dead(x, t_x, t_obs)), dtype=np.float64)
 
@@ -172,10 +85,64 @@ class BGNBDModel(ValueModel):
         """
         x, t_x, t_obs, _ = transaction_inputs(frequency, recency, T, None)
         horizon = horizon_vector(t, x.size)
-        r, alpha, a, b = self._param_vector()
-        a = a if abs(a - 1) > ONE_EPSILON else 1 + ONE_EPSILON
-        z = horizon / (alpha + t_obs + horizon)
-        tail = (1 - z) ** (a - 1) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+        params = self._param_vector()
+        if_alive = _expected_if_alive(params, x, t_obs, horizon)
         alive = expit(-self._log_odds_dead(x, t_x, t_obs))
-        expected = (a + b + x - 1) / (a - 1) * (1 - tail) * alive
-        return np.asarray(np.maximum(expected, 0.0), dtype=np.float64)
+        return np.asarray(np.maximum(if_alive * alive, 0.0), dtype=np.float64)
+
+
+def _expected_if_alive(
+    params: FloatArray, x: FloatArray, T: FloatArray, t: FloatArray
+) -> FloatArray:
+    """E[Y(t) | alive at T]: the bracket of equation (10) times (a+b+x-1)/(a-1).
+
+    SciPy's hyp2f1 returns NaN for some large-count, long-horizon rows (e.g. a+b-1-r very
+    negative with z near 1) and is unreliable when a and b are huge (no heterogeneity in the
+    dropout probability); those rows are integrated over the posterior of p instead.
+    """
+    r, alpha, a, b = params
+    a = a if abs(a - 1) > ONE_EPSILON else 1 + ONE_EPSILON
+    z = t / (alpha + T + t)
+    expected = np.full(x.size, np.nan)
+    if a + b < CONCENTRATED_BETA:
+        with np.errstate(invalid="ignore", over="ignore"):
+            tail = (1 - z) ** (a - 1) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+            expected = np.asarray((a + b + x - 1) / (a - 1) * (1 - tail), dtype=np.float64)
+    bad = ~np.isfinite(expected)
+    if bad.any():
+        expected[bad] = _expected_by_quadrature(params, x[bad], t[bad] / (alpha + T[bad]))
+    return expected
+
+
+def _beta_nodes(a: float, b: float) -> tuple[FloatArray, FloatArray]:
+    """Quadrature nodes in (0, 1) and normalised weights for the Beta(a, b) distribution.
+
+    Gauss-Jacobi in general; for a concentrated Beta (a + b large) Gauss-Legendre over
+    mean +- 12 sd weighted by the density, where Jacobi's recurrences break down.
+    """
+    if a + b < CONCENTRATED_BETA:
+        nodes, weights = roots_jacobi(QUADRATURE_NODES, b - 1, a - 1)
+        return (1 + nodes) / 2, weights / weights.sum()
+    mean, spread = a / (a + b), 12 * np.sqrt(a * b / (a + b) ** 2 / (a + b + 1))
+    low, high = max(mean - spread, 1e-300), min(mean + spread, 1 - 1e-16)
+    nodes, weights = roots_legendre(QUADRATURE_NODES)
+    p = low + (high - low) * (1 + nodes) / 2
+    log_density = (a - 1) * np.log(p) + (b - 1) * np.log1p(-p)
+    density = weights * np.exp(log_density - log_density.max())
+    return p, density / density.sum()
+
+
+def _expected_by_quadrature(params: FloatArray, x: FloatArray, scaled_t: FloatArray) -> FloatArray:
+    """E[(1 - (1 + p t/(alpha+T))^-(r+x)) / p] over p ~ Beta(a, b+x), by quadrature.
+
+    Given alive, lambda ~ Gamma(r+x, alpha+T) and p ~ Beta(a, b+x), and a customer with rate
+    lambda and dropout p expects (1 - exp(-lambda p t)) / p purchases in t (FHL 2005, sec. 4).
+    """
+    r, _, a, b = params
+    expected = np.empty_like(x)
+    for count in np.unique(x):  # distinct purchase counts, not customers
+        p, weights = _beta_nodes(a, b + count)
+        rows = x == count
+        growth = np.log1p(np.outer(scaled_t[rows], p))
+        expected[rows] = (-np.expm1(-(r + count) * growth) / p) @ weights
+    return expected

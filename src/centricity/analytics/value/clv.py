@@ -24,13 +24,17 @@ class TransactionModel(Protocol):
 
     def expected_purchases(
         self, t: object, frequency: object, recency: object, T: object
-    ) -> FloatArray: ...
+    ) -> FloatArray:
+        """Expected purchases in the next t periods, per customer."""
+        ...
 
 
 class SpendModel(Protocol):
     """A fitted spend model: GammaGammaModel."""
 
-    def expected_spend(self, frequency: object, monetary_value: object) -> FloatArray: ...
+    def expected_spend(self, frequency: object, monetary_value: object) -> FloatArray:
+        """Expected spend per future purchase, per customer."""
+        ...
 
 
 def discount_factors(horizon: int, discount_rate: float) -> FloatArray:

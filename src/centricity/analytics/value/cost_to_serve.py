@@ -45,19 +45,14 @@ def _cost_table(costs: Mapping[str, ChannelCost]) -> pl.DataFrame:
     )
 
 
-def cost_to_serve(
+def _check_interactions(
     interactions: pl.DataFrame,
     costs: Mapping[str, ChannelCost],
-    *,
-    customer_col: str = "customer_id",
-    channel_col: str = "channel",
-    minutes_col: str = "minutes",
-) -> pl.DataFrame:
-    """Per customer: contacts, minutes and cost to serve (sum of per-contact + per-minute).
-
-    Refuses channels without a configured cost (so no contact is silently free) and negative
-    or missing durations. Returns ``customer_col``, ``contacts``, ``minutes``, ``cost_to_serve``.
-    """
+    customer_col: str,
+    channel_col: str,
+    minutes_col: str,
+) -> None:
+    """Every column present, every duration known and >= 0, every channel priced."""
     missing = [c for c in (customer_col, channel_col, minutes_col) if c not in interactions.columns]
     if missing:
         raise ValueError(f"interactions lack column(s) {missing}; name yours with *_col= arguments")
@@ -72,9 +67,25 @@ def cost_to_serve(
         raise ValueError(
             f"no cost configured for channel(s) {sorted(map(str, unknown))}; add them to costs"
         )
-    priced = interactions.join(
-        _cost_table(costs), left_on=channel_col, right_on="_channel", how="left"
-    )
+
+
+def cost_to_serve(
+    interactions: pl.DataFrame,
+    costs: Mapping[str, ChannelCost],
+    *,
+    customer_col: str = "customer_id",
+    channel_col: str = "channel",
+    minutes_col: str = "minutes",
+) -> pl.DataFrame:
+    """Per customer: contacts, minutes and cost to serve (sum of per-contact + per-minute).
+
+    Refuses channels without a configured cost (so no contact is silently free) and negative
+    or missing durations. Returns ``customer_col``, ``contacts``, ``minutes``, ``cost_to_serve``.
+    """
+    table = _cost_table(costs)
+    _check_interactions(interactions, costs, customer_col, channel_col, minutes_col)
+    minutes = pl.col(minutes_col).cast(pl.Float64)
+    priced = interactions.join(table, left_on=channel_col, right_on="_channel", how="left")
     cost = pl.col("_per_contact") + pl.col("_per_minute") * minutes
     return (
         priced.group_by(customer_col)

@@ -4,22 +4,23 @@ Model of Monetary Value".
 
 A customer's transaction values are Gamma(p, nu) with nu ~ Gamma(q, gamma) across customers,
 independent of the purchase process. For a customer with x repeat transactions of mean value
-m, the likelihood of m is (the 2013 note, equation 4)
+m, the likelihood of m is (the 2013 note)
 
     f(m | p, q, gamma, x) = Gamma(px+q) / (Gamma(px) Gamma(q)) gamma^q m^(px-1) x^(px)
                             / (gamma + m x)^(px+q),
 
-and the conditional expected spend (equation 5) is (gamma + m x) p / (px + q - 1).
+and the conditional expected spend is (gamma + m x) p / (px + q - 1).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Self
 
 import numpy as np
-from scipy.special import digamma, gammaln
+from scipy.special import digamma, gammaln, polygamma
 
-from centricity.analytics.value._estimation import ValueModel, maximise
+from centricity.analytics.value._estimation import ValueModel
 from centricity.analytics.value._inputs import (
     FloatArray,
     as_vector,
@@ -27,8 +28,10 @@ from centricity.analytics.value._inputs import (
     check_same_length,
     check_whole,
     collapse,
+    dot,
     weights_vector,
 )
+from centricity.analytics.value._optimise import maximise
 
 # Optimise over (log p, log q, log gamma - log q): the mean of nu is better identified.
 COORDINATES = np.array([[1.0, 0, 0], [0, 1, 0], [0, 1, 1]])
@@ -50,32 +53,72 @@ def spend_inputs(frequency: object, monetary_value: object) -> tuple[FloatArray,
     return x, m
 
 
+@dataclass(frozen=True)
+class _Spends:
+    """Repeat buyers' (x, m) rows, the weights per distinct x and the data-only sums."""
+
+    x: FloatArray
+    weights: FloatArray
+    m_x: FloatArray
+    x_values: FloatArray
+    x_weights: FloatArray
+    log_m_sum: float  # sum w log m
+    x_log_sum: float  # sum w x log(m x); (p x - 1) log m + p x log x = p x log(m x) - log m
+
+
+def _spends(x: FloatArray, m: FloatArray, w: FloatArray) -> _Spends:
+    """Precompute what does not depend on the parameters."""
+    x_values, index = np.unique(x, return_inverse=True)
+    x_weights = np.bincount(index, weights=w).astype(np.float64)
+    log_m, x_log = dot(w, np.log(m)), dot(w, x * np.log(m * x))
+    return _Spends(x, w, m * x, x_values, x_weights, log_m, x_log)
+
+
 def _negative_log_likelihood(
-    log_params: FloatArray, x: FloatArray, m: FloatArray, w: FloatArray
-) -> tuple[float, FloatArray]:
-    """Negative weighted log-likelihood (2013 note, equation 4) and its analytic gradient."""
+    log_params: FloatArray, data: _Spends, with_hessian: bool = False
+) -> tuple[float, FloatArray, FloatArray | None]:
+    """Negative weighted log-likelihood (the 2013 note), its gradient and Hessian.
+
+    The gamma functions depend on x only and are summed over the distinct counts; per
+    customer only log(gamma + m x) and 1 / (gamma + m x) are needed.
+    """
     params = np.exp(log_params)
     p, q, gamma = params
-    px, mx = p * x, m * x
-    log_total = np.log(gamma + mx)
-    psi_sum = digamma(px + q)
-    rows = (
-        gammaln(px + q)
-        - gammaln(px)
-        - gammaln(q)
-        + q * np.log(gamma)
-        + (px - 1) * np.log(m)
-        + px * np.log(x)
-        - (px + q) * log_total
-    )
+    u, weights, total = data.x_values, data.x_weights, float(data.weights.sum())
+    pu = p * u
+    log_total, inverse = np.log(gamma + data.m_x), 1 / (gamma + data.m_x)
+    w, xw = data.weights, data.weights * data.x
+    value = dot(weights, gammaln(pu + q) - gammaln(pu)) + total * (q * np.log(gamma) - gammaln(q))
+    value += p * data.x_log_sum - data.log_m_sum - dot(p * xw + q * w, log_total)
+    psi_sum = digamma(pu + q)
     gradient = np.array(
         [
-            w @ (x * (psi_sum - digamma(px) + np.log(mx) - log_total)),
-            w @ (psi_sum - digamma(q) + np.log(gamma) - log_total),
-            w @ (q / gamma - (px + q) / (gamma + mx)),
+            dot(weights * u, psi_sum - digamma(pu)) + data.x_log_sum - dot(xw, log_total),
+            dot(weights, psi_sum) + total * (np.log(gamma) - digamma(q)) - dot(w, log_total),
+            total * q / gamma - dot(p * xw + q * w, inverse),
         ]
     )
-    return -float(w @ rows), -gradient * params
+    hessian = _hessian(params, data, inverse) if with_hessian else None
+    scaled = gradient * params
+    if hessian is None:
+        return -value, -scaled, None
+    return -value, -scaled, -(hessian * np.outer(params, params) + np.diag(scaled))
+
+
+def _hessian(params: FloatArray, data: _Spends, inverse: FloatArray) -> FloatArray:
+    """Second derivatives in (p, q, gamma) of the weighted log-likelihood."""
+    p, q, gamma = params
+    u, weights, total = data.x_values, data.x_weights, float(data.weights.sum())
+    tri_sum, tri_pu = polygamma(1, p * u + q), polygamma(1, p * u)
+    w, xw = data.weights, data.weights * data.x
+    hessian = np.empty((3, 3))
+    hessian[0, 0] = dot(weights * u**2, tri_sum - tri_pu)
+    hessian[0, 1] = hessian[1, 0] = dot(weights * u, tri_sum)
+    hessian[0, 2] = hessian[2, 0] = -dot(xw, inverse)
+    hessian[1, 1] = dot(weights, tri_sum) - total * polygamma(1, q)
+    hessian[1, 2] = hessian[2, 1] = total / gamma - dot(w, inverse)
+    hessian[2, 2] = -total * q / gamma**2 + dot(p * xw + q * w, inverse**2)
+    return hessian
 
 
 class GammaGammaModel(ValueModel):
@@ -100,8 +143,9 @@ class GammaGammaModel(ValueModel):
         collapsed = collapse((x[repeat], m[repeat]), w[repeat])
         (x_u, m_u), w_u = collapsed.columns, collapsed.weights
         start = np.log(np.array([1.0, 1.0, float(np.average(m_u, weights=w_u))]))
+        data = _spends(x_u, m_u, w_u)
         estimate = maximise(
-            lambda lp: _negative_log_likelihood(lp, x_u, m_u, w_u),
+            lambda lp, with_hessian: _negative_log_likelihood(lp, data, with_hessian),
             start,
             float(w_u.sum()),
             self.tol,
@@ -111,7 +155,7 @@ class GammaGammaModel(ValueModel):
         return self
 
     def expected_spend(self, frequency: object, monetary_value: object) -> FloatArray:
-        """E[M | p, q, gamma, m_x, x] = (gamma + m x) p / (px + q - 1): the 2013 note, eq. 5.
+        """E[M | p, q, gamma, m_x, x] = (gamma + m x) p / (px + q - 1), from the 2013 note.
 
         Customers with frequency 0 get the population mean p gamma / (q - 1).
         """

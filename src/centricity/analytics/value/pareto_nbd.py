@@ -2,12 +2,12 @@
 
 While alive, a customer buys at Poisson rate lambda ~ Gamma(r, alpha) and dies at an
 exponential time with rate mu ~ Gamma(s, beta). Formulas follow Fader & Hardie (2005), "A Note
-on Deriving the Pareto/NBD Model and Related Expressions": the likelihood (equation 19) as
+on Deriving the Pareto/NBD Model and Related Expressions": the likelihood as
 
     L = Gamma(r+x) alpha^r beta^s / Gamma(r) [ (alpha+T)^-(r+x) (beta+T)^-s + s I ],
     I = integral from t_x to T of (alpha+u)^-(r+x) (beta+u)^-(s+1) du = (A0 in the note) / (r+s+x),
 
-P(alive) (equation 18) and the conditional expectation (equation 22).
+P(alive) and the conditional expectation E[Y(t) | x, t_x, T].
 """
 
 from __future__ import annotations
@@ -19,15 +19,17 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import digamma, expit, gammaln
 
-from centricity.analytics.value._estimation import ValueModel, maximise
+from centricity.analytics.value._estimation import ValueModel
 from centricity.analytics.value._inputs import (
     FloatArray,
     collapse,
+    dot,
     horizon_vector,
     require_identifiable,
     transaction_inputs,
     unique_rows,
 )
+from centricity.analytics.value._optimise import maximise, with_numerical_hessian
 from centricity.analytics.value._tail_integral import (
     TailIntegral,
     log_tail_integral,
@@ -80,6 +82,7 @@ def _interval_gradient(
     scale = 1 / (1 - ratio)
 
     def combine(first: FloatArray, second: FloatArray) -> FloatArray:
+        """d log(J1 - J2) from d log J1 and d log J2, with ratio = J2 / J1."""
         return np.asarray((first - ratio * second) * scale, dtype=np.float64)
 
     d_k, d_b = combine(at_tx.d_k, at_t.d_k), combine(at_tx.d_b, at_t.d_b)
@@ -125,7 +128,7 @@ def _interval_terms(params: FloatArray, data: _Profiles) -> tuple[FloatArray, Fl
 
 
 def _negative_log_likelihood(log_params: FloatArray, data: _Profiles) -> tuple[float, FloatArray]:
-    """Negative weighted log-likelihood (equation 19) and its analytic gradient."""
+    """Negative weighted log-likelihood (the note's likelihood) and its analytic gradient."""
     params = np.exp(log_params)
     r, alpha, s, beta = params
     x, T, w = data.x, data.T, data.weights
@@ -138,16 +141,16 @@ def _negative_log_likelihood(log_params: FloatArray, data: _Profiles) -> tuple[f
     share = expit(log_interval - log_first)
     row_gradient = first_gradient + share * (interval_gradient - first_gradient)
     log_constant = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
-    total = w @ (log_constant + np.logaddexp(log_first, log_interval))
+    total = dot(w, log_constant + np.logaddexp(log_first, log_interval))
     constant_gradient = np.array(
         [
-            w @ (digamma(r + x) - digamma(r) + np.log(alpha)),
+            dot(w, digamma(r + x) - digamma(r) + np.log(alpha)),
             w.sum() * r / alpha,
             w.sum() * np.log(beta),
             w.sum() * s / beta,
         ]
     )
-    gradient = constant_gradient + row_gradient @ w
+    gradient = constant_gradient + np.einsum("in,n->i", row_gradient, w)
     return -float(total), -gradient * params
 
 
@@ -167,13 +170,13 @@ class ParetoNBDModel(ValueModel):
     param_names = ("r", "alpha", "s", "beta")
 
     def fit(self, frequency: object, recency: object, T: object, weights: object = None) -> Self:
-        """Estimate (r, alpha, s, beta) by maximising equation (19) of Fader & Hardie (2005).
+        """Estimate (r, alpha, s, beta) by maximising the likelihood of Fader & Hardie (2005).
 
         ``weights`` counts customers per row; identical rows are merged before fitting.
         """
         data = _profiles(*transaction_inputs(frequency, recency, T, weights))
         estimate = maximise(
-            lambda lp: _negative_log_likelihood(lp, data),
+            with_numerical_hessian(lambda lp: _negative_log_likelihood(lp, data)),
             _start(data),
             float(data.weights.sum()),
             self.tol,
@@ -190,14 +193,14 @@ class ParetoNBDModel(ValueModel):
         return np.asarray(log_first - _log_interval(params, x, t_x, T), dtype=np.float64)
 
     def probability_alive(self, frequency: object, recency: object, T: object) -> FloatArray:
-        """P(alive | x, t_x, T): equation (18) of Fader & Hardie's Pareto/NBD note."""
+        """P(alive | x, t_x, T), from Fader & Hardie's Pareto/NBD note."""
         x, t_x, t_obs, _ = transaction_inputs(frequency, recency, T, None)
         return np.asarray(expit(self._log_odds_alive(x, t_x, t_obs)), dtype=np.float64)
 
     def expected_purchases(
         self, t: object, frequency: object, recency: object, T: object
     ) -> FloatArray:
-        """E[Y(t) | x, t_x, T], purchases in the next t periods: equation (22) of the note.
+        """E[Y(t) | x, t_x, T], purchases in the next t periods, from the note.
 
         (r+x)(beta+T) / ((alpha+T)(s-1)) [1 - ((beta+T)/(beta+T+t))^(s-1)] P(alive); the
         bracket over (s-1) is evaluated with expm1 so that s near 1 stays accurate.

@@ -60,18 +60,23 @@ def summary_from_transactions(
     end = calibration_end.date() if isinstance(calibration_end, datetime) else calibration_end
     daily = _daily(transactions, customer_col, date_col, amount_col)
     daily = daily.filter(pl.col(date_col) <= end)
-    per_day = DAYS_PER_UNIT[unit]
-    first = pl.col(date_col).min()
-    repeat_spend = pl.col(amount_col).sum() - pl.col(amount_col).sort_by(date_col).first()
-    summary = daily.group_by(customer_col).agg(
+    summary = _aggregate(daily, customer_col, date_col, amount_col, end, DAYS_PER_UNIT[unit])
+    return summary.sort(customer_col)
+
+
+def _aggregate(
+    daily: pl.DataFrame, customer: str, day: str, amount: str, end: date, per_day: float
+) -> pl.DataFrame:
+    """frequency, recency, T and mean repeat spend per customer from daily transactions."""
+    first = pl.col(day).min()
+    repeat_spend = pl.col(amount).sum() - pl.col(amount).sort_by(day).first()
+    summary = daily.group_by(customer).agg(
         (pl.len() - 1).cast(pl.Float64).alias("frequency"),
-        ((pl.col(date_col).max() - first).dt.total_days() / per_day).alias("recency"),
+        ((pl.col(day).max() - first).dt.total_days() / per_day).alias("recency"),
         ((pl.lit(end) - first).dt.total_days() / per_day).alias("T"),
         repeat_spend.alias("repeat_spend"),
     )
     monetary = pl.when(pl.col("frequency") > 0).then(pl.col("repeat_spend") / pl.col("frequency"))
-    return (
-        summary.with_columns(monetary.otherwise(0.0).alias("monetary_value"))
-        .drop("repeat_spend")
-        .sort(customer_col)
+    return summary.with_columns(monetary.otherwise(0.0).alias("monetary_value")).drop(
+        "repeat_spend"
     )
