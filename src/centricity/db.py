@@ -68,7 +68,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # Writers ask for BEGIN IMMEDIATE: a deferred transaction that reads and then writes
+    # fails at once ("database is locked") when another writer got there first, while an
+    # immediate one waits up to busy_timeout for the lock.
+    mode = conn.get_execution_options().get("sqlite_begin", "")
+    conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -96,6 +100,11 @@ def get_engine(settings: Settings) -> Engine:
         engine = make_engine(settings.database_url)
         _ENGINES[settings.database_url] = engine
     return engine
+
+
+def begin_writing(session: Session) -> None:
+    """Start the session's transaction as a writer (BEGIN IMMEDIATE on SQLite, no-op else)."""
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

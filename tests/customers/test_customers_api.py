@@ -232,3 +232,30 @@ def test_it_filters_contacts_by_channel_and_time(anon: Any, agent: Any) -> None:
         headers=agent,
     ).json()
     assert recent["total"] == 2
+
+
+def test_it_lists_the_newest_first_when_too_many_match(
+    anon: Any, agent: Any, monkeypatch: pytest.MonkeyPatch, db: Session
+) -> None:
+    from centricity.customers import search
+
+    if db.get_bind().dialect.name != "sqlite":
+        pytest.skip("the newest-first path is the SQLite FTS optimisation")
+    monkeypatch.setattr(search, "SORTED_MATCHES", 3)
+    ids = [_create(anon, agent, name=f"Zeta Novotná {i}")["id"] for i in range(5)]
+    found = anon.get("/api/v1/customers?q=novotna&limit=2&offset=1", headers=agent).json()
+    assert found["total"] == 5
+    assert [c["id"] for c in found["items"]] == [ids[3], ids[2]]
+    few = anon.get("/api/v1/customers?q=novotna 4", headers=agent).json()
+    assert [c["name"] for c in few["items"]] == ["Zeta Novotná 4"]
+
+
+def test_it_finds_short_queries_and_whole_emails(anon: Any, agent: Any) -> None:
+    _create(anon, agent, name="Ola Nordmann", external_id="X1", email="ola@example.no")
+    _create(anon, agent, name="Olga Petrova", email="olga@example.ru")
+    by_prefix = anon.get("/api/v1/customers?q=ol", headers=agent).json()
+    assert [c["name"] for c in by_prefix["items"]] == ["Ola Nordmann", "Olga Petrova"]
+    by_id = anon.get("/api/v1/customers?q=X1", headers=agent).json()
+    assert [c["name"] for c in by_id["items"]] == ["Ola Nordmann"]
+    by_email = anon.get("/api/v1/customers?q=OLGA@example.ru", headers=agent).json()
+    assert [c["name"] for c in by_email["items"]] == ["Olga Petrova"]

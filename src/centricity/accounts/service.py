@@ -18,6 +18,7 @@ from centricity.kit.errors import Conflict, NotFound
 from centricity.kit.time import utcnow
 
 TOKEN_PREFIX = "ctr_"
+TOKEN_USE_RESOLUTION = timedelta(minutes=5)
 
 
 def _digest(token: str) -> str:
@@ -169,7 +170,10 @@ def resolve_token(session: Session, token: str) -> tuple[User, ApiToken] | None:
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         return None
-    row.last_used_at = utcnow()
+    now = utcnow()
+    # Recorded at most every few minutes: a write per API call would serialise readers.
+    if row.last_used_at is None or now - row.last_used_at > TOKEN_USE_RESOLUTION:
+        row.last_used_at = now
     return user, row
 
 

@@ -8,7 +8,7 @@ transaction. Only this module and `runs.py` touch the store for analytics.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -115,14 +115,23 @@ def as_date(column: str) -> pl.Expr:
     return pl.col(column).str.slice(0, 10).str.to_date("%Y-%m-%d")
 
 
-def write_rows(session: Session, table: SATable, frame: pl.DataFrame) -> int:
-    """Insert a frame's rows into a table in batches (one executemany per batch)."""
+def write_rows(
+    session: Session,
+    table: SATable,
+    frame: pl.DataFrame,
+    *,
+    after_batch: Callable[[], None] | None = None,
+) -> int:
+    """Insert a frame's rows into a table in batches (one executemany per batch); the caller
+    may commit after each batch so a large write never holds the store's write lock long."""
     columns = [c.name for c in table.columns if c.name in frame.columns]
     statement = table.insert()
     written = 0
     for batch in _batches(frame.select(columns).iter_rows(named=True), WRITE_BATCH):
         session.execute(statement, batch)
         written += len(batch)
+        if after_batch is not None:
+            after_batch()
     return written
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Query, Response
@@ -19,6 +18,7 @@ from centricity.customers.schemas import (
     Timeline,
 )
 from centricity.kit.pagination import MAX_LIMIT
+from centricity.kit.validation import UtcDatetime
 from centricity.web.api import PathId, api_router
 from centricity.web.deps import DbSession, require_api
 
@@ -91,7 +91,7 @@ def customer_timeline(
     session: DbSession,
     user: Annotated[User, require_api(Role.VIEWER)],
     customer_id: PathId,
-    before: datetime | None = None,
+    before: UtcDatetime | None = None,
     limit: Limit = 50,
 ) -> Timeline:
     """Everything that happened with the customer, newest first; page with `before`."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -16,6 +16,7 @@ from centricity.interactions.models import Channel, Direction
 from centricity.interactions.schemas import InteractionCreate
 from centricity.kit.errors import DomainError
 from centricity.kit.time import as_utc
+from centricity.kit.validation import UtcDatetime
 from centricity.orders import service as order_service
 from centricity.value import queries as value_queries
 from centricity.web.api import PathId
@@ -134,7 +135,7 @@ def customer_timeline(
     session: DbSession,
     user: Viewer,
     customer_id: PathId,
-    before: datetime | None = None,
+    before: UtcDatetime | None = None,
 ) -> Response:
     """Older timeline entries (the "show older" link; htmx appends them)."""
     customer = service.get(session, customer_id, actor=user)
@@ -152,11 +153,12 @@ def _contact_data(values: dict[str, str], customer_id: PathId) -> dict[str, Any]
             data[key] = values[key]
     if "duration_minutes" in values:
         try:
-            data["duration_seconds"] = round(
-                float(values["duration_minutes"].replace(",", ".")) * 60
-            )
+            minutes = float(values["duration_minutes"].replace(",", "."))
         except ValueError:
-            data["duration_seconds"] = values["duration_minutes"]
+            minutes = math.nan
+        # Not a finite number: pass the text on so validation names the field.
+        finite = math.isfinite(minutes) and abs(minutes) < 1e7
+        data["duration_seconds"] = round(minutes * 60) if finite else values["duration_minutes"]
     if "waiting_seconds" in values:
         data["waiting_seconds"] = values["waiting_seconds"]
     return data

@@ -51,13 +51,26 @@ def list(
     from centricity.value import queries as value_queries  # value builds on customers
 
     limit = max(1, min(limit, MAX_LIMIT))
-    query = accessible_customers(actor)
+    query = value_queries.filter_customers(
+        accessible_customers(actor), session, segment=segment, tier=tier
+    )
     if q and q.strip():
-        query = query.where(search.condition(session, q))
-    query = value_queries.filter_customers(query, session, segment=segment, tier=tier)
+        matches = search.find(session, q)
+        if matches.fts_term is not None and not (segment or tier) and actor.is_active:
+            return _newest_matches(session, matches.fts_term, limit, offset)
+        query = query.where(search.to_condition(matches))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(Customer.name, Customer.id).limit(limit).offset(offset))
     return Page(items=[*rows], total=int(total), limit=limit, offset=offset)
+
+
+def _newest_matches(session: Session, term: str, limit: int, offset: int) -> Page[Customer]:
+    # Too many matches to sort by name fast (see customers/search.py): newest first.
+    ids = search.fts_page(session, term, limit, offset)
+    found = {c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(ids)))}
+    items = [found[i] for i in ids if i in found]
+    total = search.fts_count(session, term)
+    return Page(items=items, total=total, limit=limit, offset=offset, order="newest")
 
 
 def get(session: Session, customer_id: int, *, actor: User) -> Customer:

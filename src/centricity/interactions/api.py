@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Query, Response
@@ -12,6 +11,7 @@ from centricity.interactions import service
 from centricity.interactions.models import Channel
 from centricity.interactions.schemas import InteractionCreate, InteractionPage, InteractionRead
 from centricity.kit.pagination import MAX_LIMIT
+from centricity.kit.validation import UtcDatetime
 from centricity.web.api import PathId, QueryId, api_router
 from centricity.web.deps import DbSession, require_api
 
@@ -24,8 +24,8 @@ def list_interactions(
     user: Annotated[User, require_api(Role.VIEWER)],
     customer_id: QueryId = None,
     channel: Channel | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: UtcDatetime | None = None,
+    until: UtcDatetime | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> InteractionPage:

@@ -22,12 +22,12 @@ def visible_to(actor: User) -> Select[Interaction]:
     query = select(Interaction)
     if actor.role_enum is Role.ADMIN:
         return query
-    return query.where(
-        or_(
-            Interaction.confidential.is_(False),
-            Interaction.department_id == actor.department_id,
-        )
+    own_department = (
+        Interaction.department_id == actor.department_id
+        if actor.department_id is not None
+        else Interaction.user_id == actor.id  # no department: only one's own notes
     )
+    return query.where(or_(Interaction.confidential.is_(False), own_department))
 
 
 def list(

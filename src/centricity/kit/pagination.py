@@ -18,6 +18,7 @@ class Page(Generic[T]):
     total: int
     limit: int
     offset: int
+    order: str = "name"
 
     @property
     def has_next(self) -> bool:

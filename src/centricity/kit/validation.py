@@ -5,6 +5,7 @@ Each rule is a pattern, so the OpenAPI document states exactly what the API acce
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, StringConstraints
@@ -53,3 +54,17 @@ def friendly_message(error: dict[str, Any]) -> str:
         pattern = (error.get("ctx") or {}).get("pattern", "")
         return _PATTERN_MESSAGES.get(pattern, "has an invalid format")
     return str(error.get("msg", "invalid")).removeprefix("Value error, ")
+
+
+def _utc_in_range(value: datetime) -> datetime:
+    try:
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is out of range") from None
+    if not 1900 <= value.year <= 9998:
+        raise ValueError("must be between the years 1900 and 9998")
+    return value
+
+
+# Every timestamp a user sends: naive means UTC; absurd years are a 422, never a 500.
+UtcDatetime = Annotated[datetime, AfterValidator(_utc_in_range)]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Query
 
 from centricity.accounts.models import Role, User
 from centricity.kit.pagination import MAX_LIMIT
+from centricity.kit.validation import UtcDatetime
 from centricity.orders import service
 from centricity.orders.models import Order
 from centricity.orders.schemas import (
@@ -35,8 +35,8 @@ def list_orders(
     session: DbSession,
     user: Annotated[User, require_api(Role.VIEWER)],
     customer_id: QueryId = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: UtcDatetime | None = None,
+    until: UtcDatetime | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> OrderPage:

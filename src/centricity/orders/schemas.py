@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from centricity.kit.schema import InputSchema
-from centricity.kit.time import as_utc
-from centricity.kit.validation import MAX_ID, ExternalId, Name
+from centricity.kit.validation import MAX_ID, ExternalId, Name, UtcDatetime
 
 Amount = Decimal
+# NUMERIC(14, 2) holds amounts below 10^12.
+MAX_AMOUNT = Decimal(10) ** 12
 
 
 class OrderLineCreate(InputSchema):
@@ -28,17 +29,24 @@ class OrderCreate(InputSchema):
 
     external_id: ExternalId | None = None
     customer_id: int = Field(gt=0, le=MAX_ID)
-    ordered_at: datetime
+    ordered_at: UtcDatetime
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     total_amount: Decimal | None = Field(None, max_digits=14, decimal_places=2)
     cost: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     status: str = Field("completed", pattern=r"^(completed|cancelled|returned|open)$")
     lines: list[OrderLineCreate] = Field(default_factory=list, max_length=1000)
 
-    @field_validator("ordered_at")
-    @classmethod
-    def _utc(cls, value: datetime) -> datetime:
-        return as_utc(value)
+    @model_validator(mode="after")
+    def _amounts_fit(self) -> OrderCreate:
+        for line in self.lines:
+            if line.quantity * line.unit_price >= MAX_AMOUNT:
+                raise ValueError(f"a line amount must be below {MAX_AMOUNT}")
+        total = self.total_amount
+        if total is None:
+            total = sum((line.quantity * line.unit_price for line in self.lines), Decimal(0))
+        if abs(total) >= MAX_AMOUNT:
+            raise ValueError(f"the order total must be below {MAX_AMOUNT}")
+        return self
 
 
 class OrderLineRead(BaseModel):

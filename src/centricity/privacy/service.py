@@ -44,9 +44,8 @@ def find_person(session: Session, email: str) -> PersonRef:
     """Find every customer, contact person and staff user with this e-mail (any case)."""
     wanted = email.strip().lower()
     customers = _ids(session, select(Customer.id).where(func.lower(Customer.email) == wanted))
-    contacts = select(ContactPerson.id).where(
-        (func.lower(ContactPerson.email) == wanted) | ContactPerson.customer_id.in_(customers)
-    )
+    # People acting for a business are persons of their own: only their own e-mail finds them.
+    contacts = select(ContactPerson.id).where(func.lower(ContactPerson.email) == wanted)
     contact_ids = _ids(session, contacts)
     users = _ids(session, select(User.id).where(func.lower(User.email) == wanted))
     other_emails = session.scalars(

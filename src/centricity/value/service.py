@@ -8,12 +8,14 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from centricity.analytics import io, runs
 from centricity.analytics.models import AnalyticsRun
 from centricity.config import Settings, get_settings
+from centricity.interactions.models import Interaction
+from centricity.orders.models import Order
 from centricity.value.models import CustomerValue
 from centricity.value.scoring import ValueConfig, score
 
@@ -49,6 +51,13 @@ def _remove_partial(session: Session, run_id: int) -> None:
 runs.register_cleanup(RUN_KIND, _remove_partial)
 
 
+def _watermark(session: Session) -> dict[str, int]:
+    """The newest order and contact ids: new data makes a new run on the same day."""
+    newest_order = session.scalar(select(func.max(Order.id))) or 0
+    newest_contact = session.scalar(select(func.max(Interaction.id))) or 0
+    return {"orders": int(newest_order), "interactions": int(newest_contact)}
+
+
 def analyze(
     session: Session,
     *,
@@ -58,29 +67,49 @@ def analyze(
 ) -> AnalyticsRun:
     """Score every customer as of a date; a finished run for the same inputs is reused.
 
-    Stages: aggregate orders and contacts in the store (one Ibis expression each), fit and
-    predict with the pure models, write the scores under the run. Timings go to run.stats.
+    Unlike other services this one commits, between stages and between result batches: on
+    SQLite a transaction that holds the write lock for the whole analysis would stall every
+    other writer. That is safe because the run is resumable: if the process dies, the next
+    call removes the partial scores and starts again.
     """
     config = config_from(settings or get_settings())
     step = progress or (lambda _stage: None)
-    run = runs.start(session, kind=RUN_KIND, as_of=as_of, params=_params(config))
+    params = {**_params(config), "data": _watermark(session)}
+    run = runs.start(session, kind=RUN_KIND, as_of=as_of, params=params)
     if run.status == "done":
         return run
-    timings: dict[str, float] = {}
+    session.commit()
+    try:
+        _score_run(session, run, config, step)
+    except Exception as exc:
+        session.rollback()
+        runs.fail(session, run, type(exc).__name__)
+        session.commit()
+        raise
+    return run
+
+
+def _score_run(session: Session, run: AnalyticsRun, config: ValueConfig, step: Progress) -> None:
     started = time.perf_counter()
-    step("aggregating orders")
-    orders = io.fetch(session, io.order_aggregates(as_of, config.default_margin))
-    step("aggregating contacts")
-    contacts = io.fetch(session, io.contact_aggregates(as_of))
-    timings["aggregate_seconds"] = round(time.perf_counter() - started, 3)
+    timings: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        timings[name] = round(time.perf_counter() - started - sum(timings.values()), 3)
+
+    step("aggregating orders and contacts")
+    orders = io.fetch(session, io.order_aggregates(run.as_of_date, config.default_margin))
+    contacts = io.fetch(session, io.contact_aggregates(run.as_of_date))
+    session.commit()
+    lap("aggregate_seconds")
     step("fitting models")
-    scores = score(orders, contacts, as_of=as_of, config=config)
-    timings["model_seconds"] = round(time.perf_counter() - started - sum(timings.values()), 3)
+    scores = score(orders, contacts, as_of=run.as_of_date, config=config)
+    lap("model_seconds")
     step("writing scores")
     frame = scores.frame.with_columns(
-        pl.lit(run.id).alias("run_id"), pl.lit(as_of).alias("as_of_date")
+        pl.lit(run.id).alias("run_id"), pl.lit(run.as_of_date).alias("as_of_date")
     )
-    io.write_rows(session, CustomerValue.__table__, frame)  # type: ignore[arg-type]
-    timings["write_seconds"] = round(time.perf_counter() - started - sum(timings.values()), 3)
+    table = CustomerValue.__table__
+    io.write_rows(session, table, frame, after_batch=session.commit)  # type: ignore[arg-type]
+    lap("write_seconds")
     runs.finish(session, run, {**scores.stats, **timings})
-    return run
+    session.commit()

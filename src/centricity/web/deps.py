@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from centricity.accounts import service as accounts
 from centricity.accounts.models import Role, User, WebSession
+from centricity.db import begin_writing
 
 SESSION_COOKIE = "centricity_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -25,6 +26,8 @@ def db_session(request: Request) -> Iterator[Session]:
     """One session per request; commit once after the endpoint, roll back on any error."""
     session: Session = request.app.state.session_factory()
     try:
+        if request.method not in SAFE_METHODS:
+            begin_writing(session)
         yield session
         session.commit()
     except BaseException:

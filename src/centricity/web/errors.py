@@ -12,6 +12,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from centricity.kit.errors import DomainError
@@ -96,6 +97,16 @@ async def _on_csrf(request: Request, _exc: CsrfFailed) -> Response:
     )
 
 
+async def _on_data_error(request: Request, _exc: DataError) -> Response:
+    # The database refused a value (NUL byte, numeric overflow): the input was bad.
+    return error_response(request, 422, "a value is out of range or contains invalid characters")
+
+
+async def _on_integrity_error(request: Request, _exc: IntegrityError) -> Response:
+    # A concurrent request created the same unique record first.
+    return error_response(request, 409, "the change conflicts with existing data")
+
+
 def install(app: FastAPI) -> None:
     """Register every handler on the app."""
     app.add_exception_handler(RequestValidationError, _on_validation)  # type: ignore[arg-type]
@@ -104,3 +115,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(NotAuthenticated, _on_not_authenticated)  # type: ignore[arg-type]
     app.add_exception_handler(Forbidden, _on_forbidden)  # type: ignore[arg-type]
     app.add_exception_handler(CsrfFailed, _on_csrf)  # type: ignore[arg-type]
+    app.add_exception_handler(DataError, _on_data_error)  # type: ignore[arg-type]
+    app.add_exception_handler(IntegrityError, _on_integrity_error)  # type: ignore[arg-type]

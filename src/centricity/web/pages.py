@@ -86,7 +86,6 @@ def login(
     if user is None:
         throttle.record_failure(address)
         return _login_page(request, _safe_next(next), "Wrong e-mail or password.", 400)
-    throttle.reset(address)
     max_age = request.app.state.settings.session_max_age_seconds
     started = accounts.start_session(session, user=user, max_age_seconds=max_age)
     response = RedirectResponse(_safe_next(next), status_code=303)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import defaultdict, deque
+from collections import deque
 
 
 class LoginThrottle:
@@ -13,13 +13,17 @@ class LoginThrottle:
     def __init__(self, max_failures: int, window_seconds: int) -> None:
         self.max_failures = max_failures
         self.window_seconds = window_seconds
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._failures: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
     def _prune(self, address: str, now: float) -> deque[float]:
-        failures = self._failures[address]
+        failures = self._failures.get(address) or deque()
         while failures and failures[0] <= now - self.window_seconds:
             failures.popleft()
+        if failures:
+            self._failures[address] = failures
+        else:
+            self._failures.pop(address, None)
         return failures
 
     def retry_after(self, address: str) -> int:
@@ -32,11 +36,10 @@ class LoginThrottle:
             return max(1, int(failures[0] + self.window_seconds - now) + 1)
 
     def record_failure(self, address: str) -> None:
-        """Remember one failed login from the address."""
+        """Remember one failed login from the address (a later success does not erase it,
+        so an insider cannot interleave logins to their own account with guesses)."""
+        now = time.monotonic()
         with self._lock:
-            self._prune(address, time.monotonic()).append(time.monotonic())
-
-    def reset(self, address: str) -> None:
-        """Forget failures after a successful login from the address."""
-        with self._lock:
-            self._failures.pop(address, None)
+            failures = self._prune(address, now)
+            failures.append(now)
+            self._failures[address] = failures

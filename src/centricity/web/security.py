@@ -48,12 +48,52 @@ def _error_body(request_id: str, api: bool) -> tuple[bytes, bytes]:
     return html.encode(), b"text/html; charset=utf-8"
 
 
-class SecurityMiddleware:
-    """Wrap every HTTP request: id, headers, timing, and a generic 500 on crashes."""
+class BodyTooLarge(Exception):
+    """The request body grew past the configured limit while being read."""
 
-    def __init__(self, app: ASGIApp, *, secure: bool) -> None:
+
+def _plain_answer(status: int, text: str) -> list[Message]:
+    return [
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+        },
+        {"type": "http.response.body", "body": text.encode()},
+    ]
+
+
+def _early_refusal(scope: Scope, max_body: int) -> list[Message] | None:
+    """Refuse oversized bodies and NUL bytes in the query before any code reads them."""
+    for name, value in scope.get("headers", []):
+        if name == b"content-length" and value.isdigit() and int(value) > max_body:
+            return _plain_answer(413, f"The request is larger than {max_body} bytes.")
+    if b"%00" in scope.get("query_string", b"").lower():
+        return _plain_answer(400, "The address contains a NUL character.")
+    return None
+
+
+def _limited(receive: Receive, max_body: int) -> Receive:
+    seen = 0
+
+    async def counted() -> Message:
+        nonlocal seen
+        message = await receive()
+        seen += len(message.get("body", b""))
+        if seen > max_body:
+            raise BodyTooLarge()
+        return message
+
+    return counted
+
+
+class SecurityMiddleware:
+    """Wrap every HTTP request: id, headers, size limit, timing, a generic 500 on crashes."""
+
+    def __init__(self, app: ASGIApp, *, secure: bool, max_body: int) -> None:
         self.app = app
         self.secure = secure
+        self.max_body = max_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -73,8 +113,17 @@ class SecurityMiddleware:
                 message["headers"] = headers
             await send(message)
 
+        refusal = _early_refusal(scope, self.max_body)
         try:
-            await self.app(scope, receive, send_wrapper)
+            if refusal is not None:
+                for message in refusal:
+                    await send_wrapper(message)
+                return
+            await self.app(scope, _limited(receive, self.max_body), send_wrapper)
+        except BodyTooLarge:
+            if not status["sent"]:
+                for message in _plain_answer(413, "The request is too large."):
+                    await send_wrapper(message)
         except Exception as exc:  # noqa: BLE001 - last resort: log frames, never the message
             log.error(
                 "unhandled %s request_id=%s\n%s",
