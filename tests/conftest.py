@@ -15,12 +15,21 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from centricity.accounts import passwords
+from centricity.accounts import service as accounts
 from centricity.config import Settings
 from centricity.db import make_engine
 from centricity.migrations import runner
 from store_helpers import TEST_SECRET, create_pg_database, drop_pg_database, pg_or_skip
 
 passwords.use_fast_hasher()
+accounts.use_secret(TEST_SECRET)
+
+
+@pytest.fixture(autouse=True)
+def _test_secret() -> None:
+    """Digests of sessions and tokens use TEST_SECRET unless a test's own app says otherwise."""
+    accounts.use_secret(TEST_SECRET)
+
 
 pytest_plugins = ["fixtures_web"]
 

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from centricity import __version__
+from centricity.accounts import service as accounts
 from centricity.config import Settings
 from centricity.db import get_engine, session_factory
 from centricity.web import errors
@@ -45,6 +46,7 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
 def create_app(settings: Settings, *, sessions: sessionmaker[Session] | None = None) -> FastAPI:
     """Build the web app for one installation; tests may pass their own session factory."""
     settings.check_secure()
+    accounts.use_secret(settings.secret_key)
     logging.getLogger("centricity").setLevel(settings.log_level)
     app = FastAPI(
         title="Centricity",

@@ -15,6 +15,8 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from centricity.kit.files import private_dir, write_secret
+
 # Secret keys that must never protect a real installation.
 DEV_SECRET_KEYS = frozenset({"", "dev", "development", "change-me", "changeme", "secret"})
 SECRET_KEY_FILE_NAME = "secret_key"
@@ -168,10 +170,9 @@ def ensure_secret_key_file(settings: Settings) -> None:
     """Create a random secret key file (mode 600) when none is configured: zero-setup, safe."""
     if settings.secret_key:
         return
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
     path = settings.data_dir / SECRET_KEY_FILE_NAME
-    path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
-    path.chmod(0o600)
+    write_secret(path, secrets.token_urlsafe(48))
     settings.secret_key = path.read_text(encoding="utf-8").strip()
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from centricity.config import Settings
+from centricity.kit.files import private_dir, private_file
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -80,7 +81,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            # The store holds every customer's data: owner-only folder and file.
+            store = Path(parsed.database)
+            if not store.parent.exists():
+                private_dir(store.parent)
+            if not store.exists():
+                private_file(store)
         # Web requests run in worker threads; the pool, not the thread, owns a connection.
         kwargs.setdefault("connect_args", {"check_same_thread": False})
         engine = create_engine(url, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,6 +15,7 @@ from centricity.accounts import passwords
 from centricity.accounts.models import ApiToken, Department, Role, User, WebSession
 from centricity.accounts.schemas import UserCreate
 from centricity.audit import service as audit
+from centricity.config import get_settings
 from centricity.kit.errors import Conflict, NotFound
 from centricity.kit.time import utcnow
 
@@ -21,8 +23,21 @@ TOKEN_PREFIX = "ctr_"
 TOKEN_USE_RESOLUTION = timedelta(minutes=5)
 
 
+_secret: bytes | None = None
+
+
+def use_secret(secret_key: str) -> None:
+    """Key the stored session and token digests with the installation's secret, so a copy of
+    the store alone cannot be matched against leaked token values (one secret per process)."""
+    global _secret
+    _secret = secret_key.encode()
+
+
 def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    if _secret is None:
+        use_secret(get_settings().secret_key)
+    assert _secret is not None
+    return hmac.new(_secret, token.encode(), hashlib.sha256).hexdigest()
 
 
 def get_or_create_department(session: Session, name: str) -> Department:

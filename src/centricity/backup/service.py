@@ -25,6 +25,7 @@ import centricity.models  # noqa: F401  (completes the metadata with every domai
 from centricity.config import Settings
 from centricity.db import Base, make_engine
 from centricity.kit.errors import Conflict, Invalid, NotFound
+from centricity.kit.files import private_file
 from centricity.kit.time import utcnow
 from centricity.migrations import runner
 
@@ -138,6 +139,7 @@ def _backup_sqlite(source: Path, target: Path) -> BackupResult:
 
 
 def _copy_sqlite(source: Path, partial: Path) -> None:
+    private_file(partial)
     with closing(sqlite3.connect(source, timeout=30)) as src:
         with closing(sqlite3.connect(partial)) as dst:
             src.backup(dst)  # pages=-1: one step, one read snapshot of the WAL store
@@ -210,6 +212,7 @@ def _backup_postgres(url: str, target: Path) -> BackupResult:
             snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
             revision = check_revision(_pg_revision(conn))
             command = ["pg_dump", "--format=custom", f"--snapshot={snapshot}"]
+            private_file(partial)
             _run([*command, f"--file={partial}", f"--dbname={uri}"], env)
             counts = _pg_counts(conn)
         partial.replace(target)

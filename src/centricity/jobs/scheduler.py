@@ -24,6 +24,7 @@ from centricity.config import Settings
 from centricity.jobs import service
 from centricity.jobs.models import Job, JobSchedule
 from centricity.jobs.registry import Schedule, load_handlers, schedules
+from centricity.kit.logs import frames_only
 from centricity.kit.time import utcnow
 
 logger = logging.getLogger(__name__)
@@ -126,5 +127,5 @@ class InProcessWorker:
             except Exception as exc:  # a store hiccup must not kill the server's worker
                 # Database errors can quote row values, so the traceback goes to DEBUG only.
                 logger.warning("job scheduler cycle failed: %s", type(exc).__name__)
-                logger.debug("job scheduler traceback", exc_info=True)
+                logger.debug("job scheduler traceback: %s", frames_only(exc))
             self._stop.wait(self.settings.scheduler_interval_seconds)

@@ -23,6 +23,7 @@ from centricity.config import Settings
 from centricity.db import session_scope
 from centricity.jobs.models import Job
 from centricity.jobs.registry import check_kind, get_handler
+from centricity.kit.logs import frames_only
 from centricity.kit.time import utcnow
 
 logger = logging.getLogger(__name__)
@@ -215,7 +216,7 @@ def _run_handler(source: SessionSource, job: Job) -> Exception | None:
             handler(session, dict(job.payload))
     except Exception as exc:  # any handler error becomes a retry, never a dead worker
         logger.warning("job %s (%s) failed: %s", job.id, job.kind, type(exc).__name__)
-        logger.debug("job %s traceback (may hold personal data)", job.id, exc_info=True)
+        logger.debug("job %s traceback: %s", job.id, frames_only(exc))
         return exc
     return None
 

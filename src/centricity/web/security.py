@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import logging
 import time
-import traceback
 import uuid
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from centricity.kit.logs import frames_only
 
 log = logging.getLogger("centricity.web")
 
@@ -125,12 +126,7 @@ class SecurityMiddleware:
                 for message in _plain_answer(413, "The request is too large."):
                     await send_wrapper(message)
         except Exception as exc:  # noqa: BLE001 - last resort: log frames, never the message
-            log.error(
-                "unhandled %s request_id=%s\n%s",
-                type(exc).__name__,
-                request_id,
-                "".join(traceback.format_tb(exc.__traceback__)),
-            )
+            log.error("unhandled request_id=%s %s", request_id, frames_only(exc))
             if not status["sent"]:
                 body, ctype = _error_body(request_id, scope["path"].startswith("/api/"))
                 await send_wrapper(
