@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 
 from centricity.customers import service as customers
 from centricity.customers.schemas import CustomerCreate
-from centricity.interactions.models import Interaction
+from centricity.interactions import service as interactions
+from centricity.interactions.models import Channel, Interaction
+from centricity.interactions.schemas import InteractionCreate
 from centricity.orders import service as orders
 from centricity.orders.schemas import OrderCreate
 
@@ -233,3 +235,38 @@ def test_it_adds_a_person_to_a_business_customer(
     assert good.status_code == 303
     page = bob.client.get(f"/customers/{firm.id}")
     assert "Lars Nilsson" in page.text and "Inköpare" in page.text
+
+
+def test_it_pages_the_timeline_without_skipping_ties(
+    customer: Any, personas: Any, anon: Any, token_for: Any, db: Session
+) -> None:
+    tie = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)
+    for _ in range(5):
+        orders.create(
+            db,
+            data=OrderCreate(
+                customer_id=customer.id, currency="EUR", ordered_at=tie, total_amount=Decimal(1)
+            ),
+            actor=personas.bob,
+        )
+        interactions.create(
+            db,
+            data=InteractionCreate(customer_id=customer.id, channel=Channel.PHONE, started_at=tie),
+            actor=personas.bob,
+        )
+    db.commit()
+    headers = token_for(personas.viewer)
+    url = f"/api/v1/customers/{customer.id}/timeline"
+    everything = anon.get(url, params={"limit": 200}, headers=headers).json()["items"]
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 3, **({"cursor": cursor} if cursor else {})}
+        page = anon.get(url, params=params, headers=headers).json()
+        seen.extend(page["items"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    key = [(i["kind"], i["id"]) for i in seen]
+    assert key == [(i["kind"], i["id"]) for i in everything] and len(set(key)) == len(key) == 11
+    bad = anon.get(url, params={"cursor": "yesterday"}, headers=headers)
+    assert bad.status_code == 422 and "cursor" in bad.text

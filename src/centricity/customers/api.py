@@ -17,6 +17,7 @@ from centricity.customers.schemas import (
     CustomerUpdate,
     Timeline,
 )
+from centricity.customers.timeline import read_cursor
 from centricity.kit.pagination import MAX_LIMIT
 from centricity.kit.validation import UtcDatetime
 from centricity.web.api import PathId, api_router
@@ -92,11 +93,22 @@ def customer_timeline(
     user: Annotated[User, require_api(Role.VIEWER)],
     customer_id: PathId,
     before: UtcDatetime | None = None,
+    cursor: Annotated[
+        str | None, Query(max_length=80, description="`next_cursor` of a page")
+    ] = None,
     limit: Limit = 50,
 ) -> Timeline:
-    """Everything that happened with the customer, newest first; page with `before`."""
+    """Everything that happened with the customer, newest first; page with `cursor` (or a
+    plain `before` time)."""
     customer = service.get(session, customer_id, actor=user)
-    return timeline.build(session, customer=customer, actor=user, before=before, limit=limit)
+    return timeline.build(
+        session,
+        customer=customer,
+        actor=user,
+        before=before,
+        cursor=read_cursor(cursor),
+        limit=limit,
+    )
 
 
 @router.get("/{customer_id}/contacts", response_model=list[ContactPersonRead])

@@ -11,11 +11,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from centricity.accounts.models import Role, User
 from centricity.customers import service, timeline
 from centricity.customers.schemas import ContactPersonCreate, CustomerCreate, CustomerUpdate
+from centricity.customers.timeline import read_cursor
 from centricity.interactions import service as interaction_service
 from centricity.interactions.models import Channel, Direction
 from centricity.interactions.schemas import InteractionCreate
 from centricity.kit.errors import DomainError
-from centricity.kit.time import as_utc
 from centricity.kit.validation import UtcDatetime
 from centricity.orders import service as order_service
 from centricity.value import queries as value_queries
@@ -136,11 +136,17 @@ def customer_timeline(
     user: Viewer,
     customer_id: PathId,
     before: UtcDatetime | None = None,
+    cursor: Annotated[str | None, Query(max_length=80)] = None,
 ) -> Response:
     """Older timeline entries (the "show older" link; htmx appends them)."""
     customer = service.get(session, customer_id, actor=user)
     built = timeline.build(
-        session, customer=customer, actor=user, before=as_utc(before) if before else None, limit=30
+        session,
+        customer=customer,
+        actor=user,
+        before=before,
+        cursor=read_cursor(cursor),
+        limit=30,
     )
     context = {"user": user, "customer": customer, "timeline": built}
     return render(request, "customers/timeline.html", context)

@@ -126,7 +126,8 @@ class TimelineItem(BaseModel):
 
 
 class Timeline(BaseModel):
-    """The customer's history, newest first; `next_before` pages further back."""
+    """The customer's history, newest first; pass `next_cursor` as `cursor` for older items."""
 
     items: list[TimelineItem]
     next_before: datetime | None = None
+    next_cursor: str | None = None

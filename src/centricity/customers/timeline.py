@@ -7,28 +7,72 @@ cursor; the lists are merged and cut, so a page costs one indexed query per sour
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from centricity.accounts.models import Department, User
 from centricity.customers.models import Customer
 from centricity.customers.schemas import Timeline, TimelineItem
 from centricity.interactions import service as interaction_service
 from centricity.interactions.models import Interaction
+from centricity.kit.errors import Invalid
+from centricity.kit.time import as_utc
 from centricity.orders.models import Order
 
-TimelineSource = Callable[[Session, Customer, User, datetime | None, int], list[TimelineItem]]
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page ended: items sort by (at, kind, id), newest first, so ties never skip."""
+
+    at: datetime
+    kind: str = ""
+    id: int = 0
+
+    def token(self) -> str:
+        """The cursor as the opaque `cursor` parameter of the next page."""
+        return f"{self.at.isoformat()}|{self.kind}|{self.id}"
+
+    @classmethod
+    def parse(cls, token: str) -> Cursor:
+        """Read a `cursor` parameter; ValueError names what is wrong."""
+        at, kind, ident = token.split("|")
+        return cls(as_utc(datetime.fromisoformat(at)), kind, int(ident))
+
+    def before(
+        self, kind: str, at: InstrumentedAttribute[datetime], ident: InstrumentedAttribute[int]
+    ) -> ColumnElement[bool]:
+        """The rows of a source of `kind` that come after this cursor in timeline order."""
+        if kind < self.kind:
+            return at <= self.at
+        if kind > self.kind:
+            return at < self.at
+        return or_(at < self.at, and_(at == self.at, ident < self.id))
+
+
+def read_cursor(token: str | None) -> Cursor | None:
+    """Parse a `cursor` parameter or answer 422 naming it."""
+    if not token:
+        return None
+    try:
+        return Cursor.parse(token)
+    except (ValueError, OverflowError):
+        raise Invalid("not a cursor given by a previous page", field="cursor") from None
+
+
+TimelineSource = Callable[[Session, Customer, User, Cursor | None, int], list[TimelineItem]]
 
 
 def _order_items(
-    session: Session, customer: Customer, _actor: User, before: datetime | None, limit: int
+    session: Session, customer: Customer, _actor: User, cursor: Cursor | None, limit: int
 ) -> list[TimelineItem]:
     query = select(Order).where(Order.customer_id == customer.id)
-    if before is not None:
-        query = query.where(Order.ordered_at < before)
-    rows = session.scalars(query.order_by(Order.ordered_at.desc()).limit(limit))
+    if cursor is not None:
+        query = query.where(cursor.before("order", Order.ordered_at, Order.id))
+    ordered = query.order_by(Order.ordered_at.desc(), Order.id.desc())
+    rows = session.scalars(ordered.limit(limit))
     return [
         TimelineItem(
             kind="order",
@@ -44,7 +88,7 @@ def _order_items(
 
 
 def _interaction_items(
-    session: Session, customer: Customer, actor: User, before: datetime | None, limit: int
+    session: Session, customer: Customer, actor: User, cursor: Cursor | None, limit: int
 ) -> list[TimelineItem]:
     query = (
         interaction_service.visible_to(actor)
@@ -53,9 +97,10 @@ def _interaction_items(
         .outerjoin(User, User.id == Interaction.user_id)
         .outerjoin(Department, Department.id == Interaction.department_id)
     )
-    if before is not None:
-        query = query.where(Interaction.started_at < before)
-    rows = session.execute(query.order_by(Interaction.started_at.desc()).limit(limit))
+    if cursor is not None:
+        query = query.where(cursor.before("interaction", Interaction.started_at, Interaction.id))
+    ordered = query.order_by(Interaction.started_at.desc(), Interaction.id.desc())
+    rows = session.execute(ordered.limit(limit))
     return [
         TimelineItem(
             kind="interaction",
@@ -88,14 +133,19 @@ def build(
     customer: Customer,
     actor: User,
     before: datetime | None = None,
+    cursor: Cursor | None = None,
     limit: int = 50,
 ) -> Timeline:
-    """Merge every source's newest events before `before` into one page."""
+    """Merge every source's newest events after the cursor (or before `before`) into a page."""
     limit = max(1, min(limit, 200))
+    if cursor is None and before is not None:
+        cursor = Cursor(as_utc(before))
     items: list[TimelineItem] = []
     for source in SOURCES:
-        items.extend(source(session, customer, actor, before, limit + 1))
-    items.sort(key=lambda item: (item.at, item.id), reverse=True)
+        items.extend(source(session, customer, actor, cursor, limit + 1))
+    items.sort(key=lambda item: (item.at, item.kind, item.id), reverse=True)
     page = items[:limit]
-    next_before = page[-1].at if len(items) > limit and page else None
-    return Timeline(items=page, next_before=next_before)
+    if len(items) <= limit or not page:
+        return Timeline(items=page)
+    last = Cursor(page[-1].at, page[-1].kind, page[-1].id)
+    return Timeline(items=page, next_before=last.at, next_cursor=last.token())
