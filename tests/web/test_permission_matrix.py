@@ -37,6 +37,7 @@ PAGE_AGENT_VIEW = (303, 403, 200, 200, 200, 303, 303)
 PAGE_AGENT_POST = (303, 403, 303, 303, 303, 303, 303)
 PAGE_ADMIN = (303, 403, 403, 403, 200, 303, 303)
 PAGE_MANAGER_POST = (303, 403, 403, 303, 303, 303, 303)
+PAGE_ADMIN_POST = (303, 403, 403, 403, 303, 303, 303)
 # API routes: no token → 401; read-only token (an admin's) cannot write; rw token is Bob's.
 API_READ = (401, 200, 200, 200, 200, 200, 200)
 API_AGENT_CREATE = (401, 403, 201, 201, 201, 403, 201)
@@ -113,7 +114,7 @@ MATRIX: list[Row] = [
     Row(
         "POST",
         "/settings/users",
-        PAGE_ADMIN,
+        PAGE_ADMIN_POST,
         form={
             "name": "New Person",
             "email": "new.person@test.example",
@@ -122,6 +123,9 @@ MATRIX: list[Row] = [
         },
     ),
     Row("POST", "/settings/users/{user_id}/tokens", PAGE_ADMIN),
+    Row("POST", "/settings/users/{user_id}/tokens/revoke", PAGE_ADMIN_POST),
+    Row("POST", "/settings/users/{user_id}/deactivate", PAGE_ADMIN_POST),
+    Row("POST", "/settings/users/{user_id}/activate", PAGE_ADMIN_POST),
     Row("GET", "/settings/audit", PAGE_ADMIN),
     Row("GET", "/customers", PAGE_VIEW),
     Row("GET", "/customers/new", PAGE_AGENT_VIEW),

@@ -75,6 +75,38 @@ def create_token(
     typer.echo(token)
 
 
+@token_app.command("revoke")
+def revoke_token(email: str = typer.Argument(..., help="E-mail of the token's user.")) -> None:
+    """Revoke every API token of a user (create a new one afterwards if needed)."""
+    with session_scope(get_settings()) as session:
+        user = service.get_by_email(session, email)
+        if user is None:
+            raise _fail(f"no user with e-mail {email!r}")
+        count = service.revoke_tokens(session, user=user, actor=None)
+    typer.echo(f"Revoked {count} API token(s) of {user.email}.")
+
+
+def _set_active(email: str, active: bool) -> None:
+    with session_scope(get_settings()) as session:
+        user = service.get_by_email(session, email)
+        if user is None:
+            raise _fail(f"no user with e-mail {email!r}")
+        service.set_active(session, user=user, active=active, actor=None)
+    typer.echo(f"{user.email} is now {'active' if active else 'deactivated'}.")
+
+
+@user_app.command("deactivate")
+def deactivate_user(email: str = typer.Argument(..., help="E-mail of the user.")) -> None:
+    """Take away a user's access: signs them out and revokes their API tokens."""
+    _set_active(email, False)
+
+
+@user_app.command("activate")
+def activate_user(email: str = typer.Argument(..., help="E-mail of the user.")) -> None:
+    """Give a deactivated user access again (their old tokens stay revoked)."""
+    _set_active(email, True)
+
+
 @user_app.command("create")
 def create_user(
     email: str = typer.Option(..., "--email", help="E-mail (the login)."),

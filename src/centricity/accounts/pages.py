@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from centricity.accounts import service
 from centricity.accounts.models import Role, User
 from centricity.accounts.schemas import UserCreate
 from centricity.audit import service as audit
-from centricity.kit.errors import DomainError
+from centricity.kit.errors import DomainError, Invalid
 from centricity.web.api import PathId
 from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
@@ -30,6 +30,7 @@ def _settings_page(request: Request, session: DbSession, user: User, **extra: An
         "values": {},
         "errors": {},
         "new_token": None,
+        "added": bool(request.query_params.get("added")),
         **extra,
     }
     return render(
@@ -51,10 +52,42 @@ async def add_user(request: Request, session: DbSession, user: Admin) -> Respons
     if data is not None:
         try:
             service.create(session, data=data, actor=user)
+            return RedirectResponse("/settings?added=1", status_code=303)
         except DomainError as exc:
+            session.rollback()
             errors = {exc.field or "form": exc.message}
     values.pop("password", None)
-    return _settings_page(request, session, user, values=values if errors else {}, errors=errors)
+    return _settings_page(request, session, user, values=values, errors=errors)
+
+
+async def _target(session: DbSession, user_id: int, actor: User) -> User:
+    target = service.get(session, user_id)
+    if target.id == actor.id:
+        raise Invalid("you cannot change your own access here", field="user")
+    return target
+
+
+@router.post("/users/{user_id}/deactivate", dependencies=[Depends(csrf_protect)])
+async def deactivate_user(session: DbSession, user: Admin, user_id: PathId) -> Response:
+    """Take away a staff member's access: signs them out and revokes their API tokens."""
+    target = await _target(session, user_id, user)
+    service.set_active(session, user=target, active=False, actor=user)
+    return RedirectResponse("/settings", status_code=303)
+
+
+@router.post("/users/{user_id}/activate", dependencies=[Depends(csrf_protect)])
+async def activate_user(session: DbSession, user: Admin, user_id: PathId) -> Response:
+    """Give a deactivated staff member access again (their old tokens stay revoked)."""
+    target = await _target(session, user_id, user)
+    service.set_active(session, user=target, active=True, actor=user)
+    return RedirectResponse("/settings", status_code=303)
+
+
+@router.post("/users/{user_id}/tokens/revoke", dependencies=[Depends(csrf_protect)])
+async def revoke_tokens(session: DbSession, user: Admin, user_id: PathId) -> Response:
+    """Revoke every API token of a staff member."""
+    service.revoke_tokens(session, user=service.get(session, user_id), actor=user)
+    return RedirectResponse("/settings", status_code=303)
 
 
 @router.post("/users/{user_id}/tokens", dependencies=[Depends(csrf_protect)])

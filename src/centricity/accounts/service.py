@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from centricity.accounts import passwords
@@ -105,6 +105,27 @@ def ensure_admin(session: Session, *, email: str, password: str) -> tuple[User, 
     user.is_active = True
     set_password(session, user=user, password=password, actor=None)
     return user, False
+
+
+def revoke_tokens(session: Session, *, user: User, actor: User | None) -> int:
+    """Revoke every live API token of a user and return how many."""
+    result = session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    audit.record(session, actor=actor, action="token.revoke_all", entity=("user", user.id))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def set_active(session: Session, *, user: User, active: bool, actor: User | None) -> None:
+    """Grant or take away a user's access; taking it ends their sessions and tokens."""
+    user.is_active = active
+    if not active:
+        session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+        revoke_tokens(session, user=user, actor=actor)
+    action = "user.activate" if active else "user.deactivate"
+    audit.record(session, actor=actor, action=action, entity=("user", user.id))
 
 
 def authenticate(session: Session, *, email: str, password: str) -> User | None:

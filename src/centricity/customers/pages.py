@@ -94,6 +94,7 @@ async def create_customer(request: Request, session: DbSession, user: Agent) -> 
     try:
         customer = service.create(session, data=data, actor=user)
     except DomainError as exc:
+        session.rollback()  # nothing of a refused form stays
         return _form_page(request, user, values, {exc.field or "form": exc.message}, None, 409)
     return RedirectResponse(f"/customers/{customer.id}", status_code=303)
 
@@ -227,6 +228,7 @@ async def update_customer(
     try:
         service.update(session, customer=customer, data=data, actor=user)
     except DomainError as exc:
+        session.rollback()  # nothing of a refused form stays
         return _form_page(
             request, user, values, {exc.field or "form": exc.message}, customer_id, 409
         )
