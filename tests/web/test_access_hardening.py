@@ -9,6 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from centricity.accounts.models import Role
+from centricity.app import create_app
+from centricity.config import Settings
 from centricity.customers import service as customers
 from centricity.customers.schemas import CustomerCreate
 from centricity.interactions import service as interactions
@@ -82,13 +84,15 @@ def test_it_offboards_a_staff_member(
 
 
 def test_it_refuses_oversized_bodies_and_nul_in_the_address(
-    app: FastAPI, personas: Any, token_for: Any
+    settings: Settings, session_maker: Any, personas: Any, token_for: Any
 ) -> None:
-    app.state.settings.max_upload_bytes = 10_000  # the middleware reads the app's limit
-    with TestClient(app) as client:
+    small = settings.model_copy(update={"max_upload_bytes": 10_000})
+    with TestClient(create_app(small, sessions=session_maker)) as client:
         headers = token_for(personas.bob)
         too_big = client.post("/api/v1/customers", headers=headers, json={"name": "x" * 20_000})
         assert too_big.status_code == 413
+        fits = client.post("/api/v1/customers", headers=headers, json={"name": "x" * 150})
+        assert fits.status_code == 201
         assert client.get("/api/v1/customers?q=ab%00", headers=headers).status_code == 400
         login = client.post("/login", data={"email": "a\x00@x.cz", "password": "p"})
         assert login.status_code < 500
