@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 from test_customer_360_in_chromium import OUTPUT, browser  # noqa: F401  (fixture)
-from value_data import AS_OF, seed_history
 
 from centricity.accounts import service as accounts
 from centricity.accounts.models import Role
@@ -18,6 +17,7 @@ from centricity.db import make_engine, session_factory
 from centricity.migrations import runner
 from centricity.value import service as value_service
 from live_server import live_server
+from value_data import AS_OF, seed_history
 
 pytestmark = pytest.mark.browser
 PASSWORD = "value-viewer-passphrase"

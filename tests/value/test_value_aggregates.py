@@ -8,9 +8,9 @@ import duckdb
 import polars as pl
 import pytest
 from sqlalchemy.orm import Session
-from value_data import AS_OF, Seeded, seed_history
 
 from centricity.analytics import io
+from value_data import AS_OF, Seeded, seed_history
 
 
 def _expected(seeded: Seeded, as_of: date, default_margin: float) -> pl.DataFrame:

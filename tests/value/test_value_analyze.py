@@ -10,7 +10,6 @@ import numpy as np
 import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from value_data import AS_OF, seed_history
 
 from centricity.analytics.models import AnalyticsRun
 from centricity.config import Settings
@@ -20,6 +19,7 @@ from centricity.privacy import service as privacy
 from centricity.value import service
 from centricity.value.models import CustomerValue
 from centricity.value.scoring import ValueConfig, contact_costs
+from value_data import AS_OF, seed_history
 
 
 def _scores(db: Session, run_id: int) -> pl.DataFrame:

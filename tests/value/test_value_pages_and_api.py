@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from value_data import AS_OF, seed_history
 
 from centricity.config import Settings
 from centricity.jobs.models import Job
 from centricity.value import service
 from centricity.value.models import CustomerValue
+from value_data import AS_OF, seed_history
 
 
 @pytest.fixture()
