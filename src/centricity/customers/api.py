@@ -18,15 +18,11 @@ from centricity.customers.schemas import (
     Timeline,
 )
 from centricity.customers.timeline import read_cursor
-from centricity.kit.pagination import MAX_LIMIT
 from centricity.kit.validation import UtcDatetime
-from centricity.web.api import PathId, api_router
+from centricity.web.api import Limit, Offset, PathId, api_router
 from centricity.web.deps import DbSession, require_api
 
 router = api_router("/api/v1/customers", "customers")
-
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
-Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
 
 @router.get("", response_model=CustomerPage)

@@ -19,7 +19,7 @@ from centricity.kit.errors import DomainError
 from centricity.kit.validation import UtcDatetime
 from centricity.orders import service as order_service
 from centricity.value import queries as value_queries
-from centricity.web.api import PathId
+from centricity.web.api import Offset, PathId
 from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
 from centricity.web.forms import form_fields, parse
@@ -49,7 +49,7 @@ def customer_list(
     q: Annotated[str, Query(max_length=200)] = "",
     segment: Annotated[str, Query(max_length=40)] = "",
     tier: Annotated[str, Query(max_length=40)] = "",
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    offset: Offset = 0,
 ) -> Response:
     """The customer list with search, value filters and paging (htmx swaps only the results)."""
     page = service.list(

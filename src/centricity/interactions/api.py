@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query, Response
+from fastapi import Response
 
 from centricity.accounts.models import Role, User
 from centricity.interactions import service
 from centricity.interactions.models import Channel
 from centricity.interactions.schemas import InteractionCreate, InteractionPage, InteractionRead
-from centricity.kit.pagination import MAX_LIMIT
 from centricity.kit.validation import UtcDatetime
-from centricity.web.api import PathId, QueryId, api_router
+from centricity.web.api import Limit, Offset, PathId, QueryId, api_router
 from centricity.web.deps import DbSession, require_api
 
 router = api_router("/api/v1/interactions", "interactions")
@@ -26,8 +25,8 @@ def list_interactions(
     channel: Channel | None = None,
     since: UtcDatetime | None = None,
     until: UtcDatetime | None = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> InteractionPage:
     """List contacts the caller may see, newest first, filtered by customer, channel, time."""
     page = service.list(

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query
-
 from centricity.accounts.models import Role, User
-from centricity.kit.pagination import MAX_LIMIT
 from centricity.kit.validation import UtcDatetime
 from centricity.orders import service
 from centricity.orders.models import Order
@@ -21,13 +18,10 @@ from centricity.orders.schemas import (
     ProductPage,
     ProductRead,
 )
-from centricity.web.api import PathId, QueryId, api_router
+from centricity.web.api import Limit, Offset, PathId, QueryId, api_router
 from centricity.web.deps import DbSession, require_api
 
 router = api_router("/api/v1", "orders")
-
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
-Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
 
 @router.get("/orders", response_model=OrderPage)

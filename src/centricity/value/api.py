@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query
-
 from centricity.accounts.models import Role, User
 from centricity.customers import service as customer_service
 from centricity.value import queries
@@ -16,7 +14,7 @@ from centricity.value.schemas import (
     GroupList,
     GroupRead,
 )
-from centricity.web.api import PathId, api_router
+from centricity.web.api import Limit, PathId, api_router
 from centricity.web.deps import DbSession, require_api
 
 router = api_router("/api/v1", "value")
@@ -66,7 +64,7 @@ def value_tiers(session: DbSession, user: Annotated[User, require_api(Role.VIEWE
 def value_at_risk(
     session: DbSession,
     user: Annotated[User, require_api(Role.VIEWER)],
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    limit: Limit = 50,
 ) -> AtRiskList:
     """Valuable customers whose probability of still being active is falling."""
     del user

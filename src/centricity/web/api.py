@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
+from centricity.kit.pagination import MAX_LIMIT
 from centricity.kit.validation import MAX_ID
 
 
@@ -26,6 +27,8 @@ class ErrorBody(BaseModel):
 
 
 PathId = Annotated[int, Path(gt=0, le=MAX_ID)]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip")]
 QueryId = Annotated[int | None, Query(gt=0, le=MAX_ID)]
 
 
