@@ -3,6 +3,7 @@ last-resort 500 that never shows (or logs) the exception's message."""
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import uuid
@@ -53,24 +54,26 @@ class BodyTooLarge(Exception):
     """The request body grew past the configured limit while being read."""
 
 
-def _plain_answer(status: int, text: str) -> list[Message]:
+def _plain_answer(status: int, text: str, api: bool = False) -> list[Message]:
+    """A short refusal: JSON on the API (its documented error shape), text elsewhere."""
+    if api:
+        body, ctype = json.dumps({"detail": text}).encode(), b"application/json"
+    else:
+        body, ctype = text.encode(), b"text/plain; charset=utf-8"
     return [
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
-        },
-        {"type": "http.response.body", "body": text.encode()},
+        {"type": "http.response.start", "status": status, "headers": [(b"content-type", ctype)]},
+        {"type": "http.response.body", "body": body},
     ]
 
 
 def _early_refusal(scope: Scope, max_body: int) -> list[Message] | None:
     """Refuse oversized bodies and NUL bytes in the query before any code reads them."""
+    api = scope["path"].startswith("/api/")
     for name, value in scope.get("headers", []):
         if name == b"content-length" and value.isdigit() and int(value) > max_body:
-            return _plain_answer(413, f"The request is larger than {max_body} bytes.")
+            return _plain_answer(413, f"The request is larger than {max_body} bytes.", api)
     if b"%00" in scope.get("query_string", b"").lower():
-        return _plain_answer(400, "The address contains a NUL character.")
+        return _plain_answer(400, "The address contains a NUL character.", api)
     return None
 
 
@@ -123,7 +126,8 @@ class SecurityMiddleware:
             await self.app(scope, _limited(receive, self.max_body), send_wrapper)
         except BodyTooLarge:
             if not status["sent"]:
-                for message in _plain_answer(413, "The request is too large."):
+                api = scope["path"].startswith("/api/")
+                for message in _plain_answer(413, "The request is too large.", api):
                     await send_wrapper(message)
         except Exception as exc:  # noqa: BLE001 - last resort: log frames, never the message
             log.error("unhandled request_id=%s %s", request_id, frames_only(exc))
