@@ -17,7 +17,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Create customer_values."""
+    """Create customer_values (and, on SQLite, the covering index the analysis scans)."""
     op.create_table(
         "customer_values",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -68,10 +68,23 @@ def upgrade() -> None:
             "ix_customer_values_run_id_segment", ["run_id", "segment"], unique=False
         )
         batch_op.create_index("ix_customer_values_run_id_tier", ["run_id", "tier"], unique=False)
+    op.create_index(
+        "ix_interactions_value_contacts",
+        "interactions",
+        ["customer_id", "channel", "started_at", "duration_seconds"],
+    )
+    if op.get_bind().dialect.name == "sqlite":
+        # Per-customer order aggregates scan this in order, with no sort (analytics/io.py).
+        op.execute(
+            "CREATE INDEX ix_orders_value_days ON orders "
+            "(customer_id, date(ordered_at), status, total_amount, cost)"
+        )
 
 
 def downgrade() -> None:
-    """Drop customer_values."""
+    """Drop customer_values and the analysis index."""
+    op.execute("DROP INDEX IF EXISTS ix_orders_value_days")
+    op.drop_index("ix_interactions_value_contacts", table_name="interactions")
     with op.batch_alter_table("customer_values", schema=None) as batch_op:
         batch_op.drop_index("ix_customer_values_run_id_tier")
         batch_op.drop_index("ix_customer_values_run_id_segment")
