@@ -19,7 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_it_keeps_docs_cli_md_in_step_with_help() -> None:
     generated = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "gen_cli_docs.py")],
-        capture_output=True, text=True, check=True, env={**os.environ, "COLUMNS": "100"},
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "COLUMNS": "100"},
     ).stdout
     assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == generated, (
         "docs/cli.md is out of date: run `make docs`"
@@ -36,8 +39,12 @@ def test_it_documents_every_api_route(app: FastAPI) -> None:
     reference = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
     for route in iter_routes(app):
         if isinstance(route, APIRoute) and route.path.startswith("/api/v1"):
-            assert route.path.replace("{customer_id}", "{id}").replace(
-                "{interaction_id}", "{id}").replace("{order_id}", "{id}") in reference, route.path
+            assert (
+                route.path.replace("{customer_id}", "{id}")
+                .replace("{interaction_id}", "{id}")
+                .replace("{order_id}", "{id}")
+                in reference
+            ), route.path
 
 
 def test_it_starts_the_readme_with_the_two_commands() -> None:
