@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -119,10 +119,12 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def session_scope(settings: Settings) -> Iterator[Session]:
-    """Run a unit of work for CLI and jobs: commit on success, roll back on any error."""
-    session = session_factory(get_engine(settings))()
+def unit_of_work(factory: Callable[[], Session], *, writing: bool = False) -> Iterator[Session]:
+    """One transaction on a new session: commit on success, roll back on any error."""
+    session = factory()
     try:
+        if writing:
+            begin_writing(session)
         yield session
         session.commit()
     except BaseException:
@@ -130,3 +132,10 @@ def session_scope(settings: Settings) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def session_scope(settings: Settings) -> Iterator[Session]:
+    """Run a unit of work for CLI and jobs on the installation's store."""
+    with unit_of_work(session_factory(get_engine(settings))) as session:
+        yield session

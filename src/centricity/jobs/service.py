@@ -19,6 +19,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session, aliased
 
+from centricity import db
 from centricity.config import Settings
 from centricity.db import session_scope
 from centricity.jobs.models import Job
@@ -183,15 +184,8 @@ def unit_of_work(source: SessionSource) -> Iterator[Session]:
         with session_scope(source) as session:
             yield session
         return
-    session = source()
-    try:
+    with db.unit_of_work(source) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def run_one(source: SessionSource, worker_id: str) -> bool:

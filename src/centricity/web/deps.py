@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from centricity.accounts import service as accounts
 from centricity.accounts.models import Role, User, WebSession
-from centricity.db import begin_writing
+from centricity.db import unit_of_work
 
 SESSION_COOKIE = "centricity_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -24,17 +24,9 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 def db_session(request: Request) -> Iterator[Session]:
     """One session per request; commit once after the endpoint, roll back on any error."""
-    session: Session = request.app.state.session_factory()
-    try:
-        if request.method not in SAFE_METHODS:
-            begin_writing(session)
+    writing = request.method not in SAFE_METHODS
+    with unit_of_work(request.app.state.session_factory, writing=writing) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 DbSession = Annotated[Session, Depends(db_session, scope="function")]
