@@ -22,6 +22,7 @@ DOMAIN_CLIS = (
     "centricity.accounts.cli",
     "centricity.web.cli",
     "centricity.jobs.cli",
+    "centricity.imports.cli",
     "centricity.value.cli",
     "centricity.privacy.cli",
     "centricity.backup.cli",

@@ -4,6 +4,7 @@ from centricity.accounts import models as accounts_models
 from centricity.analytics import models as analytics_models
 from centricity.audit import models as audit_models
 from centricity.customers import models as customers_models
+from centricity.imports import models as imports_models
 from centricity.interactions import models as interactions_models
 from centricity.jobs import models as jobs_models
 from centricity.orders import models as orders_models
@@ -14,6 +15,7 @@ ALL_MODEL_MODULES = (
     analytics_models,
     audit_models,
     customers_models,
+    imports_models,
     interactions_models,
     jobs_models,
     orders_models,

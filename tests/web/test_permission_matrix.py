@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from centricity.customers import service as customers
 from centricity.customers.schemas import CustomerCreate
+from centricity.imports.models import DuplicatePair, ImportJob
 from centricity.interactions import service as interactions
 from centricity.interactions.models import Channel
 from centricity.interactions.schemas import InteractionCreate
@@ -38,12 +39,16 @@ PAGE_AGENT_POST = (303, 403, 303, 303, 303, 303, 303)
 PAGE_ADMIN = (303, 403, 403, 403, 200, 303, 303)
 PAGE_MANAGER_POST = (303, 403, 403, 303, 303, 303, 303)
 PAGE_ADMIN_POST = (303, 403, 403, 403, 303, 303, 303)
+PAGE_MANAGER_VIEW = (303, 403, 403, 200, 200, 303, 303)
+PAGE_MANAGER_UPLOAD = (303, 403, 403, 422, 422, 303, 303)  # no file in the form: 422
 # API routes: no token → 401; read-only token (an admin's) cannot write; rw token is Bob's.
 API_READ = (401, 200, 200, 200, 200, 200, 200)
 API_AGENT_CREATE = (401, 403, 201, 201, 201, 403, 201)
 API_AGENT_UPDATE = (401, 403, 200, 200, 200, 403, 200)
 API_MANAGER_CREATE = (401, 403, 403, 201, 201, 403, 403)
 API_MANAGER_DELETE = (401, 403, 403, 204, 204, 403, 403)
+API_AGENT_INGEST = (401, 403, 200, 200, 200, 403, 200)
+API_MANAGER_READ = (401, 403, 403, 200, 200, 200, 403)
 PUBLIC = (200,) * 7
 
 
@@ -179,6 +184,24 @@ MATRIX: list[Row] = [
         API_MANAGER_CREATE,
         body=lambda _ids: {"name": "Matrix product", "category": "Tests", "unit_price": "9.90"},
     ),
+    # Import and ingest (imports domain): managers and admins; the ingest API takes agents.
+    Row("GET", "/imports", PAGE_MANAGER_VIEW),
+    Row("POST", "/imports", PAGE_MANAGER_UPLOAD, form={"kind": "customers"}),
+    Row("GET", "/imports/{job_id}", PAGE_MANAGER_VIEW),
+    Row("POST", "/imports/{job_id}/run", PAGE_MANAGER_POST, form={"action": "preview"}),
+    Row("GET", "/imports/{job_id}/quarantine", PAGE_MANAGER_VIEW),
+    Row("GET", "/customers/export", PAGE_MANAGER_VIEW),
+    Row("GET", "/customers/duplicates", PAGE_MANAGER_VIEW),
+    Row("POST", "/customers/duplicates/scan", PAGE_MANAGER_POST),
+    Row("POST", "/customers/duplicates/{pair_id}/merge", PAGE_MANAGER_POST, form={"keep": "first"}),
+    Row("POST", "/customers/duplicates/{pair_id}/dismiss", PAGE_MANAGER_POST),
+    Row(
+        "POST",
+        "/api/v1/ingest/{kind}",
+        API_AGENT_INGEST,
+        body=lambda _ids: {"external_id": "MATRIX-1", "name": "Matrix Ingest"},
+    ),
+    Row("GET", "/api/v1/exports/customers", API_MANAGER_READ),
 ]
 
 
@@ -207,12 +230,27 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
         actor=bob,
     )
     db.commit()
+    twin = customers.create(db, data=CustomerCreate(name="Matrix Twin"), actor=bob)
+    pair = DuplicatePair(customer_a_id=customer.id, customer_b_id=twin.id, reason="email")
+    job = ImportJob(
+        kind="customers",
+        source_name="matrix.csv",
+        source_format="csv",
+        file_sha256="0" * 64,
+        fingerprint="0" * 64,
+        options={"format": "csv", "header": ["external_id"]},
+        status="done",
+    )
+    db.add_all([pair, job])
+    db.commit()
     return {
         "customer": customer.id,
         "interaction": contact.id,
         "order": order.id,
         "user": bob.id,
         "name": 0,
+        "import_job": job.id,
+        "pair": pair.id,
     }
 
 
@@ -225,6 +263,9 @@ def _send(
         order_id=ids["order"],
         user_id=ids["user"],
         name="app.js",
+        job_id=ids["import_job"],
+        pair_id=ids["pair"],
+        kind="customers",
     )
     if row.body is not None:
         return client.request(row.method, path, json=row.body(ids), headers=headers).status_code

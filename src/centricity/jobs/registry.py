@@ -19,7 +19,11 @@ from sqlalchemy.orm import Session
 Handler = Callable[[Session, dict[str, Any]], None]
 
 # The lead adds each domain's jobs module here as it gains background work.
-DOMAIN_JOB_MODULES: tuple[str, ...] = ("centricity.accounts.jobs", "centricity.value.jobs")
+DOMAIN_JOB_MODULES: tuple[str, ...] = (
+    "centricity.accounts.jobs",
+    "centricity.value.jobs",
+    "centricity.imports.jobs",
+)
 
 KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 

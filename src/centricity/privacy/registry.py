@@ -71,6 +71,7 @@ class DomainPrivacy(Protocol):
 
 # Erasure runs in this order; a new domain with personal data adds its module here.
 DOMAIN_PRIVACY_MODULES: tuple[str, ...] = (
+    "centricity.imports.privacy",  # first: it matches rows by external ids customers erase
     "centricity.customers.privacy",
     "centricity.interactions.privacy",
     "centricity.orders.privacy",

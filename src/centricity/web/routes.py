@@ -13,10 +13,13 @@ ROUTER_MODULES = (
     "centricity.web.apidocs",
     "centricity.accounts.pages",
     "centricity.accounts.api",
+    "centricity.imports.pages",  # before customers.pages: /customers/export, /duplicates
+    "centricity.imports.duplicate_pages",
     "centricity.customers.pages",
     "centricity.customers.api",
     "centricity.interactions.api",
     "centricity.orders.api",
+    "centricity.imports.api",
     "centricity.value.pages",
     "centricity.value.api",
 )

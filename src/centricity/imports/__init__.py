@@ -1,0 +1,1 @@
+"""Import and ingest: files and API batches into customers, orders and the contact log."""

@@ -1,0 +1,104 @@
+"""The shape every reader yields: String columns `c0…cN` in header order, plus the row's
+source line (`__line`), a read problem (`__problem`) and its original record (`__raw`,
+JSON, only when the columns cannot hold it: a ragged CSV row, a JSON line)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+LINE, PROBLEM, RAW = "__line", "__problem", "__raw"
+META = (LINE, PROBLEM, RAW)
+
+Record = tuple[int, Sequence[Any] | None, str | None]
+
+
+def column_names(count: int) -> list[str]:
+    """Positional names of the source columns: c0, c1, …"""
+    return [f"c{i}" for i in range(count)]
+
+
+def frame_schema(count: int) -> dict[str, Any]:
+    """The schema of a reader batch with `count` source columns."""
+    schema: dict[str, Any] = dict.fromkeys(column_names(count), pl.String)
+    return {**schema, LINE: pl.Int64, PROBLEM: pl.String, RAW: pl.String}
+
+
+def parsed_frame(frame: pl.DataFrame, lines: np.ndarray | Sequence[int]) -> pl.DataFrame:
+    """Add line numbers (and empty problem/raw columns) to a frame a parser produced."""
+    return frame.with_columns(
+        pl.Series(LINE, np.asarray(lines, dtype=np.int64)),
+        pl.lit(None, dtype=pl.String).alias(PROBLEM),
+        pl.lit(None, dtype=pl.String).alias(RAW),
+    )
+
+
+def _cell(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return str(value)
+
+
+def frame_from_records(
+    records: Iterable[Record], count: int, *, keep_blank: bool = False
+) -> pl.DataFrame:
+    """Build a batch from (line, fields, problem) records; ragged rows keep their fields."""
+    columns: list[list[str | None]] = [[] for _ in range(count)]
+    lines: list[int] = []
+    problems: list[str | None] = []
+    raws: list[str | None] = []
+    for line, fields, problem in records:
+        values = list(fields) if fields is not None else []
+        if (
+            not keep_blank
+            and problem is None
+            and not any(_cell(v) and str(v).strip() for v in values)
+        ):
+            continue  # a blank line is not a record
+        if problem is None and len(values) != count:
+            problem = f"has {len(values)} fields; the header has {count}"
+        ragged = problem is not None and fields is not None and len(values) != count
+        raws.append(json.dumps([_cell(v) for v in values], ensure_ascii=False) if ragged else None)
+        padded = (values + [None] * count)[:count]
+        for index in range(count):
+            columns[index].append(_cell(padded[index]))
+        lines.append(line)
+        problems.append(problem)
+    data: dict[str, Any] = dict(zip(column_names(count), columns, strict=True))
+    data.update({LINE: lines, PROBLEM: problems, RAW: raws})
+    return pl.DataFrame(data, schema=frame_schema(count))
+
+
+def drop_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows whose every cell is empty are not records (trailing `;;;` lines, blank rows)."""
+    cells = [c for c in frame.columns if c not in META]
+    if not cells:
+        return frame
+    blank = pl.all_horizontal(
+        [pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in cells]
+    )
+    return frame.filter(~blank | pl.col(PROBLEM).is_not_null())
+
+
+def rebatch(frames: Iterable[pl.DataFrame], size: int, skip: int = 0) -> Iterator[pl.DataFrame]:
+    """Cut reader output into batches of at most `size` rows, after skipping `skip` rows."""
+    for frame in frames:
+        frame = drop_blank_rows(frame)
+        if skip:
+            dropped = min(skip, frame.height)
+            frame, skip = frame.slice(dropped), skip - dropped
+        for start in range(0, frame.height, size):
+            yield frame.slice(start, size)
+
+
+def raw_values(row: dict[str, Any], count: int) -> list[Any] | dict[str, Any]:
+    """The original record of a row, for its quarantine entry."""
+    raw = row.get(RAW)
+    if raw is not None:
+        loaded: list[Any] | dict[str, Any] = json.loads(raw)
+        return loaded
+    return ["" if row.get(c) is None else row[c] for c in column_names(count)]

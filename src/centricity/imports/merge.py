@@ -1,0 +1,259 @@
+"""Merge a staged batch into its target table: set-based, exact counts, no duplicates.
+
+References (an order's customer number) arrive resolved (`references.py`). Rows are
+matched by the kind's key: a unique
+column (external id) or, for kinds without one, the hashed natural key kept in
+`import_record_keys`. A row whose values equal the stored ones is left alone
+(`unchanged`), so re-running a file writes nothing. SQLite updates changed rows, then
+`INSERT OR IGNORE`s the rest (the unique index does the existence check); PostgreSQL
+tries a plain `INSERT` first and, when some key exists, does both in one `INSERT … ON
+CONFLICT DO UPDATE … WHERE changed`, counting inserts by `xmax = 0`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    literal,
+    literal_column,
+    not_,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from centricity.db import Base
+from centricity.imports.models import RecordKey
+from centricity.imports.registry import KeyOption, KindSpec
+from centricity.imports.staging import Stage
+
+UNIQUE_VIOLATION = "23505"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What merging one batch did; `rejected` are (line, reason) pairs for quarantine."""
+
+    inserted: int
+    updated: int
+    unchanged: int
+    rejected: list[tuple[int, str]]
+
+
+def _count(session: Session, statement: Any) -> int:
+    """Execute a DML statement and return how many rows it changed."""
+    result = session.execute(statement.execution_options(preserve_rowcount=True))
+    return int(result.rowcount) if isinstance(result, CursorResult) else 0
+
+
+def _reject(session: Session, spec: KindSpec, stage: Stage) -> list[tuple[int, str]]:
+    table = stage.table
+    queries: list[Select[Any]] = [check(session, table) for check in spec.checks]
+    rejected: dict[int, str] = {}
+    for query in queries:
+        for line, reason in session.execute(query):
+            rejected.setdefault(int(line), str(reason))
+    lines = sorted(rejected)
+    for start in range(0, len(lines), 500):
+        session.execute(delete(table).where(table.c.line.in_(lines[start : start + 500])))
+    return [(line, rejected[line]) for line in lines]
+
+
+def target_names(spec: KindSpec, fields: tuple[str, ...]) -> dict[str, str]:
+    """Target column → the batch column that fills it."""
+    own = {*spec.derived, *(r.column for r in spec.references)}
+    names: dict[str, str] = {}
+    for name in fields:
+        target = name if name in own else spec.field(name).target
+        if target is not None:
+            names[target] = name
+    return names
+
+
+def _targets(spec: KindSpec, stage: Stage) -> dict[str, ColumnElement[Any]]:
+    """Target column → the staged column that fills it."""
+    return {t: stage.table.c[n] for t, n in target_names(spec, stage.fields).items()}
+
+
+def _defaults(spec: KindSpec, target: Table, active: set[str]) -> dict[str, Any]:
+    return {
+        column: bindparam(None, value, type_=target.c[column].type)
+        for column, value in spec.insert_defaults().items()
+        if column not in active
+    }
+
+
+def merge(session: Session, spec: KindSpec, key: KeyOption, stage: Stage, staged: int) -> Outcome:
+    """Check and merge the staged batch; the caller owns the transaction."""
+    rejected = _reject(session, spec, stage)
+    remaining = staged - len(rejected)
+    if remaining == 0:
+        return Outcome(0, 0, 0, rejected)
+    target = Base.metadata.tables[spec.table]
+    columns = _targets(spec, stage)
+    if key.column is None:
+        inserted, updated = _merge_by_natural_key(session, spec, target, stage, columns)
+    elif session.get_bind().dialect.name == "postgresql":
+        inserted, updated = _upsert_postgresql(session, spec, target, key.column, columns)
+    else:
+        inserted, updated = _merge_sqlite(session, spec, target, key.column, stage, columns)
+    if spec.after_merge is not None:
+        spec.after_merge(session, stage.table)
+    return Outcome(inserted, updated, remaining - inserted - updated, rejected)
+
+
+def _compared(spec: KindSpec, columns: dict[str, ColumnElement[Any]]) -> dict[str, Any]:
+    return {n: e for n, e in columns.items() if n not in spec.computed}
+
+
+def _changed(target: Table, columns: dict[str, ColumnElement[Any]]) -> ColumnElement[bool]:
+    return not_(and_(*(target.c[n].is_not_distinct_from(e) for n, e in columns.items())))
+
+
+def _guard_not_null(session: Session, target: Table, columns: dict[str, Any]) -> None:
+    """`INSERT OR IGNORE` would silently skip a row breaking NOT NULL: make sure none does."""
+    required = [e for n, e in columns.items() if not target.c[n].nullable]
+    if required:
+        nulls = session.scalar(select(func.count()).where(or_(*(e.is_(None) for e in required))))
+        if nulls:
+            raise RuntimeError(f"{nulls} staged {target.name} rows lack a required value")
+
+
+def _merge_sqlite(
+    session: Session,
+    spec: KindSpec,
+    target: Table,
+    key: str,
+    stage: Stage,
+    columns: dict[str, ColumnElement[Any]],
+) -> tuple[int, int]:
+    updated = _count(
+        session,
+        update(target)
+        .where(target.c[key] == columns[key], _changed(target, _compared(spec, columns)))
+        .values(dict(columns) | spec.update_values()),
+    )
+    _guard_not_null(session, target, columns)
+    defaults = _defaults(spec, target, set(columns))
+    rows = select(*columns.values(), *defaults.values()).select_from(stage.table)
+    insert = target.insert().prefix_with("OR IGNORE").from_select([*columns, *defaults], rows)
+    return _count(session, insert), updated
+
+
+def _upsert_postgresql(
+    session: Session,
+    spec: KindSpec,
+    target: Table,
+    key: str,
+    columns: dict[str, ColumnElement[Any]],
+) -> tuple[int, int]:
+    defaults = _defaults(spec, target, set(columns))
+    rows = select(*columns.values(), *defaults.values())
+    plain = _insert_all(session, target.insert().from_select([*columns, *defaults], rows))
+    if plain is not None:
+        return plain, 0
+    insert = postgresql.insert(target).from_select([*columns, *defaults], rows)
+    excluded = insert.excluded
+    names = [n for n in columns if n != key]
+    compared = [n for n in names if n not in spec.computed]
+    upsert = insert.on_conflict_do_update(
+        index_elements=[key],
+        set_={n: excluded[n] for n in names} | spec.update_values(),
+        where=or_(*(target.c[n].is_distinct_from(excluded[n]) for n in compared)),
+    )
+    upserted = upsert.returning(literal_column("(xmax = 0)").label("inserted")).cte("upserted")
+    flag = upserted.c.inserted
+    counts = session.execute(
+        select(func.count().filter(flag), func.count().filter(not_(flag))).select_from(upserted)
+    ).one()
+    return int(counts[0]), int(counts[1])
+
+
+def _insert_all(session: Session, statement: Any) -> int | None:
+    """Try a plain INSERT of the whole batch (a first import: no key exists yet); None
+    when a key already exists, after undoing the attempt. Skipping conflict handling
+    makes new rows about 20 % cheaper on PostgreSQL."""
+    attempt = session.begin_nested()
+    try:
+        inserted = _count(session, statement)
+    except IntegrityError as exc:
+        attempt.rollback()
+        if getattr(exc.orig, "sqlstate", None) == UNIQUE_VIOLATION:
+            return None
+        raise
+    attempt.commit()
+    return inserted
+
+
+def _allocate_ids(session: Session, target: Table, count: int) -> list[int]:
+    if session.get_bind().dialect.name == "postgresql":
+        sequence = func.pg_get_serial_sequence(target.name, "id")
+        series = func.generate_series(1, count).table_valued("n")
+        return [int(i) for i in session.scalars(select(func.nextval(sequence)).select_from(series))]
+    base = int(session.scalar(select(func.coalesce(func.max(target.c.id), 0))) or 0)
+    return list(range(base + 1, base + count + 1))
+
+
+def _merge_by_natural_key(
+    session: Session,
+    spec: KindSpec,
+    target: Table,
+    stage: Stage,
+    columns: dict[str, ColumnElement[Any]],
+) -> tuple[int, int]:
+    table, keys = stage.table, RecordKey.__table__
+    known = (
+        select(keys.c.record_id)
+        .join(target, target.c.id == keys.c.record_id)
+        .where(keys.c.kind == spec.name, keys.c.key_hash == table.c.key_hash)
+        .scalar_subquery()
+    )
+    session.execute(update(table).values(target_id=known))
+    updated = _count(
+        session,
+        update(target)
+        .where(target.c.id == table.c.target_id, _changed(target, _compared(spec, columns)))
+        .values(dict(columns) | spec.update_values()),
+    )
+    new_lines = sorted(session.scalars(select(table.c.line).where(table.c.target_id.is_(None))))
+    if not new_lines:
+        return 0, updated
+    ids = _allocate_ids(session, target, len(new_lines))
+    session.connection().execute(
+        update(table).where(table.c.line == bindparam("b_line")).values(new_id=bindparam("b_id")),
+        [{"b_line": line, "b_id": new} for line, new in zip(new_lines, ids, strict=True)],
+    )
+    defaults = _defaults(spec, target, set(columns))
+    rows = select(table.c.new_id, *columns.values(), *defaults.values()).where(
+        table.c.new_id.is_not(None)
+    )
+    inserted = _count(session, target.insert().from_select(["id", *columns, *defaults], rows))
+    _remember_keys(session, spec, table)
+    return inserted, updated
+
+
+def _remember_keys(session: Session, spec: KindSpec, table: Table) -> None:
+    keys = RecordKey.__table__
+    rows = select(literal(spec.name), table.c.key_hash, table.c.new_id).where(
+        table.c.new_id.is_not(None)
+    )
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(keys).from_select(["kind", "key_hash", "record_id"], rows)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["kind", "key_hash"], set_={"record_id": statement.excluded.record_id}
+        )
+    )

@@ -1,0 +1,185 @@
+"""Personal data kept by imports.
+
+* Quarantined rows hold a source file's original values (names, e-mails, phones):
+  personal. Exported and deleted for the person; all of them are purged after 30 days.
+* A merge keeps a snapshot of the duplicate record: personal. Exported, and blanked on
+  erasure (ids, time and moved counts stay: they explain where the history came from).
+* Duplicate pairs only link two customer ids (pseudonymous); erasure deletes the
+  person's pairs, as they would point reviewers at an erased record.
+* Import jobs, natural keys and idempotency keys hold ids, hashes, counts and reasons
+  that never quote a value: no personal values, nothing to erase. (Stored ingest
+  answers hold counts and reasons only, by design.)
+
+This module runs before the customers module on erasure, so the person's external ids
+are still known when their quarantined rows are searched.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import ColumnElement, Text, cast, delete, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from centricity.customers.models import Customer
+from centricity.imports.models import CustomerMerge, DuplicatePair, ImportJob, QuarantineRow
+from centricity.privacy.registry import Classification, Export, PersonRef, Tables, to_rows
+
+P = Classification.PERSONAL
+S = Classification.PSEUDONYMOUS
+N = Classification.NONE
+
+CLASSIFICATION: Tables = {
+    "import_jobs": {
+        "id": N,
+        "kind": N,
+        "source": N,
+        # A file name chosen by staff ("orders-2025.csv"); kept with the job's counts.
+        "source_name": S,
+        "source_format": N,
+        "file_sha256": N,
+        "fingerprint": N,
+        "options": N,
+        "status": N,
+        "rows_read": N,
+        "inserted": N,
+        "updated": N,
+        "unchanged": N,
+        "quarantined": N,
+        "checkpoint_records": N,
+        "owner": N,
+        "heartbeat_at": N,
+        "stored_path": N,
+        "error": N,
+        "created_by_user_id": S,
+        "created_at": S,
+        "started_at": N,
+        "finished_at": N,
+    },
+    "import_quarantine": {"id": N, "job_id": S, "line": N, "reason": N, "data": P},
+    "import_record_keys": {"id": N, "kind": N, "key_hash": S, "record_id": S},
+    "import_idempotency_keys": {
+        "id": N,
+        "token_id": S,
+        "key": S,
+        "request_hash": S,
+        "status": N,
+        "response_status": N,
+        "response_body": S,
+        "created_at": S,
+        "expires_at": N,
+    },
+    "customer_merges": {
+        "id": S,
+        "survivor_id": S,
+        "duplicate_id": S,
+        "duplicate_external_id": P,
+        "snapshot": P,
+        "moved": N,
+        "merged_by_user_id": S,
+        "merged_at": S,
+    },
+    "customer_duplicate_pairs": {
+        "id": N,
+        "customer_a_id": S,
+        "customer_b_id": S,
+        "reason": N,
+        "score": N,
+        "found_at": N,
+        "dismissed_at": N,
+        "dismissed_by_user_id": S,
+    },
+}
+
+
+def _needles(session: Session, person: PersonRef) -> set[str]:
+    """Values that identify the person inside quarantined rows: e-mails, customer ids."""
+    needles = {e.lower() for e in person.all_emails}
+    if person.customer_ids:
+        query = select(Customer.external_id).where(Customer.id.in_(person.customer_ids))
+        needles |= {str(e).lower() for e in session.scalars(query) if e}
+    return needles
+
+
+def _mentions(data: Any, needles: set[str]) -> bool:
+    values = data.values() if isinstance(data, dict) else data if isinstance(data, list) else []
+    return any(isinstance(v, str) and v.strip().lower() in needles for v in values)
+
+
+def _quarantined(session: Session, person: PersonRef) -> list[QuarantineRow]:
+    needles = _needles(session, person)
+    if not person.found or not needles:
+        return []
+    text = func.lower(cast(QuarantineRow.data, Text))
+    encoded = {json.dumps(n)[1:-1] for n in needles} | needles
+    prefilter = or_(*(text.contains(n, autoescape=True) for n in encoded))
+    rows = session.scalars(select(QuarantineRow).where(prefilter).order_by(QuarantineRow.id))
+    return [row for row in rows if _mentions(row.data, needles)]
+
+
+def _merges(session: Session, person: PersonRef) -> list[CustomerMerge]:
+    if not person.found:
+        return []
+    snapshot = func.lower(cast(CustomerMerge.snapshot, Text))
+    conditions = [snapshot.contains(e, autoescape=True) for e in person.all_emails]
+    if person.customer_ids:
+        conditions.append(CustomerMerge.survivor_id.in_(person.customer_ids))
+        conditions.append(CustomerMerge.duplicate_id.in_(person.customer_ids))
+    rows = session.scalars(select(CustomerMerge).where(or_(*conditions)).order_by(CustomerMerge.id))
+    emails = set(person.all_emails)
+    return [
+        m
+        for m in rows
+        if m.survivor_id in person.customer_ids
+        or m.duplicate_id in person.customer_ids
+        or str((m.snapshot or {}).get("email") or "").lower() in emails
+    ]
+
+
+def _pairs_about(person: PersonRef) -> ColumnElement[bool]:
+    if not person.customer_ids:
+        return false()
+    return or_(
+        DuplicatePair.customer_a_id.in_(person.customer_ids),
+        DuplicatePair.customer_b_id.in_(person.customer_ids),
+    )
+
+
+def export(session: Session, person: PersonRef) -> Export:
+    """Quarantined rows naming the person, merges into or of their records, their pairs,
+    and the imports they started as staff."""
+    pairs = session.scalars(select(DuplicatePair).where(_pairs_about(person)))
+    jobs: list[ImportJob] = []
+    if person.user_ids:
+        query = select(ImportJob).where(ImportJob.created_by_user_id.in_(person.user_ids))
+        jobs = list(session.scalars(query.order_by(ImportJob.id)))
+    return {
+        "import_quarantine": to_rows(
+            _quarantined(session, person), CLASSIFICATION["import_quarantine"]
+        ),
+        "customer_merges": to_rows(_merges(session, person), CLASSIFICATION["customer_merges"]),
+        "customer_duplicate_pairs": to_rows(pairs, CLASSIFICATION["customer_duplicate_pairs"]),
+        "import_jobs": to_rows(jobs, CLASSIFICATION["import_jobs"]),
+    }
+
+
+def erase(session: Session, person: PersonRef) -> dict[str, int]:
+    """Delete quarantined rows naming the person and their pairs; blank merge snapshots."""
+    quarantined = _quarantined(session, person)
+    for row in quarantined:
+        session.delete(row)
+    merges = _merges(session, person)
+    for merge in merges:
+        merge.snapshot, merge.duplicate_external_id = {}, None
+    pairs = session.execute(
+        delete(DuplicatePair)
+        .where(_pairs_about(person))
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    return {
+        "import_quarantine": len(quarantined),
+        "customer_merges": len(merges),
+        "customer_duplicate_pairs": int(getattr(pairs, "rowcount", 0) or 0),
+    }

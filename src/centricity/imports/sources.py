@@ -1,0 +1,196 @@
+"""Readers of XLSX (streamed with openpyxl), Parquet (pyarrow, batch by batch) and JSON
+Lines; each yields the frames described in `frames.py`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from centricity.imports.frames import Record, column_names, frame_from_records, parsed_frame
+
+JSON_BATCH_ROWS = 20_000
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read at all (format, encoding, zip bomb); the message says why."""
+
+
+def cell_text(value: Any) -> str | None:
+    """A spreadsheet or JSON value as the text a CSV export would have held."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+class XlsxSource:
+    """The first (or named) sheet of a workbook; the header is its first non-empty row."""
+
+    format = "xlsx"
+
+    def __init__(self, path: Path, sheet: str | None) -> None:
+        from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+        self.path = path
+        try:
+            self._book = load_workbook(path, read_only=True, data_only=True)
+        except Exception:  # openpyxl raises many kinds on damaged files
+            raise UnreadableFile("not a readable XLSX workbook") from None
+        if sheet is not None and sheet not in self._book.sheetnames:
+            names = ", ".join(self._book.sheetnames)
+            raise UnreadableFile(f"no sheet named {sheet!r}; sheets: {names}")
+        self._sheet = self._book[sheet] if sheet else self._book.worksheets[0]
+        self.header, self._header_row = self._find_header()
+
+    def _find_header(self) -> tuple[list[str], int]:
+        for number, row in enumerate(self._sheet.iter_rows(values_only=True), start=1):
+            cells = [cell_text(v) or "" for v in row]
+            if any(c.strip() for c in cells):
+                while cells and not cells[-1].strip():
+                    cells.pop()
+                return [c.strip() for c in cells], number
+        return [], 0
+
+    def estimate_rows(self) -> int | None:
+        """The sheet's declared last row minus the header."""
+        return max((self._sheet.max_row or 0) - self._header_row, 0)
+
+    def batches(self) -> Iterator[pl.DataFrame]:
+        """Rows after the header, with their spreadsheet row numbers."""
+        rows: list[Record] = []
+        width = len(self.header)
+        start = self._header_row + 1
+        for number, row in enumerate(self._sheet.iter_rows(min_row=start, values_only=True), start):
+            cells = [cell_text(v) for v in row]
+            extra = [c for c in cells[width:] if c not in (None, "")]
+            rows.append((number, cells if extra else (cells + [None] * width)[:width], None))
+            if len(rows) >= JSON_BATCH_ROWS:
+                yield frame_from_records(rows, width)
+                rows = []
+        if rows:
+            yield frame_from_records(rows, width)
+
+
+class ParquetSource:
+    """A Parquet file read batch by batch; every column is turned into text."""
+
+    format = "parquet"
+
+    def __init__(self, path: Path) -> None:
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+        try:
+            self._file = pq.ParquetFile(path)
+        except Exception:  # pyarrow raises ArrowInvalid, OSError, …
+            raise UnreadableFile("not a readable Parquet file") from None
+        self.header = list(self._file.schema_arrow.names)
+
+    def estimate_rows(self) -> int | None:
+        """Exact, from the file's metadata."""
+        return int(self._file.metadata.num_rows)
+
+    def batches(self) -> Iterator[pl.DataFrame]:
+        """Batches of rows as text; the line is the row number (1-based)."""
+        done = 0
+        for batch in self._file.iter_batches(batch_size=50_000):
+            frame = pl.from_arrow(batch)
+            assert isinstance(frame, pl.DataFrame)
+            text = frame.select(_as_text(frame, name) for name in frame.columns)
+            text.columns = column_names(len(self.header))
+            yield parsed_frame(text, range(done + 1, done + frame.height + 1))
+            done += frame.height
+
+
+def _as_text(frame: pl.DataFrame, name: str) -> pl.Expr:
+    dtype = frame.schema[name]
+    column = pl.col(name)
+    if isinstance(dtype, pl.Datetime):
+        if dtype.time_zone:
+            column = column.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+            return column.dt.strftime("%Y-%m-%dT%H:%M:%S%.fZ")
+        return column.dt.strftime("%Y-%m-%d %H:%M:%S%.f")
+    if dtype.is_nested() or dtype == pl.Object:
+        return column.map_elements(cell_text, return_dtype=pl.String)
+    return column.cast(pl.String)
+
+
+class JsonLinesSource:
+    """One JSON object per line; the header is the keys of the first thousand objects."""
+
+    format = "jsonl"
+
+    def __init__(self, path: Path, encoding: str) -> None:
+        self.path = path
+        self.encoding = encoding
+        self.header = self._keys()
+
+    def _lines(self) -> Iterator[tuple[int, str]]:
+        with self.path.open(encoding=self.encoding, errors="replace", newline="") as handle:
+            for number, line in enumerate(handle, start=1):
+                text = line.strip().lstrip("\ufeff")
+                if text:
+                    yield number, text
+
+    def _keys(self) -> list[str]:
+        keys: dict[str, None] = {}
+        for count, (_number, text) in enumerate(self._lines()):
+            if count >= 1000:
+                break
+            try:
+                value = json.loads(text)
+            except ValueError:
+                continue
+            if isinstance(value, dict):
+                keys.update(dict.fromkeys(str(k) for k in value))
+        return list(keys)
+
+    def estimate_rows(self) -> int | None:
+        """Not known without reading the file."""
+        return None
+
+    def batches(self) -> Iterator[pl.DataFrame]:
+        """Objects as rows; the original line is kept for the quarantine file."""
+        rows: list[Record] = []
+        raws: list[str] = []
+        for number, text in self._lines():
+            rows.append(self._record(number, text))
+            raws.append(text)
+            if len(rows) >= JSON_BATCH_ROWS:
+                yield self._frame(rows, raws)
+                rows, raws = [], []
+        if rows:
+            yield self._frame(rows, raws)
+
+    def _record(self, number: int, text: str) -> Record:
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return number, None, "not valid JSON"
+        if not isinstance(value, dict):
+            return number, None, "not a JSON object"
+        return number, [cell_text(value.get(k)) for k in self.header], None
+
+    def _frame(self, rows: list[Record], raws: list[str]) -> pl.DataFrame:
+        frame = frame_from_records(rows, len(self.header), keep_blank=True)
+        originals = [_original(text) for text in raws]
+        return frame.with_columns(pl.Series("__raw", originals, dtype=pl.String))
+
+
+def _original(text: str) -> str:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return json.dumps({"raw": text}, ensure_ascii=False)
+    return text if isinstance(value, dict) else json.dumps({"raw": value}, ensure_ascii=False)
