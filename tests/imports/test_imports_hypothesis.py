@@ -69,6 +69,7 @@ def messy_files(draw: st.DrawFn) -> dict[str, Any]:
         "delimiter": draw(st.sampled_from([",", ";", "\t", "|"])),
         "quoting": draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL])),
         "columns": ["external_id", "name", *optional],
+        "batch_size": draw(st.integers(min_value=1, max_value=8)),
         "rows": rows,
     }
 
@@ -123,7 +124,11 @@ def test_messy_files_import_every_valid_row_and_quarantine_the_rest(
     expected, rejected = _oracle(spec)
     example = connection.begin_nested()
     try:
-        options = {"encoding": spec["encoding"], "delimiter": spec["delimiter"]}
+        options = {
+            "encoding": spec["encoding"],
+            "delimiter": spec["delimiter"],
+            "batch_size": spec["batch_size"],
+        }
         summary = run_import(session_maker, path, "customers", **options)
         counts = summary.counts
         assert counts.read == len(spec["rows"])

@@ -240,3 +240,13 @@ def test_it_refuses_to_run_the_same_file_twice_at_once(
     monkeypatch.setattr("centricity.imports.jobstore.owner_alive", lambda job: True)
     with pytest.raises(ImportBusy):
         runner.run(session_maker, prepared)
+
+
+def test_duplicate_keys_are_caught_when_the_key_set_moves_to_disk(
+    session_maker: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("centricity.imports.seen.MEMORY_LIMIT", 5)
+    rows = [[f"D-{i % 30}", f"Name {i}"] for i in range(60)]
+    path = write_csv(tmp_path / "d.csv", ["external_id", "name"], rows)
+    summary = run_import(session_maker, path, "customers", batch_size=7)
+    assert summary.counts.line() == "read=60 inserted=30 updated=0 unchanged=0 quarantined=30"

@@ -101,7 +101,7 @@ def check(plan: Plan, frame: pl.DataFrame, seen: SeenKeys) -> Checked:
     rejected = marked.filter(pl.col(REASON).is_not_null())
     fields = [LINE, *(n for _, n in sorted(plan.mapping.targets.items()))]
     good = good.select(fields)
-    if plan.spec.prepare is not None and good.height:
+    if plan.spec.prepare is not None:
         good = plan.spec.prepare(good, plan.mapping.fields)
     if plan.key.column is None:
         good = good.with_columns(natural_key(good, plan.key.fields))
