@@ -20,7 +20,6 @@ from centricity.kit.errors import Conflict, NotFound
 from centricity.kit.time import utcnow
 
 TOKEN_PREFIX = "ctr_"
-TOKEN_USE_RESOLUTION = timedelta(minutes=5)
 
 
 _secret: bytes | None = None
@@ -206,10 +205,6 @@ def resolve_token(session: Session, token: str) -> tuple[User, ApiToken] | None:
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         return None
-    now = utcnow()
-    # Recorded at most every few minutes: a write per API call would serialise readers.
-    if row.last_used_at is None or now - row.last_used_at > TOKEN_USE_RESOLUTION:
-        row.last_used_at = now
     return user, row
 
 
