@@ -184,6 +184,41 @@ def test_it_imports_products_and_order_lines_by_natural_key(
     assert db.scalar(select(func.count()).select_from(Product)) == 2
 
 
+def test_a_row_with_an_empty_key_is_quarantined_so_a_rerun_adds_nothing(
+    session_maker: sessionmaker[Session], db: Session, tmp_path: Path
+) -> None:
+    run_import(session_maker, _customers(tmp_path / "c.csv"), "customers")
+    calls = write_csv(
+        tmp_path / "calls.csv",
+        ["external_id", "customer_external_id", "channel", "started_at"],
+        [["C-1", "CZ-1", "phone", "2025-01-05 10:00"], ["", "CZ-2", "email", "2025-01-06 11:00"]],
+    )
+    first = run_import(session_maker, calls, "interactions")
+    assert first.counts.line() == "read=2 inserted=1 updated=0 unchanged=0 quarantined=1"
+    assert first.problems == [(3, "external_id: empty, but it identifies the row")]
+    again = run_import(session_maker, calls, "interactions")
+    assert again.counts.line() == "read=2 inserted=0 updated=0 unchanged=1 quarantined=1"
+    assert db.scalar(select(func.count()).select_from(Interaction)) == 1
+    orders = write_csv(
+        tmp_path / "o.csv",
+        ["external_id", "customer_external_id", "ordered_at", "total_amount", "currency"],
+        [["O-1", "CZ-1", "2025-01-05", "12", "EUR"]],
+    )
+    run_import(session_maker, orders, "orders")
+    lines = write_csv(
+        tmp_path / "l.csv",
+        ["order", "line", "unit price"],
+        [["O-1", "", "1"], ["O-1", "", "2"], ["O-1", "1", "3"]],
+    )
+    summary = run_import(session_maker, lines, "order-lines")
+    assert summary.counts.line() == "read=3 inserted=1 updated=0 unchanged=0 quarantined=2"
+    assert {reason for _, reason in summary.problems} == {
+        "line_number: empty, but it identifies the row"
+    }
+    assert run_import(session_maker, lines, "order-lines").counts.unchanged == 1
+    assert db.scalar(select(func.count()).select_from(OrderLine)) == 1
+
+
 def test_a_dry_run_writes_nothing(
     session_maker: sessionmaker[Session], db: Session, tmp_path: Path
 ) -> None:
@@ -240,6 +275,30 @@ def test_it_refuses_to_run_the_same_file_twice_at_once(
     monkeypatch.setattr("centricity.imports.jobstore.owner_alive", lambda job: True)
     with pytest.raises(ImportBusy):
         runner.run(session_maker, prepared)
+
+
+def test_a_second_run_in_the_same_process_is_refused_while_the_first_is_live(
+    session_maker: sessionmaker[Session], db: Session, tmp_path: Path
+) -> None:
+    # A web upload runs inline while the worker thread of the same process may pick up
+    # its queued job: the pid is the same, yet the first run is alive.
+    rows = [[f"L-{i}", f"Name {i}"] for i in range(40)]
+    path = write_csv(tmp_path / "l.csv", ["external_id", "name"], rows)
+    refused: list[int] = []
+
+    def run_again(done: int) -> None:
+        if done == 20:
+            with pytest.raises(ImportBusy):
+                runner.run(session_maker, prepare(path, ImportOptions(kind="customers")))
+            refused.append(done)
+
+    options = ImportOptions(kind="customers", batch_size=10)
+    summary = runner.run(session_maker, prepare(path, options), progress=run_again)
+    assert refused == [20]
+    assert summary.counts.line() == "read=40 inserted=40 updated=0 unchanged=0 quarantined=0"
+    assert db.scalar(select(func.count()).select_from(ImportJob)) == 1
+    again = runner.run(session_maker, prepare(path, ImportOptions(kind="customers")))
+    assert again.counts.line() == "read=40 inserted=0 updated=0 unchanged=40 quarantined=0"
 
 
 def test_duplicate_keys_are_caught_when_the_key_set_moves_to_disk(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import timedelta
@@ -26,6 +27,12 @@ from centricity.kit.time import utcnow
 SessionFactory = Callable[[], Session]
 STALE_AFTER = timedelta(minutes=15)
 RESUMABLE = (JobStatus.RUNNING.value, JobStatus.INTERRUPTED.value)
+
+# Jobs running in this process right now: a web upload runs inline while the worker
+# thread of the same process may pick up its queued job, and the pid alone cannot tell
+# that live run from an earlier attempt that died with its thread.
+_RUNNING_HERE: set[int] = set()
+_RUNNING_LOCK = threading.Lock()
 
 
 class ImportBusy(Exception):
@@ -84,7 +91,8 @@ def owner_alive(job: ImportJob) -> bool:
     host, _, pid = (job.owner or "").rpartition(":")
     if host == socket.gethostname() and pid.isdigit():
         if int(pid) == os.getpid():
-            return False  # our own earlier attempt (a job handler being retried)
+            with _RUNNING_LOCK:  # another thread of ours, or an earlier attempt that died
+                return job.id in _RUNNING_HERE
         try:
             os.kill(int(pid), 0)
         except ProcessLookupError:
@@ -128,7 +136,15 @@ def start(
         job.fingerprint, job.options = prepared.fingerprint, prepared.describe()
         job.status, job.owner, job.heartbeat_at = JobStatus.RUNNING, owner_label(), utcnow()
         job.started_at = job.started_at or utcnow()
-        session.commit()
+        session.flush()
+        with _RUNNING_LOCK:  # before the commit lets another thread look at the job
+            _RUNNING_HERE.add(job.id)
+        try:
+            session.commit()
+        except BaseException:
+            with _RUNNING_LOCK:
+                _RUNNING_HERE.discard(job.id)
+            raise
         return Started(job.id, job.checkpoint_records, Counts.of(job), resumed)
 
 
@@ -181,6 +197,14 @@ def record_batch(
 
 def finish(factory: SessionFactory, job_id: int, *, error: str | None = None) -> Counts:
     """Mark the job done (or interrupted, with an error class) and audit it."""
+    try:
+        return _finish(factory, job_id, error)
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING_HERE.discard(job_id)
+
+
+def _finish(factory: SessionFactory, job_id: int, error: str | None) -> Counts:
     with factory() as session:
         write_lock(session, job_id)
         job = session.get(ImportJob, job_id, populate_existing=True)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from centricity.accounts.models import User
 from centricity.config import Settings
 from centricity.imports import quarantine
-from centricity.imports.jobstore import SessionFactory
+from centricity.imports.jobstore import ImportBusy, SessionFactory
 from centricity.imports.mapping import MappingError
 from centricity.imports.models import IdempotencyKey, ImportJob, JobStatus, QuarantineRow
 from centricity.imports.plan import ImportOptions, Prepared, prepare
@@ -214,7 +214,10 @@ def run_upload(factory: SessionFactory, job_id: int, settings: Settings) -> Summ
         options = stored_options(job)
         actor_id = job.created_by_user_id
     prepared = prepare_file(path, options, settings=settings)
-    summary = run_prepared(factory, prepared, actor_id=actor_id, source="web", job_id=job_id)
+    try:
+        summary = run_prepared(factory, prepared, actor_id=actor_id, source="web", job_id=job_id)
+    except ImportBusy:
+        return None  # the run in progress (inline, or another worker) finishes it
     path.unlink(missing_ok=True)
     with factory() as session:
         done = session.get(ImportJob, job_id)
