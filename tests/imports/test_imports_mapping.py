@@ -53,6 +53,24 @@ def test_it_maps_order_and_contact_exports() -> None:
     }
 
 
+def test_line_is_a_line_number_except_as_the_quarantine_files_first_column() -> None:
+    spec = registry.get("order-lines")
+    plain = mapping.auto_map(spec, ["order", "line", "unit price"])
+    assert plain.pairs() == [
+        ("order", "order_external_id"),
+        ("line", "line_number"),
+        ("unit price", "unit_price"),
+    ]
+    fixed = mapping.auto_map(spec, ["line", "reason", "order", "line", "unit price"])
+    assert [target for _header, target in fixed.pairs()] == [
+        None,
+        None,
+        "order_external_id",
+        "line_number",
+        "unit_price",
+    ]
+
+
 def test_overrides_win_and_an_empty_target_ignores_a_column(tmp_path: Path) -> None:
     spec = registry.get("customers")
     found = mapping.auto_map(spec, ["id", "Name", "Mail", "Notes"])

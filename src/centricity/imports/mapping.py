@@ -12,8 +12,9 @@ from typing import Any
 from centricity.imports.registry import KindSpec
 from centricity.kit.text import fold
 
-# Columns the quarantine file adds; re-importing a fixed quarantine file ignores them.
-RESERVED = frozenset({"line", "reason"})
+# Columns the quarantine file puts first; re-importing a fixed quarantine file ignores
+# them there (elsewhere `line` is an ordinary header: an order line's number).
+RESERVED = ("line", "reason")
 MAPPING_FILE_VERSION = 1
 OPTION_KEYS = ("encoding", "delimiter", "decimal", "date_format", "timezone", "sheet")
 
@@ -68,10 +69,11 @@ def auto_map(spec: KindSpec, headers: list[str]) -> ColumnMapping:
     lookup = _lookup(spec)
     mapping = ColumnMapping(headers=list(headers))
     taken: set[str] = set()
+    quarantine_layout = tuple(normalise(h) for h in headers[: len(RESERVED)]) == RESERVED
     for index, header in enumerate(headers):
         key = normalise(header)
         target = lookup.get(key)
-        if key in RESERVED or target is None:
+        if (quarantine_layout and index < len(RESERVED)) or target is None:
             continue
         if target in taken:
             mapping.notes.append(f"column {header!r} also looks like {target}; ignored")

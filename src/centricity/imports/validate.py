@@ -21,6 +21,7 @@ from centricity.imports.seen import SeenKeys
 REASON = "__reason"
 NATURAL_KEY = "__key"
 _HASH = "__hash"
+_BLANK_KEY = "__blank_key"
 
 
 @dataclass(frozen=True)
@@ -42,13 +43,25 @@ class Plan:
     key: KeyOption
 
     def typed(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
-        """Add one typed column per mapped field and return the error column names."""
+        """Add one typed column per mapped field and return the error column names
+        (the last one flags an empty key field: such a row could never be found again,
+        so a re-run would insert it twice)."""
         values, errors = [], []
         for index, name in sorted(self.mapping.targets.items()):
             parsed = parse_field(self.spec.field(name), frame[f"c{index}"], self.formats)
             values.append(parsed.value)
             errors.append(parsed.error)
-        return frame.with_columns(*values, *errors), [e.name for e in errors]
+        typed = frame.with_columns(*values, *errors)
+        own_error = {v.name: e.name for v, e in zip(values, errors, strict=True)}
+        blank = [
+            pl.when(pl.col(f).is_null() & pl.col(own_error[f]).is_null()).then(
+                pl.lit(f"{f}: empty, but it identifies the row")
+            )
+            for f in self.key.fields
+            if f in own_error
+        ]
+        flag = pl.concat_str(blank, separator="; ", ignore_nulls=True).replace("", None)
+        return typed.with_columns(flag.alias(_BLANK_KEY)), [*own_error.values(), _BLANK_KEY]
 
     def key_hashes(self, typed: pl.DataFrame) -> pl.Series:
         """A 64-bit hash of each row's key (null when a key field is missing)."""
