@@ -65,6 +65,6 @@ def create_app(settings: Settings, *, sessions: sessionmaker[Session] | None = N
     errors.install(app)
     include_routers(app)
     app.add_middleware(
-        SecurityMiddleware, secure=not settings.is_development, max_body=settings.max_upload_bytes
+        SecurityMiddleware, secure=not settings.is_development, max_upload=settings.max_upload_bytes
     )
     return app

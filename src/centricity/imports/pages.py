@@ -30,6 +30,7 @@ from centricity.kit.errors import DomainError, Invalid
 from centricity.web.api import PathId
 from centricity.web.csrf import CSRF_FIELD, csrf_protect
 from centricity.web.deps import DbSession, require_page
+from centricity.web.security import too_large_message
 from centricity.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -43,21 +44,6 @@ OPTION_FIELDS = ("encoding", "delimiter", "decimal", "date_format", "timezone", 
 
 def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB"
-
-
-def upload_limit(request: Request) -> None:
-    """Refuse a too-large upload from its Content-Length, before the body is read."""
-    limit = request.app.state.settings.max_upload_bytes
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > limit + 64 * 1024:
-        raise HTTPException(413, _too_large(limit))
-
-
-def _too_large(limit: int) -> str:
-    return (
-        f"The file is larger than the upload limit of {_mb(limit)}. Import it on the server "
-        "with `centricity import KIND FILE`, or ask an admin to raise CENTRICITY_MAX_UPLOAD_BYTES."
-    )
 
 
 def _index(request: Request, session: DbSession, user: User, **extra: Any) -> Response:
@@ -91,7 +77,7 @@ def _options(form: dict[str, Any]) -> ImportOptions:
     return options
 
 
-@router.post("/imports", dependencies=[Depends(upload_limit), Depends(csrf_protect)])
+@router.post("/imports", dependencies=[Depends(csrf_protect)])
 async def upload(request: Request, session: DbSession, user: Manager) -> Response:
     """Store the upload and show how it will be read (nothing is imported yet)."""
     form = await request.form()
@@ -123,7 +109,7 @@ def _create(
             settings, filename=file.filename or "", stream=file.file, limit=limit
         )
     except Invalid:
-        raise HTTPException(413, _too_large(limit)) from None
+        raise HTTPException(413, too_large_message(limit)) from None
     options = _options(fields)
     try:
         job, _prepared = service.create_upload(

@@ -3,6 +3,7 @@ last-resort 500 that never shows (or logs) the exception's message."""
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import time
@@ -54,10 +55,38 @@ class BodyTooLarge(Exception):
     """The request body grew past the configured limit while being read."""
 
 
+# Room for a multipart form's boundaries and fields around a file of the full limit.
+FORM_OVERHEAD = 64 * 1024
+
+
+def _size(limit: int) -> str:
+    mb = limit / (1024 * 1024)
+    return f"{mb:.0f} MB" if mb >= 1 else f"{limit / 1024:.0f} KB"
+
+
+def too_large_message(limit: int) -> str:
+    """What a person whose upload is over the limit reads, and what to do instead."""
+    return (
+        f"The file is larger than the upload limit of {_size(limit)}. "
+        "Import it on the server with `centricity import KIND FILE`, or ask an admin to "
+        "raise CENTRICITY_MAX_UPLOAD_BYTES."
+    )
+
+
+def _too_large_page(limit: int) -> str:
+    return (
+        "<!doctype html><html lang=en><meta charset=utf-8><title>Upload too large</title>"
+        f"<body><main><h1>Upload too large</h1><p>{html.escape(too_large_message(limit))}</p>"
+        "<p><a href='/imports'>Back to the import page</a></p></main></body></html>"
+    )
+
+
 def _plain_answer(status: int, text: str, api: bool = False) -> list[Message]:
     """A short refusal: JSON on the API (its documented error shape), text elsewhere."""
     if api:
         body, ctype = json.dumps({"detail": text}).encode(), b"application/json"
+    elif text.startswith("<!doctype html>"):
+        body, ctype = text.encode(), b"text/html; charset=utf-8"
     else:
         body, ctype = text.encode(), b"text/plain; charset=utf-8"
     return [
@@ -66,12 +95,18 @@ def _plain_answer(status: int, text: str, api: bool = False) -> list[Message]:
     ]
 
 
+def _too_large(max_body: int, api: bool) -> list[Message]:
+    if api:
+        return _plain_answer(413, f"The request is larger than {max_body} bytes.", api)
+    return _plain_answer(413, _too_large_page(max_body - FORM_OVERHEAD))
+
+
 def _early_refusal(scope: Scope, max_body: int) -> list[Message] | None:
     """Refuse oversized bodies and NUL bytes in the query before any code reads them."""
     api = scope["path"].startswith("/api/")
     for name, value in scope.get("headers", []):
         if name == b"content-length" and value.isdigit() and int(value) > max_body:
-            return _plain_answer(413, f"The request is larger than {max_body} bytes.", api)
+            return _too_large(max_body, api)
     if b"%00" in scope.get("query_string", b"").lower():
         return _plain_answer(400, "The address contains a NUL character.", api)
     return None
@@ -94,10 +129,10 @@ def _limited(receive: Receive, max_body: int) -> Receive:
 class SecurityMiddleware:
     """Wrap every HTTP request: id, headers, size limit, timing, a generic 500 on crashes."""
 
-    def __init__(self, app: ASGIApp, *, secure: bool, max_body: int) -> None:
+    def __init__(self, app: ASGIApp, *, secure: bool, max_upload: int) -> None:
         self.app = app
         self.secure = secure
-        self.max_body = max_body
+        self.max_body = max_upload + FORM_OVERHEAD
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -126,8 +161,7 @@ class SecurityMiddleware:
             await self.app(scope, _limited(receive, self.max_body), send_wrapper)
         except BodyTooLarge:
             if not status["sent"]:
-                api = scope["path"].startswith("/api/")
-                for message in _plain_answer(413, "The request is too large.", api):
+                for message in _too_large(self.max_body, scope["path"].startswith("/api/")):
                     await send_wrapper(message)
         except Exception as exc:  # noqa: BLE001 - last resort: log frames, never the message
             log.error("unhandled request_id=%s %s", request_id, frames_only(exc))
