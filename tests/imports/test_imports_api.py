@@ -71,6 +71,33 @@ def test_a_batch_reports_each_bad_record_and_imports_the_rest(
     ]
 
 
+def test_a_field_a_record_leaves_out_is_kept_even_when_others_in_the_batch_send_it(
+    anon: TestClient, personas: Any, token_for: Any, db: Session
+) -> None:
+    headers = token_for(personas.bob)
+    both = [CUSTOMER | {"phone": "+420 601 234 567"}, {"external_id": "API-2", "name": "Erik"}]
+    assert _post(anon, headers, both, key="first").json()["inserted"] == 2
+    renamed = [
+        {"external_id": "API-2", "name": "Erik", "email": "erik@example.se"},
+        {"external_id": "API-1", "name": "Jana Nováková"},  # no email, no phone: keep them
+        {"external_id": "API-3", "email": "no-name@example.se"},
+    ]
+    body = _post(anon, headers, renamed, key="second").json()
+    assert (body["inserted"], body["updated"], body["quarantined"]) == (0, 2, 1)
+    assert body["errors"] == [{"index": 2, "reason": "required field(s) missing: name"}]
+    jana = db.scalar(select(Customer).where(Customer.external_id == "API-1"))
+    assert jana is not None
+    assert (jana.name, jana.email, jana.phone) == (
+        "Jana Nováková",
+        "jana@example.cz",
+        "+420 601 234 567",
+    )
+    erik = db.scalar(select(Customer).where(Customer.external_id == "API-2"))
+    assert erik is not None and erik.email == "erik@example.se"
+    too_many = _post(anon, headers, [CUSTOMER] * 10_001, key="big")
+    assert too_many.status_code == 413 and "10000" in too_many.json()["detail"]
+
+
 def test_orders_naming_unknown_customers_are_reported_not_dropped(
     anon: TestClient, personas: Any, token_for: Any
 ) -> None:

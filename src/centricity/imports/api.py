@@ -21,7 +21,7 @@ from centricity.accounts.models import Role, User
 from centricity.db import begin_writing
 from centricity.imports import exports, idempotency, ingest, registry
 from centricity.imports.schemas import IngestReport
-from centricity.kit.errors import DomainError, Invalid, NotFound
+from centricity.kit.errors import DomainError, NotFound
 from centricity.web.api import ERROR_RESPONSES, api_router
 from centricity.web.deps import DbSession, Forbidden, require_api
 
@@ -83,7 +83,7 @@ def ingest_records(
     if isinstance(payload, list) and idempotency_key is None:
         raise MissingKey("a batch needs an Idempotency-Key header")
     if len(records) > ingest.MAX_RECORDS:
-        raise Invalid(f"send at most {ingest.MAX_RECORDS} records per request")
+        raise ingest.TooManyRecords(f"send at most {ingest.MAX_RECORDS} records per request")
     claimed = None
     if idempotency_key is not None:
         digest = idempotency.request_hash(kind, payload)

@@ -26,10 +26,16 @@ from centricity.imports.runner import process, stage_for
 from centricity.imports.seen import SeenKeys
 from centricity.imports.sources import cell_text
 from centricity.imports.validate import REASON, Plan, check
-from centricity.kit.errors import Invalid
+from centricity.kit.errors import DomainError, Invalid
 from centricity.kit.schema import check_text
 
 MAX_RECORDS = 10_000
+
+
+class TooManyRecords(DomainError):
+    """A batch over MAX_RECORDS (413: split it)."""
+
+    status_code = 413
 
 
 @dataclass
@@ -81,20 +87,29 @@ def _plan(spec: KindSpec, header: list[str], frame: pl.DataFrame) -> Plan:
     return Plan(spec=spec, mapping=column_map, formats=formats, key=key)
 
 
-def ingest(
-    session: Session, *, spec: KindSpec, records: list[dict[str, Any]], actor: User
-) -> IngestResult:
-    """Validate and merge records (field names as in the file contract); flushes only."""
-    if not records:
-        raise Invalid("send at least one record")
-    if len(records) > MAX_RECORDS:
-        raise Invalid(f"send at most {MAX_RECORDS} records per request")
+def _groups(spec: KindSpec, records: list[dict[str, Any]]) -> list[tuple[list[str], list[int]]]:
+    """Records grouped by the fields they carry, in order of first appearance: a field a
+    record leaves out is left as it is, so each group is merged with its own columns."""
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for index, record in enumerate(records):
+        names = tuple(f.name for f in spec.fields if f.name in record)
+        groups.setdefault(names, []).append(index)
+    return [(list(names), indexes) for names, indexes in groups.items()]
+
+
+def _merge_group(
+    session: Session,
+    spec: KindSpec,
+    records: list[dict[str, Any]],
+    header: list[str],
+    indexes: list[int],
+    seen: SeenKeys,
+) -> tuple[Counts, list[tuple[int, str]]]:
     known = {f.name for f in spec.fields}
-    header = [f.name for f in spec.fields if any(f.name in r for r in records)]
-    rows = [_record(i, r, header, known) for i, r in enumerate(records)]
+    rows = [_record(i, records[i], header, known) for i in indexes]
     frame = frame_from_records(rows, len(header), keep_blank=True)
     plan = _plan(spec, header, frame)
-    checked = check(plan, frame, SeenKeys())
+    checked = check(plan, frame, seen)
     good, unresolved = Resolver(spec).apply(session, checked.good)
     stage = stage_for(plan, good)
     outcome = process(session, plan, stage, good)
@@ -102,12 +117,39 @@ def ingest(
     errors = [(int(r[LINE]) - 1, str(r[REASON])) for r in checked.rejected.iter_rows(named=True)]
     errors += [(line - 1, reason) for line, reason in [*unresolved, *outcome.rejected]]
     counts = Counts(
-        read=len(records),
+        read=len(indexes),
         inserted=outcome.inserted,
         updated=outcome.updated,
         unchanged=outcome.unchanged,
         quarantined=len(errors),
     )
+    return counts, errors
+
+
+def ingest(
+    session: Session, *, spec: KindSpec, records: list[dict[str, Any]], actor: User
+) -> IngestResult:
+    """Validate and merge records (field names as in the file contract); flushes only.
+
+    A record that names a key twice in one batch loses to the one merged first."""
+    if not records:
+        raise Invalid("send at least one record")
+    if len(records) > MAX_RECORDS:
+        raise TooManyRecords(f"send at most {MAX_RECORDS} records per request")
+    counts, errors, seen = Counts(), list[tuple[int, str]](), SeenKeys()
+    refusals: list[Invalid] = []
+    groups = _groups(spec, records)
+    for header, indexes in groups:
+        try:
+            group_counts, group_errors = _merge_group(session, spec, records, header, indexes, seen)
+        except Invalid as exc:
+            refusals.append(exc)
+            group_counts = Counts(read=len(indexes), quarantined=len(indexes))
+            group_errors = [(i, exc.message) for i in indexes]
+        counts.add(group_counts)
+        errors += group_errors
+    if len(refusals) == len(groups):  # no record has the fields the kind needs
+        raise refusals[0]
     audit.record(
         session,
         actor=actor,
