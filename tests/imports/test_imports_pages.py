@@ -112,6 +112,15 @@ def test_big_uploads_are_refused_with_a_clear_message(
     assert list(service.upload_dir(small).glob("*")) == []
 
 
+def test_managers_find_the_import_page_in_the_navigation_and_agents_do_not(
+    browser_for: Any, personas: Any
+) -> None:
+    for persona, sees in ((personas.alice, True), (personas.admin, True), (personas.bob, False)):
+        page = browser_for(persona).client.get("/customers").text
+        assert ('href="/imports"' in page) is sees
+        assert ("/customers/export?format=xlsx" in page) is sees
+
+
 def test_zip_bombs_and_unknown_files_are_refused(
     browser_for: Any, personas: Any, tmp_path: Path
 ) -> None:

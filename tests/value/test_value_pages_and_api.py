@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 import pytest
@@ -9,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from centricity.config import Settings
+from centricity.customers.models import Customer
 from centricity.jobs.models import Job
 from centricity.value import service
 from centricity.value.models import CustomerValue
@@ -146,3 +149,22 @@ def test_it_lets_a_manager_queue_the_analysis(personas: Any, browser_for: Any, d
     job = db.scalars(select(Job).where(Job.kind == "value.analyze")).one()
     assert job.status == "queued" and set(job.payload) == {"as_of", "requested_by"}
     assert "queued" in alice.client.get("/value?queued=1").text
+
+
+def test_an_export_of_a_filtered_list_holds_exactly_the_listed_customers(
+    scored: dict[str, Any], browser_for: Any, personas: Any, db: Session
+) -> None:
+    manager = browser_for(personas.alice)
+    gold = set(
+        db.scalars(
+            select(Customer.id)
+            .join(CustomerValue, Customer.id == CustomerValue.customer_id)
+            .where(CustomerValue.run_id == scored["run"].id, CustomerValue.tier == "Gold")
+        )
+    )
+    listed = manager.client.get("/customers?tier=Gold").text
+    assert "/customers/export?format=csv&q=&tier=Gold" in listed
+    answer = manager.client.get("/customers/export?format=csv&q=&tier=Gold")
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert gold and {int(r["id"]) for r in rows} == gold
+    assert "/customers/export" not in browser_for(personas.bob).client.get("/customers").text

@@ -123,6 +123,9 @@ def _run(
 
 ExportFormat = Annotated[Literal["csv", "xlsx"], Query(description="csv or xlsx")]
 SearchText = Annotated[str | None, Query(max_length=200, description="Name, e-mail, phone or id")]
+ValueFilter = Annotated[
+    str | None, Query(max_length=40, description="A value segment or tier, as on the list")
+]
 EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The export file.",
@@ -132,10 +135,10 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def export_response(
-    request: Request, session: DbSession, user: User, fmt: str, q: str | None
+    request: Request, session: DbSession, user: User, fmt: str, selection: exports.Selection
 ) -> Response:
     """Start an export (audited in the request) and stream or send the file."""
-    query, _rows = exports.start(session, actor=user, q=q, fmt=fmt)
+    query, _rows = exports.start(session, actor=user, selection=selection, fmt=fmt)
     headers = {"Content-Disposition": f'attachment; filename="{exports.filename(fmt)}"'}
     if fmt == "csv":
         session.commit()  # the audit entry; the stream reads in its own session
@@ -160,6 +163,10 @@ def export_customers(
     user: Annotated[User, require_api(Role.MANAGER)],
     format: ExportFormat = "csv",
     q: SearchText = None,
+    segment: ValueFilter = None,
+    tier: ValueFilter = None,
 ) -> Response:
-    """The customer list, or a search of it, as CSV or XLSX (formulas escaped)."""
-    return export_response(request, session, user, format, q)
+    """The customer list, or a search or value filter of it, as CSV or XLSX (formulas
+    escaped)."""
+    selection = exports.Selection(q=q, segment=segment or None, tier=tier or None)
+    return export_response(request, session, user, format, selection)

@@ -11,6 +11,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -63,24 +64,47 @@ def escape(value: Any) -> Any:
     return value
 
 
-def customers_query(session: Session, *, actor: User, q: str | None) -> Select[Any]:
-    """The customers the actor sees, matching the search like the list page does."""
-    query = customer_service.accessible_customers(actor)
-    if q and q.strip():
-        query = query.where(search.to_condition(search.find(session, q)))
+@dataclass(frozen=True)
+class Selection:
+    """Which customers to export: the list page's search text and value filters."""
+
+    q: str | None = None
+    segment: str | None = None
+    tier: str | None = None
+
+    @property
+    def filtered(self) -> bool:
+        """Whether this is a search or a filtered list rather than every customer."""
+        return bool((self.q and self.q.strip()) or self.segment or self.tier)
+
+
+def customers_query(session: Session, *, actor: User, selection: Selection) -> Select[Any]:
+    """The customers the actor sees, matching the search and filters like the list page."""
+    from centricity.value import queries as value_queries  # value builds on customers
+
+    query = value_queries.filter_customers(
+        customer_service.accessible_customers(actor),
+        session,
+        segment=selection.segment,
+        tier=selection.tier,
+    )
+    if selection.q and selection.q.strip():
+        query = query.where(search.to_condition(search.find(session, selection.q)))
     columns = [getattr(Customer, c) for c in COLUMNS]
     return query.with_only_columns(*columns).order_by(Customer.name, Customer.id)
 
 
-def start(session: Session, *, actor: User, q: str | None, fmt: str) -> tuple[Select[Any], int]:
+def start(
+    session: Session, *, actor: User, selection: Selection, fmt: str
+) -> tuple[Select[Any], int]:
     """Check and audit an export; returns the query to stream and its row count."""
     if fmt not in MEDIA_TYPES:
         raise Invalid("format must be csv or xlsx", field="format")
-    query = customers_query(session, actor=actor, q=q)
+    query = customers_query(session, actor=actor, selection=selection)
     rows = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
     if fmt == "xlsx" and rows > XLSX_MAX_ROWS:
         raise Invalid(f"{rows} rows do not fit in a spreadsheet; export CSV", field="format")
-    details = {"format": fmt, "rows": rows, "search": bool(q and q.strip())}
+    details = {"format": fmt, "rows": rows, "search": selection.filtered}
     audit.record(
         session, actor=actor, action="customer.export", entity=("customer", None), details=details
     )

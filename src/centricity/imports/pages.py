@@ -20,7 +20,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from centricity.accounts.models import Role, User
-from centricity.imports import api, duplicates, quarantine, registry, service
+from centricity.imports import api, duplicates, exports, quarantine, registry, service
 from centricity.imports.frames import drop_blank_rows
 from centricity.imports.models import ImportJob, JobStatus
 from centricity.imports.plan import ImportOptions, Prepared
@@ -232,6 +232,10 @@ def export_customers(
     user: Manager,
     format: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "csv",
     q: Annotated[str, Query(max_length=200)] = "",
+    segment: Annotated[str, Query(max_length=40)] = "",
+    tier: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
-    """Download the customer list or a search as CSV or XLSX (formulas escaped)."""
-    return api.export_response(request, session, user, format, q or None)
+    """Download the customer list, a search or a value filter as CSV or XLSX (formulas
+    escaped): the same customers the list shows for these parameters."""
+    selection = exports.Selection(q=q or None, segment=segment or None, tier=tier or None)
+    return api.export_response(request, session, user, format, selection)

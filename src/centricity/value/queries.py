@@ -160,7 +160,7 @@ def at_risk(session: Session, run: AnalyticsRun, limit: int = 50) -> list[AtRisk
     previous run, is below 0.5.
     """
     query = _at_risk_query(session, run).limit(limit)
-    return [AtRisk(*row) for row in session.execute(query).tuples()]
+    return [AtRisk(*row) for row in session.execute(query)]
 
 
 def _at_risk_query(session: Session, run: AnalyticsRun) -> AtRiskQuery:

@@ -10,20 +10,32 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
+from centricity.accounts.models import Role
 from centricity.kit.money import format_money
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATE_DIRS = [p for p in sorted(_PACKAGE.glob("*/templates")) if p.is_dir()]
 
+# (label, address, least role that may open it); the bar shows each user what they can use.
 NAVIGATION = [
-    ("Dashboard", "/"),
-    ("Customers", "/customers"),
-    ("Cases", "/cases"),
-    ("Voice", "/voice"),
-    ("Value", "/value"),
-    ("Insights", "/insights"),
-    ("Settings", "/settings"),
+    ("Dashboard", "/", Role.VIEWER),
+    ("Customers", "/customers", Role.VIEWER),
+    ("Cases", "/cases", Role.VIEWER),
+    ("Voice", "/voice", Role.VIEWER),
+    ("Value", "/value", Role.VIEWER),
+    ("Insights", "/insights", Role.VIEWER),
+    ("Import", "/imports", Role.MANAGER),
+    ("Settings", "/settings", Role.VIEWER),
 ]
+
+
+def navigation_for(user: Any) -> list[tuple[str, str]]:
+    """The main navigation entries this user's role may open (`user` is a User or the
+    plain copy error pages get)."""
+    if user is None:
+        return []
+    rank = Role(user.role).rank
+    return [(label, href) for label, href, least in NAVIGATION if rank >= least.rank]
 
 
 def _datetime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -49,7 +61,7 @@ def build_templates() -> Jinja2Templates:
     env.filters["datetime"] = _datetime
     env.filters["duration"] = _duration
     env.filters["money"] = format_money
-    env.globals["navigation"] = NAVIGATION
+    env.globals["navigation_for"] = navigation_for
     return Jinja2Templates(env=env)
 
 
