@@ -182,7 +182,8 @@ def test_a_dry_run_prints_mapping_and_problems_and_writes_nothing(
     assert code == 0
     text = "\n".join(lines)
     assert "email → email" in text and "line 2: email: not a valid e-mail address" in text
-    assert lines[-1].endswith("read=2 inserted=1 updated=0 unchanged=0 quarantined=1")
+    assert lines[-1] == "read=2 inserted=1 updated=0 unchanged=0 quarantined=1"
+    assert lines[-2].startswith("Dry run: nothing was written")
     assert _count(store, Customer) == 0
     assert not (tmp_path / "c.quarantine.csv").exists()
 

@@ -93,7 +93,9 @@ def _report(summary: Summary, prepared: Prepared, target: Path | None, dry_run: 
         typer.echo(f"Quarantined {written} {rows} (with line and reason): {path}")
     rate = summary.rows_per_second
     typer.echo(f"{summary.counts.read} rows in {summary.seconds:.2f} s ({rate:,.0f} rows/s)")
-    typer.echo(("dry run, nothing written: " if dry_run else "") + summary.counts.line())
+    if dry_run:
+        typer.echo("Dry run: nothing was written; these are the counts a real run would report.")
+    typer.echo(summary.counts.line())  # always the last line (scripts read it)
 
 
 def import_command(
