@@ -152,21 +152,34 @@ def test_the_review_page_merges_the_chosen_direction(
 def test_merges_and_quarantined_rows_are_exported_and_erased(
     db: Session, personas: Any, session_maker: sessionmaker[Session], tmp_path: Path
 ) -> None:
-    keep = _customer(db, personas.bob, name="Eva", email="eva@example.cz", external_id="E-1")
+    keep = _customer(
+        db,
+        personas.bob,
+        name="Eva",
+        email="eva@example.cz",
+        external_id="E-1",
+        phone="+420 601 234 567",
+    )
     dup = _customer(db, personas.bob, name="Eva Old", email="eva.old@example.cz")
     duplicates.merge(db, survivor=keep, duplicate=dup, actor=personas.alice)
     db.commit()
     bad = write_csv(
         tmp_path / "bad.csv",
-        ["external_id", "name", "email"],
-        [["E-1", "", "eva@example.cz"], ["X-1", "", "other@example.cz"]],
+        ["external_id", "name", "email", "phone"],
+        [
+            ["E-1", "", "eva@example.cz", ""],
+            ["X-1", "", "other@example.cz", ""],
+            ["X-2", "", "", "00420601234567"],  # Eva's number, written another way
+            ["X-3", "", "", "601 234 999"],  # someone else's number
+            ["X-4", "", "", "Eva"],  # a name alone identifies nobody
+        ],
     )
     run_import(session_maker, bad, "customers")
     exported = privacy.export_person(db, email="eva@example.cz", actor_label="test")["data"]
     assert [m["snapshot"]["name"] for m in exported["customer_merges"]] == ["Eva Old"]
-    assert [q["line"] for q in exported["import_quarantine"]] == [2]
+    assert [q["line"] for q in exported["import_quarantine"]] == [2, 4]
     report = privacy.erase_person(db, email="eva@example.cz", actor_label="test")
-    assert report.changed["import_quarantine"] == 1 and report.changed["customer_merges"] == 1
-    assert db.scalar(select(func.count()).select_from(QuarantineRow)) == 1  # someone else's
+    assert report.changed["import_quarantine"] == 2 and report.changed["customer_merges"] == 1
+    assert db.scalar(select(func.count()).select_from(QuarantineRow)) == 3  # someone else's
     merge = db.scalars(select(CustomerMerge)).one()
     assert merge.snapshot == {} and merge.duplicate_external_id is None

@@ -1,7 +1,9 @@
 """Personal data kept by imports.
 
 * Quarantined rows hold a source file's original values (names, e-mails, phones):
-  personal. Exported and deleted for the person; all of them are purged after 30 days.
+  personal. Exported and deleted for the person when a cell holds one of their e-mails,
+  customer ids or phone numbers; a row naming them only by name cannot be told from a
+  namesake's, so it waits for the 30-day purge of all quarantined rows.
 * A merge keeps a snapshot of the duplicate record: personal. Exported, and blanked on
   erasure (ids, time and moved counts stay: they explain where the history came from).
 * Duplicate pairs only link two customer ids (pseudonymous); erasure deletes the
@@ -24,11 +26,13 @@ from sqlalchemy.orm import Session
 
 from centricity.customers.models import Customer
 from centricity.imports.models import CustomerMerge, DuplicatePair, ImportJob, QuarantineRow
+from centricity.kit.text import digits
 from centricity.privacy.registry import Classification, Export, PersonRef, Tables, to_rows
 
 P = Classification.PERSONAL
 S = Classification.PSEUDONYMOUS
 N = Classification.NONE
+PHONE_DIGITS = 7  # fewer digits are not a phone number worth matching
 
 CLASSIFICATION: Tables = {
     "import_jobs": {
@@ -93,29 +97,53 @@ CLASSIFICATION: Tables = {
 }
 
 
-def _needles(session: Session, person: PersonRef) -> set[str]:
-    """Values that identify the person inside quarantined rows: e-mails, customer ids."""
+def phone_key(value: str | None) -> str | None:
+    """The last nine digits of a phone number (as the duplicate scan compares them), or
+    None when the value has too few digits to be one."""
+    number = digits(value).removeprefix("00")
+    return number[-9:] if len(number) >= PHONE_DIGITS else None
+
+
+def _needles(session: Session, person: PersonRef) -> tuple[set[str], set[str]]:
+    """Values that identify the person inside quarantined rows: e-mails and customer ids
+    (whole cells), and phone numbers (by their last nine digits, whatever the spacing)."""
     needles = {e.lower() for e in person.all_emails}
+    phones: set[str] = set()
     if person.customer_ids:
-        query = select(Customer.external_id).where(Customer.id.in_(person.customer_ids))
-        needles |= {str(e).lower() for e in session.scalars(query) if e}
-    return needles
+        query = select(Customer.external_id, Customer.phone).where(
+            Customer.id.in_(person.customer_ids)
+        )
+        for external_id, phone in session.execute(query):
+            if external_id:
+                needles.add(str(external_id).lower())
+            if key := phone_key(phone):
+                phones.add(key)
+    return needles, phones
 
 
-def _mentions(data: Any, needles: set[str]) -> bool:
+def _mentions(data: Any, needles: set[str], phones: set[str]) -> bool:
     values = data.values() if isinstance(data, dict) else data if isinstance(data, list) else []
-    return any(isinstance(v, str) and v.strip().lower() in needles for v in values)
+    cells = [v.strip() for v in values if isinstance(v, str)]
+    return any(c.lower() in needles or phone_key(c) in phones for c in cells)
 
 
 def _quarantined(session: Session, person: PersonRef) -> list[QuarantineRow]:
-    needles = _needles(session, person)
-    if not person.found or not needles:
+    needles, phones = _needles(session, person)
+    if not person.found or not (needles or phones):
         return []
     text = func.lower(cast(QuarantineRow.data, Text))
     encoded = {json.dumps(n)[1:-1] for n in needles} | needles
-    prefilter = or_(*(text.contains(n, autoescape=True) for n in encoded))
-    rows = session.scalars(select(QuarantineRow).where(prefilter).order_by(QuarantineRow.id))
-    return [row for row in rows if _mentions(row.data, needles)]
+    # A phone is written with any spacing; its last three digits are (almost) always
+    # together, so they narrow the rows that Python then compares digit by digit.
+    hints = encoded | {p[-3:] for p in phones}
+    prefilter = or_(*(text.contains(n, autoescape=True) for n in hints))
+    rows = session.execute(
+        select(QuarantineRow)
+        .where(prefilter)
+        .order_by(QuarantineRow.id)
+        .execution_options(yield_per=1000)
+    ).scalars()
+    return [row for row in rows if _mentions(row.data, needles, phones)]
 
 
 def _merges(session: Session, person: PersonRef) -> list[CustomerMerge]:
