@@ -17,6 +17,7 @@ from centricity.web import errors
 from centricity.web.ratelimit import LoginThrottle
 from centricity.web.routes import include_routers
 from centricity.web.security import SecurityMiddleware
+from centricity.web.writers import SQLiteWriterGate
 
 API_DESCRIPTION = (
     "Centricity REST API. Authenticate with `Authorization: Bearer <token>` "
@@ -64,6 +65,8 @@ def create_app(settings: Settings, *, sessions: sessionmaker[Session] | None = N
     )
     errors.install(app)
     include_routers(app)
+    if settings.is_sqlite:
+        app.add_middleware(SQLiteWriterGate)
     app.add_middleware(
         SecurityMiddleware, secure=not settings.is_development, max_upload=settings.max_upload_bytes
     )
