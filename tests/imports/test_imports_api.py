@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -179,6 +180,25 @@ def test_a_key_still_running_is_a_conflict_until_it_is_abandoned(
     row.created_at = utcnow().replace(year=2000)
     db.commit()
     assert _post(anon, headers, [CUSTOMER], key="slow").status_code == 200
+
+
+def test_a_key_is_remembered_for_24_hours_and_then_runs_again(
+    anon: TestClient, personas: Any, token_for: Any, db: Session
+) -> None:
+    headers = token_for(personas.bob)
+    first = _post(anon, headers, [CUSTOMER], key="daily")
+    row = db.scalar(select(IdempotencyKey).where(IdempotencyKey.key == "daily"))
+    assert row is not None
+    assert timedelta(hours=23, minutes=59) < row.expires_at - row.created_at <= timedelta(hours=24)
+    row.created_at, row.expires_at = utcnow() - timedelta(hours=23), utcnow() + timedelta(hours=1)
+    db.commit()
+    replay = _post(anon, headers, [CUSTOMER], key="daily")
+    assert replay.headers.get("Idempotent-Replayed") == "true" and replay.json() == first.json()
+    row.created_at, row.expires_at = utcnow() - timedelta(hours=25), utcnow() - timedelta(hours=1)
+    db.commit()
+    again = _post(anon, headers, [CUSTOMER], key="daily")
+    assert "Idempotent-Replayed" not in again.headers
+    assert (again.json()["inserted"], again.json()["unchanged"]) == (0, 1)
 
 
 def test_a_token_cannot_replay_another_tokens_key(
