@@ -253,8 +253,20 @@ def test_it_lists_the_newest_first_when_too_many_match(
 def test_it_finds_short_queries_and_whole_emails(anon: Any, agent: Any) -> None:
     _create(anon, agent, name="Ola Nordmann", external_id="X1", email="ola@example.no")
     _create(anon, agent, name="Olga Petrova", email="olga@example.ru")
+    _create(anon, agent, name="Ábel Šťastný")
+    _create(anon, agent, name="Štěpán Řezníček")
+    _create(anon, agent, name="Aleš Kos")
     by_prefix = anon.get("/api/v1/customers?q=ol", headers=agent).json()
     assert [c["name"] for c in by_prefix["items"]] == ["Ola Nordmann", "Olga Petrova"]
+    # Accents and case do not matter under three letters either; folded-name order.
+    for typed in ("ab", "Áb", "ÁB"):
+        found = anon.get(f"/api/v1/customers?q={typed}", headers=agent).json()
+        assert [c["name"] for c in found["items"]] == ["Ábel Šťastný"], typed
+    assert [
+        c["name"] for c in anon.get("/api/v1/customers?q=st", headers=agent).json()["items"]
+    ] == ["Štěpán Řezníček"]
+    a_names = [c["name"] for c in anon.get("/api/v1/customers?q=a", headers=agent).json()["items"]]
+    assert a_names == ["Ábel Šťastný", "Aleš Kos"]
     by_id = anon.get("/api/v1/customers?q=X1", headers=agent).json()
     assert [c["name"] for c in by_id["items"]] == ["Ola Nordmann"]
     by_email = anon.get("/api/v1/customers?q=OLGA@example.ru", headers=agent).json()

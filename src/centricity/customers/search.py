@@ -8,14 +8,15 @@ match of a common trigram (`ova`: 144,549 rows) took ~100 ms each, so on SQLite 
 `SORTED_MATCHES` matches are sorted by name; beyond that the page lists the newest matches
 and the exact total comes from the FTS index alone (~5 ms). A whole e-mail address is
 looked up in its own index first, and queries under three characters (no trigrams) match an
-external id exactly or walk one range of the name index.
+external id exactly or walk one range of the folded search key's index (migration 0005),
+so `ab` finds `Ábel`, listed in folded-name order.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, select, text
+from sqlalchemy import ColumnElement, SQLColumnExpression, select, text
 from sqlalchemy.orm import Session
 
 from centricity.customers.models import Customer
@@ -41,6 +42,7 @@ class Matches:
     ids: list[int] | None = None
     condition: ColumnElement[bool] | None = None
     fts_term: str | None = None
+    order: SQLColumnExpression[str] | None = None  # the order the matcher's index gives for free
 
 
 def _fts_phrase(term: str) -> str:
@@ -72,14 +74,22 @@ def fts_page(session: Session, term: str, limit: int, offset: int) -> list[int]:
     return _fts_ids(session, term, limit, offset)
 
 
+def prefix_key(session: Session) -> SQLColumnExpression[str]:
+    """The folded search key as the prefix index orders it (byte order on both engines)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return Customer.search_key.collate("C")
+    return Customer.search_key
+
+
 def _short(session: Session, query: str) -> Matches:
     prefix = query.strip()
     exact = session.scalar(select(Customer.id).where(Customer.external_id == prefix))
     if exact is not None:
         return Matches(ids=[exact])
-    if prefix.islower():
-        prefix = prefix.capitalize()  # names start with a capital; one index range
-    return Matches(condition=Customer.name.between(prefix, prefix + "\uffff"))
+    # The search key starts with the folded name: one range of its index, in order, finds
+    # names starting with the prefix whatever their accents and case.
+    term, key = fold(prefix), prefix_key(session)
+    return Matches(condition=key.between(term, term + "\uffff"), order=key)
 
 
 def _email(session: Session, query: str) -> Matches | None:

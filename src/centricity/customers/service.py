@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import builtins
+from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, SQLColumnExpression, exists, func, select
 from sqlalchemy.orm import Session
 
 from centricity.accounts.models import User
@@ -54,13 +55,16 @@ def list(
     query = value_queries.filter_customers(
         accessible_customers(actor), session, segment=segment, tier=tier
     )
+    order: SQLColumnExpression[Any] = Customer.name
     if q and q.strip():
         matches = search.find(session, q)
         if matches.fts_term is not None and not (segment or tier) and actor.is_active:
             return _newest_matches(session, matches.fts_term, limit, offset)
         query = query.where(search.to_condition(matches))
+        if matches.order is not None:
+            order = matches.order  # the matcher's index already holds this order
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Customer.name, Customer.id).limit(limit).offset(offset))
+    rows = session.scalars(query.order_by(order, Customer.id).limit(limit).offset(offset))
     return Page(items=[*rows], total=int(total), limit=limit, offset=offset)
 
 

@@ -12,7 +12,12 @@ from centricity.config import get_settings
 from centricity.db import Base, make_engine
 
 # Search structures made by raw SQL in migrations (FTS5 tables, trigram index): not in models.
-_RAW_SQL_OBJECTS = ("customers_fts", "ix_customers_search_key_trgm", "ix_orders_value_days")
+_RAW_SQL_OBJECTS = (
+    "customers_fts",
+    "ix_customers_search_key_trgm",
+    "ix_customers_search_key_prefix",
+    "ix_orders_value_days",
+)
 
 
 def _include_object(_obj: Any, name: str | None, type_: str, reflected: bool, _c: Any) -> bool:
