@@ -21,6 +21,7 @@ import numpy as np
 import polars as pl
 
 from centricity.imports.frames import Record, column_names, frame_from_records, parsed_frame
+from centricity.imports.sources import UnreadableFile
 
 csv.field_size_limit(64 * 1024 * 1024)
 
@@ -74,6 +75,17 @@ def _scan(buf: bytes, sep: int, columns: int, final: bool) -> _Scan | None:
     return _Scan(cut, starts, quotes_ok=True, fields_ok=bool(np.all((fields == columns) | blank)))
 
 
+def _line_breaks(chunk: bytes) -> np.ndarray:
+    """Where lines end: at LF, or at a CR that no LF follows. The csv module (the slow
+    path, and the fallback for chunks with ragged rows) counts a lone CR as a line break
+    too, even inside a quoted field; counting LFs only here gave the same row a different
+    line number depending on which path happened to read its chunk."""
+    arr = np.frombuffer(chunk, dtype=np.uint8)
+    lone_cr = arr == _CR
+    lone_cr[:-1] &= arr[1:] != _NL
+    return np.flatnonzero((arr == _NL) | lone_cr)
+
+
 def records(reader: Any, first_line: int) -> Iterator[Record]:
     """(line, fields, problem) for each record of a `csv.reader`; bad records don't stop it."""
     before = 0
@@ -112,6 +124,13 @@ class CsvSource:
     def _read_header(self) -> tuple[list[str], int, int]:
         with self.path.open("rb") as handle:
             head = handle.read(1024 * 1024)
+        if b"\r" in head and b"\n" not in head:
+            # Records are cut at LF (the fast path); a CR-only file read as one record
+            # used to yield its header and no rows at all.
+            raise UnreadableFile(
+                "the lines end with CR only (classic Mac OS); save the file as CSV with "
+                "Windows or Unix line endings"
+            )
         offset = len(BOM) if head.startswith(BOM) else 0
         text = head[offset:].decode(self.encoding, errors="replace")
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter)
@@ -127,11 +146,10 @@ class CsvSource:
 
     @staticmethod
     def _skip_lines(head: bytes, offset: int, lines: int) -> int:
-        position = offset
-        for _ in range(lines):
-            found = head.find(b"\n", position)
-            position = len(head) if found < 0 else found + 1
-        return position - offset
+        """Bytes taken by the header's `lines` lines, counted as `csv` counted them (a
+        header ended by a lone CR used to swallow the first row up to the next LF)."""
+        breaks = _line_breaks(head[offset:])
+        return int(breaks[lines - 1]) + 1 if len(breaks) >= lines else len(head) - offset
 
     def batches(self) -> Iterator[pl.DataFrame]:
         """Parsed rows (String columns c0…, `__line`, `__problem`, `__raw`) in file order."""
@@ -143,7 +161,10 @@ class CsvSource:
         carry = b""
         while True:
             data = handle.read(CHUNK_BYTES)
-            buf, final = carry + data, not data
+            # A short read is the end of the file: an unterminated last record then joins
+            # its chunk (alone in a batch of its own, the import's format detection, which
+            # samples the first batch, never saw it).
+            buf, final = carry + data, len(data) < CHUNK_BYTES
             if not buf:
                 return
             scan = _scan(buf, self._sep, len(self.header), final)
@@ -153,23 +174,25 @@ class CsvSource:
             if not scan.quotes_ok:
                 yield from self._slow(handle, offset, line)
                 return
-            yield self._parse(buf[: scan.cut], scan, line)
-            line += buf.count(b"\n", 0, scan.cut)
+            frame, lines = self._parse(buf[: scan.cut], scan, line)
+            yield frame
+            line += lines
             offset += scan.cut
             carry = buf[scan.cut :]
             if final and not carry:
                 return
 
-    def _parse(self, chunk: bytes, scan: _Scan, line: int) -> pl.DataFrame:
-        newline_positions = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == _NL)
-        lines = line + np.searchsorted(newline_positions, scan.starts)
+    def _parse(self, chunk: bytes, scan: _Scan, line: int) -> tuple[pl.DataFrame, int]:
+        """The chunk's rows and how many lines it spans."""
+        breaks = _line_breaks(chunk)
+        lines = line + np.searchsorted(breaks, scan.starts)
         text = chunk if self.encoding == "utf-8" else self._transcode(chunk)
         if scan.fields_ok:
             frame = self._polars(text, len(scan.starts))
             if frame is not None:
-                return parsed_frame(frame, lines)
+                return parsed_frame(frame, lines), len(breaks)
         reader = csv.reader(io.StringIO(text.decode("utf-8"), newline=""), delimiter=self.delimiter)
-        return frame_from_records(records(reader, line), len(self.header))
+        return frame_from_records(records(reader, line), len(self.header)), len(breaks)
 
     def _transcode(self, chunk: bytes) -> bytes:
         return chunk.decode(self.encoding, errors="replace").encode("utf-8")

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import json
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import polars as pl
 
 from centricity.imports import detect
 from centricity.imports.csvsource import BOM, CsvSource
+from centricity.imports.frames import META, RAW
 from centricity.imports.sources import (
     JsonLinesSource,
     ParquetSource,
@@ -37,6 +39,7 @@ EXTENSIONS = {
 }  # fmt: skip
 XLSX_MAX_RATIO = 200
 XLSX_MAX_ENTRIES = 10_000
+NUL_SIGN = "\u2400"  # ␀, stored where a file had a NUL character
 __all__ = ["UnreadableFile", "cell_text", "file_facts", "open_source"]
 
 
@@ -55,33 +58,35 @@ class Source(Protocol):
 
 @dataclass(frozen=True)
 class FileFacts:
-    """Learned in one pass over the bytes: checksum, size, UTF-8 validity, newline count."""
+    """Learned in one pass over the bytes: checksum, size, UTF-8 validity, newline count,
+    whether a NUL byte occurs."""
 
     sha256: str
     size: int
     utf8: bool
     newlines: int
     sample: bytes
+    nul: bool = False
 
 
 def file_facts(path: Path) -> FileFacts:
     """Hash the file and check it is valid UTF-8 while counting lines (one read)."""
     digest, decoder = hashlib.sha256(), codecs.getincrementaldecoder("utf-8")()
     size = newlines = 0
-    utf8 = True
+    utf8, nul = True, False
     sample = bytearray()
     with path.open("rb") as handle:
         while block := handle.read(4 * 1024 * 1024):
             digest.update(block)
             size += len(block)
             newlines += block.count(b"\n")
+            nul = nul or b"\x00" in block
             if len(sample) < 256 * 1024:
                 sample += _non_ascii_lines(block)
             if utf8:
                 utf8 = _decodes(decoder, block)
-    return FileFacts(
-        digest.hexdigest(), size, utf8 and _decodes(decoder, b"", True), newlines, bytes(sample)
-    )
+    utf8 = utf8 and _decodes(decoder, b"", True)
+    return FileFacts(digest.hexdigest(), size, utf8, newlines, bytes(sample), nul)
 
 
 def _decodes(decoder: codecs.IncrementalDecoder, block: bytes, final: bool = False) -> bool:
@@ -129,18 +134,83 @@ def open_source(
     kind = detect_format(path, fmt)
     if kind == "xlsx":
         check_xlsx(path, max_unpacked_bytes)
-        return XlsxSource(path, sheet)
+        return StorableSource(XlsxSource(path, sheet))
     if kind == "parquet":
-        return ParquetSource(path)
+        return StorableSource(ParquetSource(path))
     text_encoding = choose_encoding(facts, encoding)
     if kind == "jsonl":
-        return JsonLinesSource(path, text_encoding)
-    return CsvSource(
+        return StorableSource(JsonLinesSource(path, text_encoding))
+    csv_source = CsvSource(
         path,
         encoding=text_encoding,
         delimiter=choose_delimiter(path, text_encoding, delimiter),
         newlines=facts.newlines,
     )
+    return StorableSource(csv_source) if facts.nul else csv_source  # the hot path: no check
+
+
+class StorableSource:
+    """A source whose header and original records hold no NUL character.
+
+    PostgreSQL stores no NUL in text or JSON, and the header (job options) and the
+    original cells of every rejected row (quarantine) are stored: one NUL in a rejected
+    row failed the whole import there. The cells keep the NUL, so validation still rejects
+    such a field ('contains a NUL character'); the stored original shows ␀ in its place.
+    """
+
+    def __init__(self, source: Source) -> None:
+        self._source = source
+        self.format = source.format
+        self.header = [_storable(name) for name in source.header]
+
+    def __getattr__(self, name: str) -> Any:
+        """What a reader also tells (`encoding`, `delimiter`) comes from the reader."""
+        if name == "_source":  # not set yet (a copy being built): no endless recursion
+            raise AttributeError(name)
+        return getattr(self._source, name)
+
+    def estimate_rows(self) -> int | None:
+        """As the reader estimates."""
+        return self._source.estimate_rows()
+
+    def batches(self) -> Iterator[pl.DataFrame]:
+        """The reader's batches, with a storable original for rows holding a NUL."""
+        for frame in self._source.batches():
+            yield _storable_originals(frame)
+
+
+def _storable(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", NUL_SIGN)
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    return value
+
+
+def _storable_originals(frame: pl.DataFrame) -> pl.DataFrame:
+    cells = [c for c in frame.columns if c not in META]
+    checks = [pl.col(c).str.contains("\x00", literal=True) for c in cells]
+    checks.append(pl.col(RAW).str.contains("\\u0000", literal=True))  # as JSON writes NUL
+    marked = frame.select(pl.any_horizontal(checks).fill_null(False)).to_series()
+    if not marked.any():
+        return frame
+    raws = [
+        _storable_raw(row, cells) if flagged else row[RAW]
+        for row, flagged in zip(frame.iter_rows(named=True), marked, strict=True)
+    ]
+    return frame.with_columns(pl.Series(RAW, raws, dtype=pl.String))
+
+
+def _storable_raw(row: dict[str, Any], cells: list[str]) -> str:
+    raw = row[RAW]
+    if raw is None:
+        values = ["" if row[c] is None else row[c] for c in cells]
+        return json.dumps(_storable(values), ensure_ascii=False)
+    loaded = json.loads(raw)
+    cleaned = _storable(loaded)
+    return raw if cleaned == loaded else json.dumps(cleaned, ensure_ascii=False)
 
 
 def choose_encoding(facts: FileFacts, given: str | None) -> str:

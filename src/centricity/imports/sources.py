@@ -4,6 +4,7 @@ Lines; each yields the frames described in `frames.py`."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
@@ -14,6 +15,8 @@ import polars as pl
 from centricity.imports.frames import Record, column_names, frame_from_records, parsed_frame
 
 JSON_BATCH_ROWS = 20_000
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class UnreadableFile(Exception):
@@ -149,7 +152,7 @@ class JsonLinesSource:
             if count >= 1000:
                 break
             try:
-                value = json.loads(text)
+                value = _load(text)
             except ValueError:
                 continue
             if isinstance(value, dict):
@@ -175,7 +178,7 @@ class JsonLinesSource:
 
     def _record(self, number: int, text: str) -> Record:
         try:
-            value = json.loads(text)
+            value = _load(text)
         except ValueError:
             return number, None, "not valid JSON"
         if not isinstance(value, dict):
@@ -190,7 +193,27 @@ class JsonLinesSource:
 
 def _original(text: str) -> str:
     try:
-        value = json.loads(text)
+        value = _load(text)
     except ValueError:
         return json.dumps({"raw": text}, ensure_ascii=False)
-    return text if isinstance(value, dict) else json.dumps({"raw": value}, ensure_ascii=False)
+    if not isinstance(value, dict):
+        return json.dumps({"raw": value}, ensure_ascii=False)
+    return text if not _ESCAPED_SURROGATE.search(text) else json.dumps(value, ensure_ascii=False)
+
+
+def _load(text: str) -> Any:
+    """Parse a line; a lone UTF-16 surrogate it escapes (`\\ud800`: half an emoji an
+    exporter cut) becomes U+FFFD, as an undecodable byte of a CSV file does. No store can
+    hold one, and building the batch failed on it: the whole import crashed."""
+    value = json.loads(text)
+    return _valid_text(value) if _ESCAPED_SURROGATE.search(text) else value
+
+
+def _valid_text(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_valid_text(v) for v in value]
+    if isinstance(value, dict):
+        return {_valid_text(k): _valid_text(v) for k, v in value.items()}
+    return value
