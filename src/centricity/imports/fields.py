@@ -192,6 +192,13 @@ def normalise_decimal(text: pl.Series, decimal: str) -> pl.Series:
     valid = compact.str.contains(rf"^[+-]?(\d{{1,3}}({t}\d{{3}})+|\d+)({d}\d+)?$")
     plain = compact.str.replace_all(thousands, "", literal=True)
     plain = plain.str.replace(decimal, ".", literal=True).str.replace(r"^\+", "")
+    if decimal == ",":
+        # A dot followed by other than exactly three digits cannot start a thousands
+        # group: it is a decimal dot whatever the file's mark (typed spreadsheet and JSON
+        # numbers are written so; see `sources.typed_number_text`).
+        dotted = compact.str.contains(r"^[+-]?\d+\.(\d{1,2}|\d{4,})$")
+        plain = _where(dotted, compact.str.replace(r"^\+", ""), plain)
+        valid = valid | dotted
     return _where(valid, plain)
 
 

@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +24,29 @@ class UnreadableFile(Exception):
     """The file cannot be read at all (format, encoding, zip bomb); the message says why."""
 
 
+# A typed number whose fraction has exactly three digits gets a fourth ("1.2340"): a
+# thousands group has exactly three digits, so only that text could be misread next to
+# text cells with a decimal comma ("1.234" was read as 1234 beside Czech "99,90"). Other
+# dotted numbers are read as decimals under either mark; see `fields.normalise_decimal`.
+_THREE_DECIMALS = r"(\.\d\d\d)$"
+
+
+def typed_number_text(value: float | Decimal) -> str:
+    """A typed number as text no decimal mark can misread (integers stay as they are)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    plain = format(value if isinstance(value, Decimal) else Decimal(repr(value)), "f")
+    return plain + "0" if re.search(_THREE_DECIMALS, plain) else plain
+
+
 def cell_text(value: Any) -> str | None:
     """A spreadsheet or JSON value as the text a CSV export would have held."""
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, float | Decimal):
+        return typed_number_text(value)
     if isinstance(value, datetime | date | time):
         return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
     if isinstance(value, dict | list):
@@ -126,6 +142,8 @@ def _as_text(frame: pl.DataFrame, name: str) -> pl.Expr:
         return column.dt.strftime("%Y-%m-%d %H:%M:%S%.f")
     if dtype.is_nested() or dtype == pl.Object:
         return column.map_elements(cell_text, return_dtype=pl.String)
+    if dtype.is_float() or isinstance(dtype, pl.Decimal):
+        return column.cast(pl.String).str.replace(r"\.0$", "").str.replace(_THREE_DECIMALS, "${1}0")
     return column.cast(pl.String)
 
 
