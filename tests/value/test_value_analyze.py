@@ -56,11 +56,8 @@ def test_it_reuses_a_finished_run_and_keeps_history(db: Session, settings: Setti
     again = service.analyze(db, as_of=AS_OF, settings=settings)
     later = service.analyze(db, as_of=date(2026, 7, 31), settings=settings)
     assert again.id == first.id and later.id != first.id
-    counts = dict(
-        db.execute(select(CustomerValue.run_id, func.count()).group_by(CustomerValue.run_id))
-        .tuples()
-        .all()
-    )
+    grouped = select(CustomerValue.run_id, func.count()).group_by(CustomerValue.run_id)
+    counts = dict(db.execute(grouped).all())
     assert set(counts) == {first.id, later.id}
 
 
