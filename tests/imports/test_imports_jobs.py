@@ -97,7 +97,14 @@ def test_purge_drops_stale_uploads_old_quarantines_and_expired_keys(
     counts = service.purge(db, now=later)
     assert counts == {"uploads": 1, "quarantine_rows": 1, "idempotency_keys": 1}
     assert pending.status == "expired" and pending.stored_path is None
+    # The scheduled job handler purges as of now: an expired key goes, a live one stays.
+    for key, expires in (("gone", utcnow() - timedelta(minutes=1)), ("kept", later)):
+        db.add(
+            IdempotencyKey(token_id=token_id, key=key, request_hash="0" * 64, expires_at=expires)
+        )
+    db.flush()
     import_jobs.purge(db, {})
+    assert list(db.scalars(select(IdempotencyKey.key))) == ["kept"]
 
 
 def _copy(settings: Settings, tmp_path: Path) -> Path:
