@@ -28,6 +28,7 @@ from centricity.imports.sources import (
     UnreadableFile,
     XlsxSource,
     cell_text,
+    map_text,
 )
 
 FORMATS = ("csv", "xlsx", "parquet", "jsonl")
@@ -180,13 +181,7 @@ class StorableSource:
 
 
 def _storable(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.replace("\x00", NUL_SIGN)
-    if isinstance(value, list):
-        return [_storable(v) for v in value]
-    if isinstance(value, dict):
-        return {_storable(k): _storable(v) for k, v in value.items()}
-    return value
+    return map_text(value, lambda text: text.replace("\x00", NUL_SIGN))
 
 
 def _storable_originals(frame: pl.DataFrame) -> pl.DataFrame:

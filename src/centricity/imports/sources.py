@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -224,14 +224,17 @@ def _load(text: str) -> Any:
     exporter cut) becomes U+FFFD, as an undecodable byte of a CSV file does. No store can
     hold one, and building the batch failed on it: the whole import crashed."""
     value = json.loads(text)
-    return _valid_text(value) if _ESCAPED_SURROGATE.search(text) else value
+    if not _ESCAPED_SURROGATE.search(text):
+        return value
+    return map_text(value, lambda found: _SURROGATE.sub("\ufffd", found))
 
 
-def _valid_text(value: Any) -> Any:
+def map_text(value: Any, change: Callable[[str], str]) -> Any:
+    """Apply `change` to every string inside a JSON-like value (keys included)."""
     if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
+        return change(value)
     if isinstance(value, list):
-        return [_valid_text(v) for v in value]
+        return [map_text(v, change) for v in value]
     if isinstance(value, dict):
-        return {_valid_text(k): _valid_text(v) for k, v in value.items()}
+        return {map_text(k, change): map_text(v, change) for k, v in value.items()}
     return value
