@@ -10,7 +10,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from centricity.accounts.models import Role, User
 from centricity.customers import service, timeline
-from centricity.customers.schemas import ContactPersonCreate, CustomerCreate, CustomerUpdate
+from centricity.customers.schemas import (
+    CUSTOMER_FIELDS,
+    ContactPersonCreate,
+    CustomerCreate,
+    CustomerUpdate,
+)
 from centricity.customers.timeline import read_cursor
 from centricity.interactions import service as interaction_service
 from centricity.interactions.models import Channel, Direction
@@ -29,16 +34,6 @@ router = APIRouter(prefix="/customers", include_in_schema=False)
 PAGE_SIZE = 25
 Viewer = Annotated[User, require_page(Role.VIEWER)]
 Agent = Annotated[User, require_page(Role.AGENT)]
-CUSTOMER_FIELDS = (
-    "external_id",
-    "name",
-    "email",
-    "phone",
-    "preferred_language",
-    "country",
-    "postcode",
-    "kind",
-)
 
 
 @router.get("", response_class=HTMLResponse)

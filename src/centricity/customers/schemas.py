@@ -13,6 +13,17 @@ from centricity.kit.validation import CountryCode, Email, ExternalId, LanguageCo
 
 CustomerKind = Literal["person", "business"]
 MAX_ATTRIBUTES_BYTES = 16_000
+# The customer's own fields a person edits, in the order forms and exports show them.
+CUSTOMER_FIELDS = (
+    "external_id",
+    "name",
+    "email",
+    "phone",
+    "preferred_language",
+    "country",
+    "postcode",
+    "kind",
+)
 
 
 def _small_json(value: dict[str, Any]) -> dict[str, Any]:

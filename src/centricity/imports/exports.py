@@ -24,21 +24,11 @@ from centricity.audit import service as audit
 from centricity.customers import search
 from centricity.customers import service as customer_service
 from centricity.customers.models import Customer
+from centricity.customers.schemas import CUSTOMER_FIELDS
 from centricity.imports.jobstore import SessionFactory
 from centricity.kit.errors import Invalid
 
-COLUMNS = (
-    "id",
-    "external_id",
-    "name",
-    "email",
-    "phone",
-    "preferred_language",
-    "country",
-    "postcode",
-    "kind",
-    "created_at",
-)
+COLUMNS = ("id", *CUSTOMER_FIELDS, "created_at")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_ROWS = 1_048_575  # Excel's limit, minus the header row
 MEDIA_TYPES = {
