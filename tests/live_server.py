@@ -5,14 +5,18 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import uvicorn
+from sqlalchemy.orm import Session
 
 from centricity.app import create_app
 from centricity.config import Settings
+from centricity.db import make_engine, session_factory
+from centricity.migrations import runner
 
 
 def free_port() -> int:
@@ -45,3 +49,23 @@ def live_server(settings: Settings) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def served_store(
+    data_dir: Path, secret: str, fill: Callable[[Session, Settings], None]
+) -> Iterator[str]:
+    """A fresh migrated SQLite store, filled by `fill` and served live; yields the base URL."""
+    settings = Settings(
+        environment="test", data_dir=data_dir, secret_key=secret, scheduler_enabled=False
+    )
+    engine = make_engine(settings.database_url)
+    runner.upgrade(engine)
+    with session_factory(engine)() as session:
+        fill(session, settings)
+        session.commit()
+    try:
+        with live_server(settings) as base:
+            yield base
+    finally:
+        engine.dispose()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy.orm import Session
 
 from centricity.accounts import service as accounts
 from centricity.accounts.models import Role
@@ -15,9 +16,7 @@ from centricity.accounts.schemas import UserCreate
 from centricity.config import Settings
 from centricity.customers import service as customers
 from centricity.customers.schemas import CustomerCreate
-from centricity.db import make_engine, session_factory
-from centricity.migrations import runner
-from live_server import live_server
+from live_server import served_store
 
 pytestmark = pytest.mark.browser
 
@@ -52,15 +51,8 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture()
 def server(tmp_path: Path) -> Iterator[str]:
     """A live server on a fresh SQLite store with one agent and one Czech customer."""
-    settings = Settings(
-        environment="test",
-        data_dir=tmp_path,
-        secret_key="browser-test-secret-key-0123456789abcdef",
-        scheduler_enabled=False,
-    )
-    engine = make_engine(settings.database_url)
-    runner.upgrade(engine)
-    with session_factory(engine)() as session:
+
+    def fill(session: Session, _settings: Settings) -> None:
         accounts.create(
             session,
             data=UserCreate(
@@ -83,10 +75,9 @@ def server(tmp_path: Path) -> Iterator[str]:
             ),
             actor=None,
         )
-        session.commit()
-    with live_server(settings) as base:
+
+    with served_store(tmp_path, "browser-test-secret-key-0123456789abcdef", fill) as base:
         yield base
-    engine.dispose()
 
 
 def _sign_in(page: Page, base: str) -> None:

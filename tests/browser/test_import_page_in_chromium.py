@@ -10,15 +10,14 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
+from sqlalchemy.orm import Session
 from test_customer_360_in_chromium import OUTPUT, browser  # noqa: F401  (fixture)
 
 from centricity.accounts import service as accounts
 from centricity.accounts.models import Role
 from centricity.accounts.schemas import UserCreate
 from centricity.config import Settings
-from centricity.db import make_engine, session_factory
-from centricity.migrations import runner
-from live_server import live_server
+from live_server import served_store
 
 pytestmark = pytest.mark.browser
 PASSWORD = "import-manager-passphrase"
@@ -34,15 +33,8 @@ ROWS = [
 @pytest.fixture()
 def server(tmp_path: Path) -> Iterator[str]:
     """A live server on a fresh SQLite store with one manager."""
-    settings = Settings(
-        environment="test",
-        data_dir=tmp_path,
-        scheduler_enabled=False,
-        secret_key="import-browser-secret-key-0123456789abcdef",
-    )
-    engine = make_engine(settings.database_url)
-    runner.upgrade(engine)
-    with session_factory(engine)() as session:
+
+    def fill(session: Session, _settings: Settings) -> None:
         accounts.create(
             session,
             data=UserCreate(
@@ -50,10 +42,9 @@ def server(tmp_path: Path) -> Iterator[str]:
             ),
             actor=None,
         )
-        session.commit()
-    with live_server(settings) as base:
+
+    with served_store(tmp_path, "import-browser-secret-key-0123456789abcdef", fill) as base:
         yield base
-    engine.dispose()
 
 
 def _export(path: Path) -> Path:

@@ -7,16 +7,15 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
+from sqlalchemy.orm import Session
 from test_customer_360_in_chromium import OUTPUT, browser  # noqa: F401  (fixture)
 
 from centricity.accounts import service as accounts
 from centricity.accounts.models import Role
 from centricity.accounts.schemas import UserCreate
 from centricity.config import Settings
-from centricity.db import make_engine, session_factory
-from centricity.migrations import runner
 from centricity.value import service as value_service
-from live_server import live_server
+from live_server import served_store
 from value_data import AS_OF, seed_history
 
 pytestmark = pytest.mark.browser
@@ -26,15 +25,8 @@ PASSWORD = "value-viewer-passphrase"
 @pytest.fixture()
 def server(tmp_path: Path) -> Iterator[str]:
     """A live server on a store with a seeded, analysed purchase history."""
-    settings = Settings(
-        environment="test",
-        data_dir=tmp_path,
-        scheduler_enabled=False,
-        secret_key="value-browser-secret-key-0123456789abcdef",
-    )
-    engine = make_engine(settings.database_url)
-    runner.upgrade(engine)
-    with session_factory(engine)() as session:
+
+    def fill(session: Session, settings: Settings) -> None:
         accounts.create(
             session,
             data=UserCreate(
@@ -44,10 +36,9 @@ def server(tmp_path: Path) -> Iterator[str]:
         )
         seed_history(session)
         value_service.analyze(session, as_of=AS_OF, settings=settings)
-        session.commit()
-    with live_server(settings) as base:
+
+    with served_store(tmp_path, "value-browser-secret-key-0123456789abcdef", fill) as base:
         yield base
-    engine.dispose()
 
 
 def test_it_draws_the_value_charts_and_links_tiers_to_customers(
