@@ -104,6 +104,7 @@ def _merge_group(
     header: list[str],
     indexes: list[int],
     seen: SeenKeys,
+    actor: User,
 ) -> tuple[Counts, list[tuple[int, str]]]:
     known = {f.name for f in spec.fields}
     rows = [_record(i, records[i], header, known) for i in indexes]
@@ -112,7 +113,7 @@ def _merge_group(
     checked = check(plan, frame, seen)
     good, unresolved = Resolver(spec).apply(session, checked.good)
     stage = stage_for(plan, good)
-    outcome = process(session, plan, stage, good)
+    outcome = process(session, plan, stage, good, actor)
     staging.drop(session, stage)
     errors = [(int(r[LINE]) - 1, str(r[REASON])) for r in checked.rejected.iter_rows(named=True)]
     errors += [(line - 1, reason) for line, reason in [*unresolved, *outcome.rejected]]
@@ -141,7 +142,9 @@ def ingest(
     groups = _groups(spec, records)
     for header, indexes in groups:
         try:
-            group_counts, group_errors = _merge_group(session, spec, records, header, indexes, seen)
+            group_counts, group_errors = _merge_group(
+                session, spec, records, header, indexes, seen, actor
+            )
         except Invalid as exc:
             refusals.append(exc)
             group_counts = Counts(read=len(indexes), quarantined=len(indexes))

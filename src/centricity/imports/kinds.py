@@ -22,6 +22,7 @@ from centricity.imports import synonyms as syn
 from centricity.imports.models import CustomerMerge
 from centricity.imports.registry import FieldSpec, KeyOption, KindSpec, Reference, register
 from centricity.imports.registry import FieldType as T
+from centricity.interactions import service as interaction_service
 from centricity.interactions.schemas import MAX_SECONDS
 from centricity.kit.text import digits, fold, search_key
 from centricity.kit.time import utcnow
@@ -344,5 +345,8 @@ INTERACTIONS = register(
             "created_at": utcnow(),
         },
         prepare=_contact_defaults,
+        hidden=interaction_service.hidden_from,
+        # An imported contact belongs to the importer's department, as one logged by hand.
+        owner_values=lambda actor: {"user_id": actor.id, "department_id": actor.department_id},
     )
 )

@@ -29,18 +29,23 @@ from sqlalchemy import (
     not_,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from centricity.accounts.models import User
 from centricity.db import Base
 from centricity.imports.models import RecordKey
 from centricity.imports.registry import KeyOption, KindSpec
 from centricity.imports.staging import Stage
 
 UNIQUE_VIOLATION = "23505"
+# The reason a row naming a record the importer may not see is quarantined with: the same
+# words as a taken id on the REST API, so it says nothing about the record that holds it.
+UNAVAILABLE = "{fields}: not available: another record uses this id; choose another"
 
 
 @dataclass(frozen=True)
@@ -59,9 +64,39 @@ def _count(session: Session, statement: Any) -> int:
     return int(result.rowcount) if isinstance(result, CursorResult) else 0
 
 
-def _reject(session: Session, spec: KindSpec, stage: Stage) -> list[tuple[int, str]]:
+def _hidden_matches(
+    spec: KindSpec, key: KeyOption, stage: Stage, actor: User | None
+) -> Select[Any] | None:
+    """Staged rows whose key names a record the actor may not see (confidential contacts
+    of another department): they are refused before any match, update or count."""
+    if spec.hidden is None or actor is None:
+        return None
+    target = Base.metadata.tables[spec.table]
+    table = stage.table
+    reason = literal(UNAVAILABLE.format(fields=", ".join(key.fields)))
+    if key.column is not None:
+        matched = target.c[key.column] == _targets(spec, stage)[key.column]
+    else:
+        keys = RecordKey.__table__
+        matched = and_(
+            target.c.id.in_(
+                select(keys.c.record_id).where(
+                    keys.c.kind == spec.name, keys.c.key_hash == table.c.key_hash
+                )
+            )
+        )
+    hidden = select(target.c.id).where(matched, spec.hidden(actor))
+    return select(table.c.line, reason).where(hidden.exists())
+
+
+def _reject(
+    session: Session, spec: KindSpec, key: KeyOption, stage: Stage, actor: User | None
+) -> list[tuple[int, str]]:
     table = stage.table
     queries: list[Select[Any]] = [check(session, table) for check in spec.checks]
+    hidden = _hidden_matches(spec, key, stage, actor)
+    if hidden is not None:
+        queries.insert(0, hidden)
     rejected: dict[int, str] = {}
     for query in queries:
         for line, reason in session.execute(query):
@@ -88,28 +123,54 @@ def _targets(spec: KindSpec, stage: Stage) -> dict[str, ColumnElement[Any]]:
     return {t: stage.table.c[n] for t, n in target_names(spec, stage.fields).items()}
 
 
-def _defaults(spec: KindSpec, target: Table, active: set[str]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Writer:
+    """Who writes: the defaults a new row gets and the rows an update may touch."""
+
+    defaults: dict[str, Any]
+    visible: ColumnElement[bool]
+
+    @classmethod
+    def of(cls, spec: KindSpec, actor: User | None) -> Writer:
+        """The writer for `actor` (None: the command line, which sees every row)."""
+        defaults = spec.insert_defaults()
+        if actor is None or spec.hidden is None:
+            return cls(defaults, true())
+        owner = spec.owner_values(actor) if spec.owner_values is not None else {}
+        return cls(defaults | owner, not_(spec.hidden(actor)))
+
+
+def _defaults(writer: Writer, target: Table, active: set[str]) -> dict[str, Any]:
     return {
         column: bindparam(None, value, type_=target.c[column].type)
-        for column, value in spec.insert_defaults().items()
+        for column, value in writer.defaults.items()
         if column not in active
     }
 
 
-def merge(session: Session, spec: KindSpec, key: KeyOption, stage: Stage, staged: int) -> Outcome:
-    """Check and merge the staged batch; the caller owns the transaction."""
-    rejected = _reject(session, spec, stage)
+def merge(
+    session: Session,
+    spec: KindSpec,
+    key: KeyOption,
+    stage: Stage,
+    staged: int,
+    actor: User | None = None,
+) -> Outcome:
+    """Check and merge the staged batch as `actor` (None: the command line); the caller
+    owns the transaction."""
+    rejected = _reject(session, spec, key, stage, actor)
     remaining = staged - len(rejected)
     if remaining == 0:
         return Outcome(0, 0, 0, rejected)
     target = Base.metadata.tables[spec.table]
     columns = _targets(spec, stage)
+    writer = Writer.of(spec, actor)
     if key.column is None:
-        inserted, updated = _merge_by_natural_key(session, spec, target, stage, columns)
+        inserted, updated = _merge_by_natural_key(session, spec, target, stage, columns, writer)
     elif session.get_bind().dialect.name == "postgresql":
-        inserted, updated = _upsert_postgresql(session, spec, target, key.column, columns)
+        inserted, updated = _upsert_postgresql(session, spec, target, key.column, columns, writer)
     else:
-        inserted, updated = _merge_sqlite(session, spec, target, key.column, stage, columns)
+        inserted, updated = _merge_sqlite(session, spec, target, key.column, stage, columns, writer)
     if spec.after_merge is not None:
         spec.after_merge(session, stage.table)
     return Outcome(inserted, updated, remaining - inserted - updated, rejected)
@@ -139,15 +200,17 @@ def _merge_sqlite(
     key: str,
     stage: Stage,
     columns: dict[str, ColumnElement[Any]],
+    writer: Writer,
 ) -> tuple[int, int]:
+    changed = _changed(target, _compared(spec, columns))
     updated = _count(
         session,
         update(target)
-        .where(target.c[key] == columns[key], _changed(target, _compared(spec, columns)))
+        .where(target.c[key] == columns[key], changed, writer.visible)
         .values(dict(columns) | spec.update_values()),
     )
     _guard_not_null(session, target, columns)
-    defaults = _defaults(spec, target, set(columns))
+    defaults = _defaults(writer, target, set(columns))
     rows = select(*columns.values(), *defaults.values()).select_from(stage.table)
     insert = target.insert().prefix_with("OR IGNORE").from_select([*columns, *defaults], rows)
     return _count(session, insert), updated
@@ -159,8 +222,9 @@ def _upsert_postgresql(
     target: Table,
     key: str,
     columns: dict[str, ColumnElement[Any]],
+    writer: Writer,
 ) -> tuple[int, int]:
-    defaults = _defaults(spec, target, set(columns))
+    defaults = _defaults(writer, target, set(columns))
     rows = select(*columns.values(), *defaults.values())
     plain = _insert_all(session, target.insert().from_select([*columns, *defaults], rows))
     if plain is not None:
@@ -172,7 +236,9 @@ def _upsert_postgresql(
     upsert = insert.on_conflict_do_update(
         index_elements=[key],
         set_={n: excluded[n] for n in names} | spec.update_values(),
-        where=or_(*(target.c[n].is_distinct_from(excluded[n]) for n in compared)),
+        where=and_(
+            or_(*(target.c[n].is_distinct_from(excluded[n]) for n in compared)), writer.visible
+        ),
     )
     upserted = upsert.returning(literal_column("(xmax = 0)").label("inserted")).cte("upserted")
     flag = upserted.c.inserted
@@ -213,6 +279,7 @@ def _merge_by_natural_key(
     target: Table,
     stage: Stage,
     columns: dict[str, ColumnElement[Any]],
+    writer: Writer,
 ) -> tuple[int, int]:
     table, keys = stage.table, RecordKey.__table__
     known = (
@@ -225,7 +292,11 @@ def _merge_by_natural_key(
     updated = _count(
         session,
         update(target)
-        .where(target.c.id == table.c.target_id, _changed(target, _compared(spec, columns)))
+        .where(
+            target.c.id == table.c.target_id,
+            _changed(target, _compared(spec, columns)),
+            writer.visible,
+        )
         .values(dict(columns) | spec.update_values()),
     )
     new_lines = sorted(session.scalars(select(table.c.line).where(table.c.target_id.is_(None))))
@@ -236,7 +307,7 @@ def _merge_by_natural_key(
         update(table).where(table.c.line == bindparam("b_line")).values(new_id=bindparam("b_id")),
         [{"b_line": line, "b_id": new} for line, new in zip(new_lines, ids, strict=True)],
     )
-    defaults = _defaults(spec, target, set(columns))
+    defaults = _defaults(writer, target, set(columns))
     rows = select(table.c.new_id, *columns.values(), *defaults.values()).where(
         table.c.new_id.is_not(None)
     )

@@ -14,10 +14,10 @@ from enum import StrEnum
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Select, Table
+from sqlalchemy import ColumnElement, Select, Table
 from sqlalchemy.orm import Session
 
-from centricity.accounts.models import Role
+from centricity.accounts.models import Role, User
 
 # Modules that call `register()`; a later issue appends its module here.
 KIND_MODULES: tuple[str, ...] = ("centricity.imports.kinds",)
@@ -98,6 +98,11 @@ Check = Callable[[Session, Table], Select[Any]]
 AfterMerge = Callable[[Session, Table], None]
 # Adds derived columns to a validated batch (order lines: amount from quantity × price).
 Prepare = Callable[[pl.DataFrame, frozenset[str]], pl.DataFrame]
+# Rows of the target table the acting user may not see (another department's confidential
+# contacts): a write never matches, updates, counts or names them.
+Hidden = Callable[[User], ColumnElement[bool]]
+# Values a new row takes from the acting user (the department that owns an imported contact).
+OwnerValues = Callable[[User], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,8 @@ class KindSpec:
     """Everything the importer needs to know about one kind of record.
 
     `derived` columns are added by `prepare` and stored like fields; `computed` ones (a
-    search key) are stored too but never make a row count as changed.
+    search key) are stored too but never make a row count as changed. `hidden` and
+    `owner_values` apply the kind's read visibility to writes (None: everyone sees all).
     """
 
     name: str
@@ -122,6 +128,8 @@ class KindSpec:
     checks: tuple[Check, ...] = ()
     after_merge: AfterMerge | None = None
     min_role: Role = Role.AGENT
+    hidden: Hidden | None = None
+    owner_values: OwnerValues | None = None
 
     def field(self, name: str) -> FieldSpec:
         """The field called `name`; KeyError names the kind's fields."""

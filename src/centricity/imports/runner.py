@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import polars as pl
+from sqlalchemy.orm import Session
 
+from centricity.accounts.models import User
 from centricity.imports import jobstore, merge, staging
 from centricity.imports.frames import LINE, raw_values, rebatch
 from centricity.imports.jobstore import Counts, SessionFactory
@@ -30,6 +32,7 @@ from centricity.imports.validate import (
     check,
     remember_keys,
 )
+from centricity.kit.errors import PermissionDenied
 
 T = TypeVar("T")
 Progress = Callable[[int], None]
@@ -123,10 +126,27 @@ def _quarantine_rows(
     return sorted(rows, key=lambda r: r["line"])
 
 
-def process(session: Any, plan: Plan, stage: staging.Stage, good: pl.DataFrame) -> merge.Outcome:
-    """Stage and merge a batch of resolved good rows (the caller owns the transaction)."""
+def process(
+    session: Any, plan: Plan, stage: staging.Stage, good: pl.DataFrame, actor: User | None
+) -> merge.Outcome:
+    """Stage and merge a batch of resolved good rows as `actor` (None: the command line);
+    the caller owns the transaction."""
     staging.load(session, stage, good)
-    return merge.merge(session, plan.spec, plan.key, stage, good.height)
+    return merge.merge(session, plan.spec, plan.key, stage, good.height, actor)
+
+
+def acting_user(session: Session, actor_id: int | None) -> User | None:
+    """The user an import writes as, loaded in the batch's session so that a change of
+    department or role applies from the next batch; None for the command line.
+
+    An uploader who was deactivated or deleted since the upload no longer acts: the job
+    stops rather than write with rights its owner no longer has."""
+    if actor_id is None:
+        return None
+    user = session.get(User, actor_id)
+    if user is None or not user.is_active:
+        raise PermissionDenied("the account that uploaded this file is no longer active")
+    return user
 
 
 def stage_for(plan: Plan, good: pl.DataFrame) -> staging.Stage:
@@ -162,7 +182,7 @@ def run(
         resumed=bool(started and started.resumed),
     )
     try:
-        _loop(factory, prepared, summary, started, progress)
+        _loop(factory, prepared, summary, started, progress, actor_id)
     except BaseException as exc:
         if started is not None:
             jobstore.finish(factory, started.job_id, error=type(exc).__name__)
@@ -199,6 +219,7 @@ def _loop(
     summary: Summary,
     started: jobstore.Started | None,
     progress: Progress | None,
+    actor_id: int | None,
 ) -> None:
     seen = SeenKeys()
     stage: staging.Stage | None = None
@@ -208,9 +229,10 @@ def _loop(
     for frame, checked in prefetch(checked_batches(prepared, skip, seen)):
         with factory() as session:
             jobstore.write_lock(session, started.job_id if started else None)
+            actor = acting_user(session, actor_id)
             good, unresolved = resolver.apply(session, checked.good)
             stage = stage or stage_for(prepared.plan, good)
-            outcome = process(session, prepared.plan, stage, good)
+            outcome = process(session, prepared.plan, stage, good, actor)
             counts, quarantine = _tally(prepared, frame, checked, unresolved, outcome)
             if started is not None:
                 jobstore.record_batch(session, started.job_id, counts, frame.height, quarantine)

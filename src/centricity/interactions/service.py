@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from centricity.accounts.models import Role, User
@@ -16,18 +16,41 @@ from centricity.interactions.schemas import InteractionCreate
 from centricity.kit.errors import Invalid, NotFound
 from centricity.kit.pagination import MAX_LIMIT, Page
 
+# One answer for every taken external id, whether or not the caller may see the record
+# that holds it: the answer must not tell another department that a confidential contact
+# exists, nor point at it.
+EXTERNAL_ID_TAKEN = "not available: another record uses this id; choose another"
 
-def visible_to(actor: User) -> Select[Interaction]:
-    """The only way to query contacts: confidential ones stay inside their department."""
-    query = select(Interaction)
+
+def visibility(actor: User) -> ColumnElement[bool]:
+    """The rule every read and write path applies: confidential contacts stay inside their
+    department (a user without one sees only their own); admins see all."""
     if actor.role_enum is Role.ADMIN:
-        return query
+        return true()
     own_department = (
         Interaction.department_id == actor.department_id
         if actor.department_id is not None
         else Interaction.user_id == actor.id  # no department: only one's own notes
     )
-    return query.where(or_(Interaction.confidential.is_(False), own_department))
+    return or_(Interaction.confidential.is_(False), own_department)
+
+
+def hidden_from(actor: User) -> ColumnElement[bool]:
+    """The contacts `visibility` keeps from the actor, stated null-safely so that a write
+    path can refuse them (NOT of a comparison with NULL would let them through)."""
+    if actor.role_enum is Role.ADMIN:
+        return false()
+    owner = (
+        Interaction.department_id.is_distinct_from(actor.department_id)
+        if actor.department_id is not None
+        else Interaction.user_id.is_distinct_from(actor.id)
+    )
+    return and_(Interaction.confidential.is_(True), owner)
+
+
+def visible_to(actor: User) -> Select[Interaction]:
+    """The only way to query contacts: confidential ones stay inside their department."""
+    return select(Interaction).where(visibility(actor))
 
 
 def list(
@@ -80,7 +103,7 @@ def create(session: Session, *, data: InteractionCreate, actor: User) -> Interac
     if data.external_id is not None and session.scalar(
         select(Interaction.id).where(Interaction.external_id == data.external_id)
     ):
-        raise Invalid("another interaction has this external_id", field="external_id")
+        raise Invalid(EXTERNAL_ID_TAKEN, field="external_id")
     row = Interaction(
         **data.model_dump(exclude={"channel", "direction"}),
         channel=data.channel.value,
