@@ -50,6 +50,8 @@ class ImportJob(Base):
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     stored_path: Mapped[str | None] = mapped_column(String(500))
     error: Mapped[str | None] = mapped_column(Text)
+    # The mapping preview shown on the import page, stored so a view never re-parses.
+    preview: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     created_by_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
