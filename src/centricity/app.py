@@ -60,9 +60,7 @@ def create_app(settings: Settings, *, sessions: sessionmaker[Session] | None = N
     )
     app.state.settings = settings
     app.state.session_factory = sessions or session_factory(get_engine(settings))
-    app.state.login_throttle = LoginThrottle(
-        settings.login_max_failures, settings.login_window_seconds
-    )
+    app.state.login_throttle = LoginThrottle(settings)
     errors.install(app)
     include_routers(app)
     if settings.is_sqlite:

@@ -6,6 +6,7 @@ given as `CENTRICITY_<NAME>_FILE` pointing to a file (Docker/Kubernetes secrets)
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from enum import StrEnum
@@ -75,6 +76,15 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(
         300, ge=10, le=86400, description="Window for counting failed logins."
     )
+    login_account_max_failures: int = Field(
+        5, ge=1, le=100, description="Failed logins per account (any address) before a pause."
+    )
+    login_account_window_seconds: int = Field(
+        60, ge=10, le=3600, description="Short window for counting one account's failures."
+    )
+    forwarded_allow_ips: str = Field(
+        "", description="Proxies trusted to set X-Forwarded-For/-Proto; empty trusts none."
+    )
     scheduler_enabled: bool = Field(
         True, description="Run the job scheduler and worker inside `centricity serve`."
     )
@@ -84,6 +94,11 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", description="Python logging level.")
     max_upload_bytes: int = Field(
         50 * 1024 * 1024, ge=1024, description="Largest accepted upload in bytes."
+    )
+    import_max_unpacked_bytes: int = Field(
+        256 * 1024 * 1024,
+        ge=1024 * 1024,
+        description="Most an XLSX file may unpack to (and its shared strings take in memory).",
     )
     value_discount_rate: float = Field(
         0.10, ge=0, le=1, description="Yearly discount rate for customer lifetime value."
@@ -122,6 +137,22 @@ class Settings(BaseSettings):
         if upper not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("CENTRICITY_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return upper
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _check_forwarded_allow_ips(cls, value: str) -> str:
+        items = [item.strip() for item in value.split(",") if item.strip()]
+        if items == ["*"]:
+            return "*"
+        for item in items:
+            try:
+                _ = ipaddress.ip_network(item) if "/" in item else ipaddress.ip_address(item)
+            except ValueError:
+                raise ValueError(
+                    f"CENTRICITY_FORWARDED_ALLOW_IPS: {item!r} is not an IP address or network "
+                    "(or use * alone)"
+                ) from None
+        return ",".join(items)
 
     @model_validator(mode="after")
     def _resolve_defaults(self) -> Settings:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
 
 import pytest
@@ -99,3 +101,82 @@ def test_it_lets_static_assets_be_cached(anon: Any) -> None:
     response = anon.get("/static/app.css")
     assert response.status_code == 200
     assert "no-store" not in response.headers.get("cache-control", "")
+
+
+# The test client speaks to http://testserver; each of these names another origin.
+FOREIGN_ORIGINS = [
+    "https://evil.example",
+    "http://testserver.evil.example",  # own origin as a prefix of another host
+    "http://testserver:8080",
+    "https://testserver",
+    "null",  # sandboxed frames and some redirects send a literal null
+]
+
+
+@pytest.mark.parametrize("origin", FOREIGN_ORIGINS)
+def test_it_refuses_a_form_from_any_other_origin(
+    personas: Any, browser_for: Any, customer_id: int, origin: str
+) -> None:
+    bob = browser_for(personas.bob)
+    form = {"csrf_token": bob.csrf}
+    assert _log(bob, customer_id, form=form, headers={"Origin": origin}) == 403
+    assert _log(bob, customer_id, form=form, headers={"Origin": "http://testserver"}) == 303
+
+
+@pytest.mark.parametrize(
+    "referer", ["http://testserver.evil.example/customers", "https://evil.example/testserver/"]
+)
+def test_it_refuses_a_form_referred_by_another_site(
+    personas: Any, browser_for: Any, customer_id: int, referer: str
+) -> None:
+    bob = browser_for(personas.bob)
+    form = {"csrf_token": bob.csrf}
+    assert _log(bob, customer_id, form=form, headers={"Referer": referer}) == 403
+    own = {"Referer": "http://testserver/customers/1"}
+    assert _log(bob, customer_id, form=form, headers=own) == 303
+
+
+def _login_form(client: Any) -> str:
+    return str(client.get("/login").cookies["centricity_login_csrf"])
+
+
+def _post_login(client: Any, cookie: str, field: str | None, **extra: Any) -> int:
+    client.cookies.set("centricity_login_csrf", cookie)
+    data = {"email": "bob@test.example", "password": "correct-horse-battery"}
+    if field is not None:
+        data["csrf_token"] = field
+    return int(client.post("/login", data=data, **extra).status_code)
+
+
+@pytest.mark.parametrize("origin", FOREIGN_ORIGINS)
+def test_it_refuses_a_login_from_any_other_origin(anon: Any, personas: Any, origin: str) -> None:
+    token = _login_form(anon)
+    assert _post_login(anon, token, token, headers={"Origin": origin}) == 403
+    assert _post_login(anon, token, token, headers={"Origin": "http://testserver"}) == 303
+
+
+def test_it_refuses_a_login_whose_token_is_not_its_cookie(anon: Any, personas: Any) -> None:
+    cookie, other = _login_form(anon), _login_form(anon)
+    assert other != cookie
+    assert _post_login(anon, cookie, other) == 403, "another form's (validly signed) token"
+    assert _post_login(anon, cookie, None) == 403, "no token in the form"
+    assert _post_login(anon, cookie, "") == 403
+    assert _post_login(anon, cookie, cookie) == 303
+
+
+def test_it_refuses_a_planted_login_cookie_the_server_did_not_sign(
+    anon: Any, personas: Any
+) -> None:
+    genuine = _login_form(anon)
+    nonce, _, signature = genuine.partition(".")
+    foreign_key = hmac.new(b"another-installation-secret", nonce.encode(), hashlib.sha256)
+    for planted in (
+        "chosen-by-the-attacker",
+        nonce,
+        f"{nonce}.",
+        f"{nonce}.{foreign_key.hexdigest()}",
+        f"{nonce}x.{signature}",
+    ):
+        assert _post_login(anon, planted, planted) == 403, planted
+    assert _post_login(anon, genuine, "žluťoučký kůň") == 403, "non-ASCII token: 403, not 500"
+    assert _post_login(anon, genuine, genuine) == 303

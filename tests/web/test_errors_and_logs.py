@@ -74,9 +74,19 @@ def test_it_keeps_personal_data_out_of_the_logs(
         browser = browser_for(personas.bob).client
         browser.get("/customers", params={"q": SENTINEL})
         browser.get(f"/customers/{customer_id}")
-        anon.get("/login")
-        anon.post("/login", data={"email": "sentinel-log-4471@example.cz", "password": SENTINEL})
+        token = anon.get("/login").cookies["centricity_login_csrf"]
+        anon.cookies.set("centricity_login_csrf", token)
+        failed = anon.post(
+            "/login",
+            data={
+                "email": "sentinel-log-4471@example.cz",
+                "password": SENTINEL,
+                "csrf_token": token,
+            },
+        )
+    assert failed.status_code == 400, "the failed login must reach the sign-in code"
     server_log = _server_log(caplog)
     assert "POST /api/v1/customers 201" in server_log, "the requests above must be logged"
+    assert "POST /login 400" in server_log
     for needle in ("SENTINEL-LOG", "sentinel-log-4471", "999 447 100", "Zdeňka"):
         assert needle not in server_log

@@ -26,9 +26,10 @@ from centricity.interactions.models import Channel
 from centricity.interactions.schemas import InteractionCreate
 from centricity.orders import service as orders
 from centricity.orders.schemas import OrderCreate
-from centricity.web.csrf import LOGIN_CSRF_COOKIE, is_csrf_dependency
+from centricity.web.csrf import LOGIN_CSRF_COOKIE, is_csrf_dependency, new_login_token
 from centricity.web.deps import dependency_markers
 from centricity.web.routes import iter_routes
+from store_helpers import TEST_SECRET
 
 PRINCIPALS = ("anon", "viewer", "agent", "manager", "admin", "ro_token", "rw_token")
 
@@ -273,8 +274,9 @@ def _send(
         return client.get(path, headers=headers).status_code
     form = {**row.form, "csrf_token": csrf}
     if path == "/login":
-        client.cookies.set(LOGIN_CSRF_COOKIE, "login-token")
-        form["csrf_token"] = "login-token"
+        token = new_login_token(TEST_SECRET)  # the login cookie must be one the server signed
+        client.cookies.set(LOGIN_CSRF_COOKIE, token)
+        form["csrf_token"] = token
     return client.request(row.method, path, data=form, headers=headers).status_code
 
 

@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from centricity.accounts import service
+from centricity.accounts import service, throttle
 from centricity.jobs.registry import job_handler, schedule
+from centricity.kit.time import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -18,10 +19,12 @@ PURGE_EXPIRED_SESSIONS = "accounts.purge_expired_sessions"
 
 @job_handler(PURGE_EXPIRED_SESSIONS)
 def purge_expired_sessions(session: Session, payload: dict[str, Any]) -> None:
-    """Delete expired logins hourly, so the sessions table holds only live ones."""
+    """Delete expired logins and failed sign-ins older than any throttle window hourly, so
+    both tables hold only what can still matter."""
     del payload
     removed = service.purge_expired_sessions(session)
-    logger.info("purged %d expired session(s)", removed)
+    failures = throttle.purge_expired(session, before=utcnow() - throttle.LONGEST_WINDOW)
+    logger.info("purged %d expired session(s), %d old login failure(s)", removed, failures)
 
 
 schedule(PURGE_EXPIRED_SESSIONS, every=timedelta(hours=1))

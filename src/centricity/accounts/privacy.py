@@ -1,8 +1,9 @@
 """Personal data of staff accounts: a member of staff can be a data subject too.
 
-Erasure signs the user out everywhere (sessions and API tokens are deleted), deactivates
-the account and replaces name and e-mail, while the id stays so the audit trail and the
-contact log keep pointing at "Erased user #<id>".
+Erasure signs the user out everywhere (sessions and API tokens are deleted), forgets the
+failed sign-ins counted against the account, deactivates the account and replaces name and
+e-mail, while the id stays so the audit trail and the contact log keep pointing at
+"Erased user #<id>".
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import Delete, delete, select
 from sqlalchemy.orm import Session
 
+from centricity.accounts import throttle
 from centricity.accounts.models import ApiToken, User, WebSession
 from centricity.privacy.registry import Classification, Export, PersonRef, Tables, to_rows
 
@@ -43,6 +45,9 @@ CLASSIFICATION: Tables = {
         "revoked_at": S,
         "uses": N,
     },
+    # Keyed hashes of a client address or a folded e-mail, kept for the login throttle's
+    # window only; without the secret key they name nobody.
+    "login_failures": {"id": N, "scope": N, "key_hash": X, "failed_at": S},
 }
 
 ERASED_EMAIL_DOMAIN = "erased.invalid"
@@ -79,10 +84,16 @@ def erase(session: Session, person: PersonRef) -> dict[str, int]:
     sessions = _rowcount(session, delete(WebSession).where(WebSession.user_id.in_(ids)))
     tokens = _rowcount(session, delete(ApiToken).where(ApiToken.user_id.in_(ids)))
     users = _users(session, person)
+    failures = throttle.forget_accounts(session, emails=[user.email for user in users])
     for user in users:
         user.email = f"erased-user-{user.id}@{ERASED_EMAIL_DOMAIN}"
         user.name = f"Erased user #{user.id}"
         user.password_hash = None
         user.is_active = False
     session.flush()
-    return {"users": len(users), "web_sessions": sessions, "api_tokens": tokens}
+    return {
+        "users": len(users),
+        "web_sessions": sessions,
+        "api_tokens": tokens,
+        "login_failures": failures,
+    }

@@ -32,11 +32,13 @@ def use_secret(secret_key: str) -> None:
     _secret = secret_key.encode()
 
 
-def _digest(token: str) -> str:
+def digest(value: str) -> str:
+    """HMAC-SHA256 of a value keyed by the installation's secret: what the store keeps
+    instead of a session cookie, an API token or a throttled sign-in key."""
     if _secret is None:
         use_secret(get_settings().secret_key)
     assert _secret is not None
-    return hmac.new(_secret, token.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(_secret, value.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
 
 
 def get_or_create_department(session: Session, name: str) -> Department:
@@ -50,7 +52,10 @@ def get_or_create_department(session: Session, name: str) -> Department:
 
 
 def get_by_email(session: Session, email: str) -> User | None:
-    """Find a user by e-mail, case-insensitively."""
+    """Find a user by e-mail, case-insensitively. No stored e-mail holds NUL (input refuses
+    it, PostgreSQL cannot store it), so a typed one with NUL finds nobody on either engine."""
+    if "\x00" in email:
+        return None
     return session.scalar(select(User).where(User.email == email.strip().lower()))
 
 
@@ -153,7 +158,7 @@ def start_session(session: Session, *, user: User, max_age_seconds: int) -> NewS
     csrf = secrets.token_urlsafe(32)
     session.add(
         WebSession(
-            id=_digest(token),
+            id=digest(token),
             user_id=user.id,
             csrf_token=csrf,
             expires_at=utcnow() + timedelta(seconds=max_age_seconds),
@@ -165,7 +170,7 @@ def start_session(session: Session, *, user: User, max_age_seconds: int) -> NewS
 
 def resolve_session(session: Session, token: str) -> tuple[User, WebSession] | None:
     """Find the live session and its active user for a cookie value."""
-    web_session = session.get(WebSession, _digest(token))
+    web_session = session.get(WebSession, digest(token))
     if web_session is None or web_session.expires_at <= utcnow():
         return None
     user = session.get(User, web_session.user_id)
@@ -176,7 +181,7 @@ def resolve_session(session: Session, token: str) -> tuple[User, WebSession] | N
 
 def end_session(session: Session, token: str) -> None:
     """Sign out: forget the session so the cookie is worthless."""
-    session.execute(delete(WebSession).where(WebSession.id == _digest(token)))
+    session.execute(delete(WebSession).where(WebSession.id == digest(token)))
 
 
 def purge_expired_sessions(session: Session) -> int:
@@ -189,7 +194,7 @@ def create_token(session: Session, *, user: User, read_only: bool, actor: User |
     """Issue an API token for a user; the plain value is shown once, only its hash is kept."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(
-        user_id=user.id, token_hash=_digest(token), prefix=token[:12], read_only=read_only
+        user_id=user.id, token_hash=digest(token), prefix=token[:12], read_only=read_only
     )
     session.add(row)
     session.flush()
@@ -199,7 +204,7 @@ def create_token(session: Session, *, user: User, read_only: bool, actor: User |
 
 def resolve_token(session: Session, token: str) -> tuple[User, ApiToken] | None:
     """Find the active user and live token for a bearer value."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
     if row is None or row.revoked_at is not None:
         return None
     user = session.get(User, row.user_id)

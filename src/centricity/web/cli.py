@@ -16,7 +16,10 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
 ) -> None:
-    """Serve the web app and API; GET /healthz answers 200 without login."""
+    """Serve the web app and API; GET /healthz answers 200 without login.
+
+    Behind a reverse proxy, set CENTRICITY_FORWARDED_ALLOW_IPS to the proxy's address.
+    """
     from centricity.web.server import run
 
     settings = get_settings()

@@ -1,10 +1,14 @@
 """CSRF protection for cookie-authenticated forms: a per-session token plus an Origin check.
 
-The login form, which has no session yet, uses a double-submit cookie instead.
+The login form, which has no session yet, uses a double-submit cookie instead, signed with
+the secret key: a page on a sibling subdomain can plant a cookie for this host, but it
+cannot make one the server signed, so it cannot pair a planted cookie with a chosen field.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from typing import Annotated, Any
 
@@ -30,6 +34,13 @@ def same_origin(request: Request) -> bool:
     return origin == own or origin.startswith(own + "/")
 
 
+def _equal(given: str, expected: str) -> bool:
+    # Constant time, and on bytes: compare_digest refuses non-ASCII str (a 500, not a 403).
+    return secrets.compare_digest(
+        given.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass")
+    )
+
+
 async def _submitted_token(request: Request) -> str:
     header = request.headers.get(CSRF_HEADER)
     if header:
@@ -51,7 +62,7 @@ async def csrf_protect(
     if principal is None or principal.web_session is None:
         return  # require_page answers first with a redirect to /login
     expected = principal.web_session.csrf_token
-    if not secrets.compare_digest(await _submitted_token(request), expected):
+    if not _equal(await _submitted_token(request), expected):
         raise CsrfFailed()
 
 
@@ -59,11 +70,13 @@ csrf_protect.csrf = True  # type: ignore[attr-defined]
 
 
 async def login_csrf_protect(request: Request) -> None:
-    """Dependency for the login form: double-submit cookie plus Origin check."""
+    """Dependency for the login form: Origin check, then a cookie this server signed, then
+    the form's token equal to that cookie."""
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    if not same_origin(request) or not cookie:
+    secret = request.app.state.settings.secret_key
+    if not same_origin(request) or not valid_login_token(secret, cookie):
         raise CsrfFailed()
-    if not secrets.compare_digest(await _submitted_token(request), cookie):
+    if not _equal(await _submitted_token(request), cookie):
         raise CsrfFailed()
 
 
@@ -75,6 +88,20 @@ def is_csrf_dependency(call: Any) -> bool:
     return bool(getattr(call, "csrf", False))
 
 
-def new_login_token() -> str:
-    """A fresh token for the login form's double-submit cookie."""
-    return secrets.token_urlsafe(32)
+def _login_signature(secret: str, nonce: str) -> str:
+    message = f"login-csrf\x00{nonce}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def new_login_token(secret: str) -> str:
+    """A fresh token for the login form's double-submit cookie: `nonce.HMAC(secret, nonce)`."""
+    nonce = secrets.token_urlsafe(32)
+    return f"{nonce}.{_login_signature(secret, nonce)}"
+
+
+def valid_login_token(secret: str, token: str) -> bool:
+    """Tell whether a login token was made by `new_login_token` with this secret."""
+    nonce, _, signature = token.partition(".")
+    if not nonce or not signature:
+        return False
+    return _equal(signature, _login_signature(secret, nonce))

@@ -16,6 +16,7 @@ from centricity.interactions import service as interaction_service
 from centricity.kit.time import utcnow
 from centricity.web.csrf import LOGIN_CSRF_COOKIE, csrf_protect, login_csrf_protect, new_login_token
 from centricity.web.deps import SESSION_COOKIE, DbSession, page_principal, public, require_page
+from centricity.web.ratelimit import LoginThrottle
 from centricity.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -49,7 +50,7 @@ def set_cookie(request: Request, response: Response, name: str, value: str, max_
 
 
 def _login_page(request: Request, next_url: str, error: str | None, status: int) -> Response:
-    token = new_login_token()
+    token = new_login_token(request.app.state.settings.secret_key)
     context = {"next": next_url, "error": error, "csrf_token": token, "user": None}
     response = render(request, "login.html", context, status_code=status)
     set_cookie(request, response, LOGIN_CSRF_COOKIE, token, 3600)
@@ -74,17 +75,18 @@ def login(
     password: Annotated[str, Form(max_length=2048)],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    """Sign in; after too many failures from one address, answer 429 before hashing."""
-    throttle = request.app.state.login_throttle
+    """Sign in; after too many failures from one address or for one account, answer 429
+    before any password hash runs."""
+    throttle: LoginThrottle = request.app.state.login_throttle
     address = request.client.host if request.client else "unknown"
-    wait = throttle.retry_after(address)
+    wait = throttle.retry_after(session, address=address, email=email)
     if wait:
         response = _login_page(request, _safe_next(next), "Too many attempts; try later.", 429)
         response.headers["Retry-After"] = str(wait)
         return response
     user = accounts.authenticate(session, email=email, password=password)
     if user is None:
-        throttle.record_failure(address)
+        throttle.record_failure(session, address=address, email=email)
         return _login_page(request, _safe_next(next), "Wrong e-mail or password.", 400)
     max_age = request.app.state.settings.session_max_age_seconds
     started = accounts.start_session(session, user=user, max_age_seconds=max_age)

@@ -1,45 +1,58 @@
-"""Failed-login throttling per client address, checked before the password hash runs."""
+"""Failed-login throttling per client address and per account, checked before any hash runs.
+
+Per address: `CENTRICITY_LOGIN_MAX_FAILURES` within `CENTRICITY_LOGIN_WINDOW_SECONDS`, so one
+machine cannot guess passwords (of any accounts) quickly. Per account (the case-folded
+e-mail): `CENTRICITY_LOGIN_ACCOUNT_MAX_FAILURES` within a short
+`CENTRICITY_LOGIN_ACCOUNT_WINDOW_SECONDS`, so an attacker who rotates addresses still cannot
+guess one person's password quickly, while a stranger can lock that person out only briefly.
+The failures live in the store (`accounts.throttle`), so every app process sees them.
+"""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from centricity.accounts import throttle
+from centricity.config import Settings
+from centricity.kit.time import utcnow
 
 
 class LoginThrottle:
-    """Count failed logins per address in a sliding window; block once the limit is hit."""
+    """The installation's two sign-in rules, applied to failures kept in the store."""
 
-    def __init__(self, max_failures: int, window_seconds: int) -> None:
-        self.max_failures = max_failures
-        self.window_seconds = window_seconds
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+    def __init__(self, settings: Settings) -> None:
+        self.address_rule = throttle.Rule(
+            throttle.ADDRESS,
+            settings.login_max_failures,
+            timedelta(seconds=settings.login_window_seconds),
+        )
+        self.account_rule = throttle.Rule(
+            throttle.ACCOUNT,
+            settings.login_account_max_failures,
+            timedelta(seconds=settings.login_account_window_seconds),
+        )
 
-    def _prune(self, address: str, now: float) -> deque[float]:
-        failures = self._failures.get(address) or deque()
-        while failures and failures[0] <= now - self.window_seconds:
-            failures.popleft()
-        if failures:
-            self._failures[address] = failures
-        else:
-            self._failures.pop(address, None)
-        return failures
+    def _keys(self, address: str, email: str) -> list[tuple[throttle.Rule, throttle.Key]]:
+        return [
+            (self.address_rule, throttle.make_key(throttle.ADDRESS, address)),
+            (self.account_rule, throttle.account_key(email)),
+        ]
 
-    def retry_after(self, address: str) -> int:
-        """Seconds until the address may try again; 0 when it may try now."""
-        now = time.monotonic()
-        with self._lock:
-            failures = self._prune(address, now)
-            if len(failures) < self.max_failures:
-                return 0
-            return max(1, int(failures[0] + self.window_seconds - now) + 1)
+    def retry_after(self, session: Session, *, address: str, email: str) -> int:
+        """Seconds until this address may try this account again; 0 when it may try now."""
+        now = utcnow()
+        waits = [
+            throttle.retry_after(session, rule=rule, key=key, now=now)
+            for rule, key in self._keys(address, email)
+        ]
+        return max(waits)
 
-    def record_failure(self, address: str) -> None:
-        """Remember one failed login from the address (a later success does not erase it,
-        so an insider cannot interleave logins to their own account with guesses)."""
-        now = time.monotonic()
-        with self._lock:
-            failures = self._prune(address, now)
-            failures.append(now)
-            self._failures[address] = failures
+    def record_failure(self, session: Session, *, address: str, email: str) -> None:
+        """Count one failed login against the address and the account. A later success
+        erases neither, so an insider cannot interleave logins to their own account with
+        guesses at a colleague's."""
+        keep = max(self.address_rule.window, self.account_rule.window)
+        keys = [key for _rule, key in self._keys(address, email)]
+        throttle.record_failure(session, keys=keys, now=utcnow(), keep=keep)
