@@ -1,18 +1,17 @@
 """CSV and XLSX export of the customer list or of a search.
 
-A cell starting with `=`, `+`, `-`, `@` (or a tab or carriage return) is prefixed with
-an apostrophe, so a spreadsheet shows it as text instead of running it as a formula
-(CSV injection). Exports are audited with the row count, never the search text.
+Every cell goes through `kit.spreadsheet.cell` (control characters removed first, then a
+formula-looking text prefixed with an apostrophe), and XLSX cells are stored as strings,
+so a spreadsheet shows the data instead of running it (CSV injection). Exports are
+audited with the row count, never the search text.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,31 +26,14 @@ from centricity.customers.models import Customer
 from centricity.customers.schemas import CUSTOMER_FIELDS
 from centricity.imports.jobstore import SessionFactory
 from centricity.kit.errors import Invalid
+from centricity.kit.spreadsheet import cell, xlsx_cells
 
 COLUMNS = ("id", *CUSTOMER_FIELDS, "created_at")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_ROWS = 1_048_575  # Excel's limit, minus the header row
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def xlsx_text(value: Any) -> Any:
-    """Drop control characters a workbook cannot hold (XML 1.0 forbids them)."""
-    return _XLSX_ILLEGAL.sub("", value) if isinstance(value, str) else value
-
-
-def escape(value: Any) -> Any:
-    """Neutralise text a spreadsheet would evaluate; other values pass unchanged."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 @dataclass(frozen=True)
@@ -109,7 +91,7 @@ def csv_chunks(factory: SessionFactory, query: Select[Any]) -> Iterator[bytes]:
     writer.writerow(COLUMNS)
     with factory() as session:
         for count, row in enumerate(session.execute(query.execution_options(yield_per=2000)), 1):
-            writer.writerow([escape(v) for v in row])
+            writer.writerow([cell(v) for v in row])
             if count % 2000 == 0:
                 yield buffer.getvalue().encode("utf-8")
                 buffer.seek(0)
@@ -123,9 +105,9 @@ def write_xlsx(session: Session, query: Select[Any], path: Path) -> None:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("customers")
-    sheet.append(list(COLUMNS))
+    sheet.append(xlsx_cells(sheet, list(COLUMNS)))
     for row in session.execute(query.execution_options(yield_per=2000)):
-        sheet.append([xlsx_text(escape(v)) for v in row])
+        sheet.append(xlsx_cells(sheet, list(row)))
     book.save(path)
 
 
