@@ -17,7 +17,7 @@ from centricity.customers.schemas import (
     CustomerUpdate,
     Timeline,
 )
-from centricity.customers.timeline import read_cursor
+from centricity.customers.timeline import CURSOR_MAX_LENGTH, CURSOR_PATTERN, read_cursor
 from centricity.kit.validation import UtcDatetime
 from centricity.web.api import Limit, Offset, PathId, api_router
 from centricity.web.deps import DbSession, require_api
@@ -90,7 +90,12 @@ def customer_timeline(
     customer_id: PathId,
     before: UtcDatetime | None = None,
     cursor: Annotated[
-        str | None, Query(max_length=80, description="`next_cursor` of a page")
+        str | None,
+        Query(
+            max_length=CURSOR_MAX_LENGTH,
+            pattern=CURSOR_PATTERN,
+            description="`next_cursor` of a page, as given (422 for anything else)",
+        ),
     ] = None,
     limit: Limit = 50,
 ) -> Timeline:

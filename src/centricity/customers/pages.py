@@ -16,7 +16,7 @@ from centricity.customers.schemas import (
     CustomerCreate,
     CustomerUpdate,
 )
-from centricity.customers.timeline import read_cursor
+from centricity.customers.timeline import page_cursor
 from centricity.interactions import service as interaction_service
 from centricity.interactions.models import Channel, Direction
 from centricity.interactions.schemas import InteractionCreate
@@ -132,16 +132,17 @@ def customer_timeline(
     user: Viewer,
     customer_id: PathId,
     before: UtcDatetime | None = None,
-    cursor: Annotated[str | None, Query(max_length=80)] = None,
+    cursor: str | None = None,
 ) -> Response:
-    """Older timeline entries (the "show older" link; htmx appends them)."""
+    """Older timeline entries (the "show older" link; htmx appends them). A malformed
+    cursor is ignored: the newest entries are shown."""
     customer = service.get(session, customer_id, actor=user)
     built = timeline.build(
         session,
         customer=customer,
         actor=user,
         before=before,
-        cursor=read_cursor(cursor),
+        cursor=page_cursor(cursor),
         limit=30,
     )
     context = {"user": user, "customer": customer, "timeline": built}

@@ -6,6 +6,7 @@ cursor; the lists are merged and cut, so a page costs one indexed query per sour
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +21,20 @@ from centricity.interactions import service as interaction_service
 from centricity.interactions.models import Interaction
 from centricity.kit.errors import Invalid
 from centricity.kit.time import as_utc
+from centricity.kit.validation import MAX_ID
 from centricity.orders.models import Order
+
+# The shape `Cursor.token` writes (ASCII digits only: `int` and `fromisoformat` would also
+# take other scripts' digits, signs, underscores and spaces). Offsets are accepted, since
+# a cursor is a time and converts to UTC; its year must stay where stored times live.
+_SHAPE = (
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})?\|[a-z_]{1,40}\|[0-9]{1,10}"
+)
+_CURSOR = re.compile(_SHAPE, re.ASCII)
+CURSOR_PATTERN = rf"^({_SHAPE})?$"  # the API's parameter; empty means "from the newest"
+CURSOR_MAX_LENGTH = 80
+CURSOR_YEARS = (1900, 9998)  # as `kit.validation.UtcDatetime`: beyond, databases overflow
 
 
 @dataclass(frozen=True)
@@ -37,9 +51,22 @@ class Cursor:
 
     @classmethod
     def parse(cls, token: str) -> Cursor:
-        """Read a `cursor` parameter; ValueError names what is wrong."""
-        at, kind, ident = token.split("|")
-        return cls(as_utc(datetime.fromisoformat(at)), kind, int(ident))
+        """Read a `cursor` parameter, refusing (ValueError) anything `token` cannot have
+        written: another shape, an impossible or out-of-range time, a kind no source
+        has, an id beyond the database's integers (the probe's 20-digit id overflowed
+        the driver: a 500)."""
+        if not _CURSOR.fullmatch(token):
+            raise ValueError("not a cursor")
+        text, kind, ident = token.split("|")
+        try:
+            at = as_utc(datetime.fromisoformat(text))
+        except OverflowError:
+            raise ValueError("time out of range") from None
+        if not CURSOR_YEARS[0] <= at.year <= CURSOR_YEARS[1]:
+            raise ValueError("time out of range")
+        if kind not in SOURCES or not 1 <= int(ident) <= MAX_ID:
+            raise ValueError("unknown kind or id out of range")
+        return cls(at, kind, int(ident))
 
     def before(
         self, kind: str, at: InstrumentedAttribute[datetime], ident: InstrumentedAttribute[int]
@@ -53,13 +80,24 @@ class Cursor:
 
 
 def read_cursor(token: str | None) -> Cursor | None:
-    """Parse a `cursor` parameter or answer 422 naming it."""
+    """Parse the API's `cursor` parameter or answer 422 naming it."""
     if not token:
         return None
     try:
         return Cursor.parse(token)
-    except (ValueError, OverflowError):
+    except ValueError:
         raise Invalid("not a cursor given by a previous page", field="cursor") from None
+
+
+def page_cursor(token: str | None) -> Cursor | None:
+    """Parse the page's `cursor` parameter; a malformed one is ignored (the newest
+    entries are shown), since a person following a damaged link wants the timeline."""
+    if token and len(token) > CURSOR_MAX_LENGTH:
+        return None
+    try:
+        return read_cursor(token)
+    except Invalid:
+        return None
 
 
 TimelineSource = Callable[[Session, Customer, User, Cursor | None, int], list[TimelineItem]]
@@ -118,13 +156,17 @@ def _interaction_items(
     ]
 
 
-SOURCES: list[TimelineSource] = [_order_items, _interaction_items]
+# Kind → source; a cursor names the kind of the entry it stopped at, so only these kinds
+# are valid in a cursor.
+SOURCES: dict[str, TimelineSource] = {"order": _order_items, "interaction": _interaction_items}
 
 
-def register_source(source: TimelineSource) -> None:
-    """Let a later domain (cases, feedback) add its events to every customer's timeline."""
-    if source not in SOURCES:
-        SOURCES.append(source)
+def register_source(kind: str, source: TimelineSource) -> None:
+    """Let a later domain (cases, feedback) add its events, of `kind` (lower-case letters
+    and `_`, the `kind` of its items), to every customer's timeline."""
+    if not re.fullmatch(r"[a-z_]{1,40}", kind, re.ASCII):
+        raise ValueError(f"timeline kind {kind!r}: use lower-case letters and _")
+    SOURCES.setdefault(kind, source)
 
 
 def build(
@@ -141,7 +183,7 @@ def build(
     if cursor is None and before is not None:
         cursor = Cursor(as_utc(before))
     items: list[TimelineItem] = []
-    for source in SOURCES:
+    for source in SOURCES.values():
         items.extend(source(session, customer, actor, cursor, limit + 1))
     items.sort(key=lambda item: (item.at, item.kind, item.id), reverse=True)
     page = items[:limit]
