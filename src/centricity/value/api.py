@@ -24,12 +24,16 @@ router = api_router("/api/v1", "value")
 def customer_value(
     session: DbSession, user: Annotated[User, require_api(Role.VIEWER)], customer_id: PathId
 ) -> CustomerValueRead:
-    """The customer's value scores in the latest finished run (`scored: false` if none)."""
+    """The customer's value scores in the latest finished run (`scored: false` if none).
+    `contacts_count` counts the contacts the caller may see; cost to serve and profit are
+    company figures over every department's contacts."""
     customer = customer_service.get(session, customer_id, actor=user)
     row = queries.for_customer(session, customer.id)
     if row is None:
         return CustomerValueRead(customer_id=customer.id, scored=False)
-    return CustomerValueRead.model_validate(row)
+    read = CustomerValueRead.model_validate(row)
+    read.contacts_count = queries.visible_contacts(session, customer_id=customer.id, actor=user)
+    return read
 
 
 def _groups(session: DbSession, kind: str) -> GroupList:

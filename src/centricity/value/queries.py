@@ -8,9 +8,12 @@ import numpy as np
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
+from centricity.accounts.models import User
 from centricity.analytics import runs
 from centricity.analytics.models import AnalyticsRun
 from centricity.customers.models import Customer
+from centricity.interactions import service as interaction_service
+from centricity.interactions.models import Interaction
 from centricity.value.models import CustomerValue
 
 RUN_KIND = "value"
@@ -48,6 +51,14 @@ def for_customer(session: Session, customer_id: int) -> CustomerValue | None:
         CustomerValue.run_id == run.id, CustomerValue.customer_id == customer_id
     )
     return session.scalar(query)
+
+
+def visible_contacts(session: Session, *, customer_id: int, actor: User) -> int:
+    """How many of the customer's contacts the actor may see: the count shown beside their
+    value. The run's own `contacts_count` includes other departments' confidential
+    contacts (cost to serve is a company figure), so showing it would reveal them."""
+    query = interaction_service.visible_to(actor).where(Interaction.customer_id == customer_id)
+    return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
 
 @dataclass(frozen=True)

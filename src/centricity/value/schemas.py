@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+COMPANY_FIGURE = (
+    "A company figure: priced over every department's contacts with the customer up to "
+    "`as_of_date`, including confidential ones the caller may not see."
+)
 
 
 class CustomerValueRead(BaseModel):
@@ -32,10 +37,18 @@ class CustomerValueRead(BaseModel):
     expected_purchases_90d: float | None = None
     expected_spend: float | None = None
     clv: float | None = None
-    contacts_count: int | None = None
-    cost_to_serve: float | None = None
-    historic_profit: float | None = None
-    predicted_profit: float | None = None
+    contacts_count: int | None = Field(
+        None,
+        description="The customer's contacts the caller may see (as `GET /api/v1/interactions"
+        "?customer_id=` lists them), counted now.",
+    )
+    cost_to_serve: float | None = Field(None, description=COMPANY_FIGURE)
+    historic_profit: float | None = Field(
+        None, description="Margin so far minus cost to serve. " + COMPANY_FIGURE
+    )
+    predicted_profit: float | None = Field(
+        None, description="Lifetime value minus expected cost to serve. " + COMPANY_FIGURE
+    )
     tier: str | None = None
 
 
@@ -49,8 +62,8 @@ class GroupRead(BaseModel):
     revenue: float
     average_clv: float | None
     total_clv: float | None
-    average_cost_to_serve: float
-    average_predicted_profit: float | None
+    average_cost_to_serve: float = Field(description=COMPANY_FIGURE)
+    average_predicted_profit: float | None = Field(description=COMPANY_FIGURE)
 
 
 class GroupList(BaseModel):
