@@ -224,3 +224,18 @@ def test_a_merge_by_another_department_moves_the_contact_but_keeps_it_hidden(
     seen_by_b = interactions.list(db, actor=manager_b, customer_id=survivor.id)
     assert [i.note for i in seen_by_b.items] == ["open"] and seen_by_b.total == 1
     assert interactions.list(db, actor=personas.bob, customer_id=survivor.id).total == 2
+
+
+def test_a_manager_of_another_department_cannot_delete_the_customer_with_its_contact(
+    secret: Interaction, personas: Any, anon: Any, token_for: Any, db: Session
+) -> None:
+    manager_b = make_user(db, "mira@test.example", Role.MANAGER, "Department B")
+    db.commit()
+    url, secret_id = f"/api/v1/customers/{secret.customer_id}", secret.id
+    refused = anon.delete(url, headers=token_for(manager_b))
+    assert refused.status_code == 409, refused.text
+    assert SECRET not in refused.text and "Department A" not in refused.text
+    assert _reload(db, secret).note == SECRET
+    assert anon.delete(url, headers=token_for(personas.alice)).status_code == 204
+    db.expire_all()
+    assert db.get(Interaction, secret_id) is None

@@ -18,6 +18,7 @@ from centricity.customers.schemas import (
     Timeline,
 )
 from centricity.customers.timeline import CURSOR_MAX_LENGTH, CURSOR_PATTERN, read_cursor
+from centricity.interactions import service as interaction_service
 from centricity.kit.validation import UtcDatetime
 from centricity.web.api import Limit, Offset, PathId, api_router
 from centricity.web.deps import DbSession, require_api
@@ -78,8 +79,12 @@ def update_customer(
 def delete_customer(
     session: DbSession, user: Annotated[User, require_api(Role.MANAGER)], customer_id: PathId
 ) -> Response:
-    """Delete a customer without orders (409 otherwise: erase the person instead)."""
-    service.delete(session, customer=service.get(session, customer_id, actor=user), actor=user)
+    """Delete a customer without orders or contacts the caller may not see (409 otherwise:
+    erase the person instead); the contact log builds on customers, so this edge composes
+    the two rules."""
+    customer = service.get(session, customer_id, actor=user)
+    interaction_service.refuse_hidden_on_delete(session, customer_id=customer.id, actor=user)
+    service.delete(session, customer=customer, actor=user)
     return Response(status_code=204)
 
 

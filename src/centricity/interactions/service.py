@@ -13,7 +13,7 @@ from centricity.customers import service as customer_service
 from centricity.customers.models import ContactPerson
 from centricity.interactions.models import Interaction
 from centricity.interactions.schemas import InteractionCreate
-from centricity.kit.errors import Invalid, NotFound
+from centricity.kit.errors import Conflict, Invalid, NotFound
 from centricity.kit.pagination import MAX_LIMIT, Page
 
 # One answer for every taken external id, whether or not the caller may see the record
@@ -115,6 +115,20 @@ def create(session: Session, *, data: InteractionCreate, actor: User) -> Interac
     session.flush()
     audit.record(session, actor=actor, action="interaction.create", entity=("interaction", row.id))
     return row
+
+
+def refuse_hidden_on_delete(session: Session, *, customer_id: int, actor: User) -> None:
+    """Refuse to delete a customer whose contacts include some the actor may not see: the
+    delete would cascade to another department's confidential notes. The answer names no
+    contact and no department; only an admin, who sees all, can delete such a customer."""
+    hidden = select(Interaction.id).where(
+        Interaction.customer_id == customer_id, hidden_from(actor)
+    )
+    if session.scalar(hidden.limit(1)) is not None:
+        raise Conflict(
+            "the customer has history that must be kept; use erasure "
+            "(centricity erase-person) to anonymise, or ask an administrator"
+        )
 
 
 def delete(session: Session, *, interaction: Interaction, actor: User) -> None:
