@@ -241,6 +241,7 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
         fingerprint="0" * 64,
         options={"format": "csv", "header": ["external_id"]},
         status="done",
+        created_by_user_id=personas.alice.id,  # a job is read by its uploader's department
     )
     db.add_all([pair, job])
     db.commit()

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from centricity.accounts.models import User
 from centricity.audit import service as audit
+from centricity.imports import access
 from centricity.imports.models import ImportJob, JobStatus, QuarantineRow
 from centricity.imports.plan import Prepared
 from centricity.kit.time import utcnow
@@ -133,7 +134,8 @@ def start(
         if job is None:
             job = _new_job(prepared, actor_id, source)
             session.add(job)
-        job.fingerprint, job.options = prepared.fingerprint, prepared.describe()
+        job.fingerprint = prepared.fingerprint
+        job.options = {**prepared.describe(), **access.recorded(job.options)}  # keep the owner
         job.status, job.owner, job.heartbeat_at = JobStatus.RUNNING, owner_label(), utcnow()
         job.started_at = job.started_at or utcnow()
         session.flush()

@@ -3,7 +3,10 @@ customer export download. Managers and admins only.
 
 Small uploads import while the page waits; bigger ones run in the background worker and
 the result page refreshes itself. Larger files than the upload limit are refused before
-they are read, with a message pointing to `centricity import`.
+they are read, with a message pointing to `centricity import`. A file is parsed outside
+the request's transaction (so never under SQLite's write lock) and only when uploaded or
+re-mapped: its preview is stored with the job, and viewing the page reads only that. A
+job is shown only to its uploader's department and admins (`access.py`).
 """
 
 from __future__ import annotations
@@ -20,12 +23,10 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from centricity.accounts.models import Role, User
+from centricity.db import begin_writing
 from centricity.imports import api, duplicates, exports, quarantine, registry, service
-from centricity.imports.frames import drop_blank_rows
 from centricity.imports.models import ImportJob, JobStatus
-from centricity.imports.plan import ImportOptions, Prepared
-from centricity.imports.seen import SeenKeys
-from centricity.imports.validate import REASON, check
+from centricity.imports.plan import ImportOptions
 from centricity.kit.errors import DomainError, Invalid
 from centricity.web.api import PathId
 from centricity.web.csrf import CSRF_FIELD, csrf_protect
@@ -36,7 +37,6 @@ from centricity.web.templating import render
 router = APIRouter(include_in_schema=False)
 Manager = Annotated[User, require_page(Role.MANAGER)]
 INLINE_BYTES = 2 * 1024 * 1024  # smaller uploads import while the page waits
-PREVIEW_ROWS = 200
 ENCODINGS = ("utf-8", "windows-1250", "windows-1251", "windows-1252", "windows-1257",
              "iso-8859-2")  # fmt: skip
 OPTION_FIELDS = ("encoding", "delimiter", "decimal", "date_format", "timezone", "sheet")
@@ -51,7 +51,7 @@ def _index(request: Request, session: DbSession, user: User, **extra: Any) -> Re
     context = {
         "user": user,
         "kinds": [registry.get(name) for name in registry.names()],
-        "jobs": service.list_jobs(session),
+        "jobs": service.list_jobs(session, actor=user),
         "limit": _mb(limit),
         "encodings": ENCODINGS,
         "duplicates": duplicates.open_count(session),
@@ -80,6 +80,9 @@ def _options(form: dict[str, Any]) -> ImportOptions:
 @router.post("/imports", dependencies=[Depends(csrf_protect)])
 async def upload(request: Request, session: DbSession, user: Manager) -> Response:
     """Store the upload and show how it will be read (nothing is imported yet)."""
+    # The request began as a writer (BEGIN IMMEDIATE on SQLite); the body may take long
+    # to arrive and longer to parse, so the lock is given back until the job is written.
+    await run_in_threadpool(session.commit)
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str) and k != CSRF_FIELD}
     file = form.get("file")
@@ -110,44 +113,26 @@ def _create(
         )
     except Invalid:
         raise HTTPException(413, too_large_message(limit)) from None
-    options = _options(fields)
+    prepared = service.inspect_upload(settings, path=path, options=_options(fields))
     try:
-        job, _prepared = service.create_upload(
-            session, settings=settings, path=path, filename=file.filename or "", options=options,
-            actor=user,
-        )  # fmt: skip
-    except DomainError:
+        begin_writing(session)  # parsed outside any transaction; now the job is written
+        return service.register_upload(
+            session, prepared=prepared, filename=file.filename or "", actor=user
+        )
+    except BaseException:
         path.unlink(missing_ok=True)
         raise
-    return job
 
 
-def _preview(prepared: Prepared) -> dict[str, Any]:
-    frames = prepared.source.batches()
-    sample = next((drop_blank_rows(f) for f in frames), None)
-    if sample is None or sample.is_empty():
-        return {"rows": [], "problems": [], "checked": 0, "invalid": 0}
-    sample = sample.head(PREVIEW_ROWS)
-    width = len(prepared.source.header)
-    rows = [
-        [r.get(f"c{i}") or "" for i in range(width)] for r in sample.head(5).iter_rows(named=True)
-    ]
-    if prepared.problem:
-        return {"rows": rows, "problems": [], "checked": 0, "invalid": 0}
-    checked = check(prepared.plan, sample, SeenKeys())
-    problems = [(r["__line"], r[REASON]) for r in checked.rejected.head(10).iter_rows(named=True)]
-    return {"rows": rows, "problems": problems, "checked": sample.height,
-            "invalid": checked.rejected.height}  # fmt: skip
-
-
-def _job_page(
-    request: Request, user: User, job: ImportJob, prepared: Prepared | None, error: str = ""
-) -> Response:
-    context: dict[str, Any] = {"user": user, "job": job, "error": error, "prepared": prepared}
-    if prepared is not None:
-        context["spec"] = prepared.spec
-        context["info"] = prepared.describe()
-        context["preview"] = _preview(prepared)
+def _job_page(request: Request, user: User, job: ImportJob, error: str = "") -> Response:
+    """A job's page from what is stored: a view never opens the uploaded file again."""
+    context: dict[str, Any] = {"user": user, "job": job, "error": error, "preview": None}
+    if job.status == JobStatus.PENDING:
+        if job.preview:
+            context["preview"] = job.preview
+            context["spec"] = registry.get(job.kind)
+        else:
+            context["error"] = error or "the upload is no longer available; upload it again"
     status = 422 if error else 200
     return render(request, "imports/job.html", context, status_code=status)
 
@@ -155,14 +140,7 @@ def _job_page(
 @router.get("/imports/{job_id}", response_class=HTMLResponse)
 def job_page(request: Request, session: DbSession, user: Manager, job_id: PathId) -> Response:
     """A pending upload's mapping preview, or a running or finished import's summary."""
-    job = service.get_job(session, job_id)
-    if job.status != JobStatus.PENDING:
-        return _job_page(request, user, job, None)
-    try:
-        prepared = service.reprepare(job, request.app.state.settings)
-    except DomainError as exc:
-        return _job_page(request, user, job, None, exc.message)
-    return _job_page(request, user, job, prepared)
+    return _job_page(request, user, service.get_job(session, job_id, actor=user))
 
 
 def _overrides(form: dict[str, Any], headers: list[str]) -> dict[str, str | None]:
@@ -171,6 +149,15 @@ def _overrides(form: dict[str, Any], headers: list[str]) -> dict[str, str | None
         if f"map.{index}" in form:
             overrides[f"#{index}"] = str(form[f"map.{index}"]) or None
     return overrides
+
+
+def _changed(job: ImportJob, overrides: dict[str, str | None]) -> bool:
+    """Does the submitted mapping differ from the stored preview's?"""
+    pairs = (job.preview or {}).get("pairs")
+    if not pairs:
+        return True
+    stored = {f"#{index}": target for index, (_header, target) in enumerate(pairs)}
+    return any(stored.get(key) != target for key, target in overrides.items())
 
 
 @router.post("/imports/{job_id}/run", dependencies=[Depends(csrf_protect)])
@@ -182,26 +169,47 @@ async def run_import(
     return await run_in_threadpool(_apply, request, session, user, job_id, form)
 
 
+def _remap(
+    request: Request, session: DbSession, user: User, job: ImportJob, form: dict[str, Any]
+) -> ImportJob:
+    """Read the file again with the submitted mapping, outside any transaction (the
+    request gives its write lock back first), then store the new preview."""
+    options = service.stored_options(job)
+    options.overrides = _overrides(form, list(job.options.get("header") or []))
+    path = Path(job.stored_path or "")
+    session.commit()
+    prepared = service.reprepare(path, options, request.app.state.settings)
+    begin_writing(session)
+    fresh = service.get_job(session, job.id, actor=user)
+    if fresh.status == JobStatus.PENDING:
+        service.store_preview(fresh, prepared)
+    return fresh
+
+
 def _apply(
     request: Request, session: DbSession, user: User, job_id: int, form: dict[str, Any]
 ) -> Response:
-    job = service.get_job(session, job_id)
+    job = service.get_job(session, job_id, actor=user)
     if job.status != JobStatus.PENDING:
         return RedirectResponse(f"/imports/{job.id}", status_code=303)
-    settings = request.app.state.settings
     headers = list(job.options.get("header") or [])
-    try:
-        prepared = service.reprepare(job, settings, overrides=_overrides(form, headers))
-    except DomainError as exc:
-        return _job_page(request, user, job, None, exc.message)
+    if _changed(job, _overrides(form, headers)):
+        try:
+            job = _remap(request, session, user, job, form)
+        except DomainError as exc:
+            return _job_page(request, user, job, exc.message)
+        if job.status != JobStatus.PENDING:
+            return RedirectResponse(f"/imports/{job.id}", status_code=303)
     if form.get("action") != "import":
-        return _job_page(request, user, job, prepared)
-    if prepared.problem:
-        return _job_page(request, user, job, prepared, prepared.problem)
-    service.queue_upload(session, job, prepared)
+        return _job_page(request, user, job)
+    problem = (job.preview or {}).get("problem")
+    if problem:
+        return _job_page(request, user, job, str(problem))
+    size = Path(job.stored_path or "").stat().st_size if job.stored_path else 0
+    service.queue_upload(session, job)
     session.commit()
-    if prepared.facts.size <= INLINE_BYTES:
-        service.run_upload(request.app.state.session_factory, job.id, settings)
+    if size <= INLINE_BYTES:
+        service.run_upload(request.app.state.session_factory, job.id, request.app.state.settings)
     return RedirectResponse(f"/imports/{job.id}", status_code=303)
 
 
@@ -209,14 +217,15 @@ def _apply(
 def download_quarantine(
     request: Request, session: DbSession, user: Manager, job_id: PathId
 ) -> Response:
-    """The rows this import could not take, with line and reason, in the input's format."""
-    del request, user
-    job = service.get_job(session, job_id)
+    """The rows this import could not take, with line and reason, in the input's format
+    (confidential contacts only for the uploader's department and admins)."""
+    del request
+    job = service.get_job(session, job_id, actor=user)
     fmt = job.options.get("format", "csv")
     handle = tempfile.NamedTemporaryFile(suffix=quarantine.SUFFIXES.get(fmt, ".csv"), delete=False)
     handle.close()
     path = Path(handle.name)
-    quarantine.write(session, job, path)
+    service.write_quarantine_file(session, job, path, actor=user)
     return FileResponse(
         path,
         media_type=quarantine.MEDIA_TYPES.get(fmt, "application/octet-stream"),

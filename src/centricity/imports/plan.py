@@ -19,11 +19,21 @@ import polars as pl
 from centricity.imports import detect, mapping, registry
 from centricity.imports.fields import Formats, date_hints
 from centricity.imports.frames import drop_blank_rows
-from centricity.imports.readers import FileFacts, Source, UnreadableFile, file_facts, open_source
+from centricity.imports.readers import (
+    MAX_UNPACKED_BYTES,
+    FileFacts,
+    Source,
+    UnreadableFile,
+    file_facts,
+    open_source,
+)
 from centricity.imports.registry import FieldType, KindSpec
-from centricity.imports.validate import Plan
+from centricity.imports.seen import SeenKeys
+from centricity.imports.validate import REASON, Plan, check
 
 SAMPLE_ROWS = 5000
+PREVIEW_ROWS = 200  # rows checked for the page's "n would be quarantined"
+SHOWN_ROWS = 3  # first values shown beside each column
 
 
 @dataclass
@@ -132,7 +142,7 @@ def prepare(
     path: Path,
     options: ImportOptions,
     *,
-    max_unpacked_bytes: int = 2 * 1024**3,
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
     strict: bool = True,
 ) -> Prepared:
     """Open and understand a file; raises UnreadableFile or MappingError with the reason.
@@ -186,3 +196,37 @@ def _check_timezone(name: str) -> None:
         pl.Series([None], dtype=pl.Datetime("us")).dt.replace_time_zone(name)
     except Exception:  # polars raises ComputeError / InvalidOperationError
         raise UnreadableFile(f"unknown time zone {name!r} (use e.g. Europe/Prague)") from None
+
+
+def preview(prepared: Prepared) -> dict[str, Any]:
+    """What the import page shows for a file, computed once and stored with its job: how
+    it is read, the mapping, the first values and the problems of the first rows.
+
+    It quotes the file's values, so it is personal data (see `privacy.py`)."""
+    info = prepared.describe()
+    shown: dict[str, Any] = {
+        "info": {k: info[k] for k in ("format", "encoding", "delimiter", "decimal", "day_first")},
+        "notes": list(prepared.notes),
+        "problem": prepared.problem,
+        "pairs": [[header, target] for header, target in prepared.plan.mapping.pairs()],
+        "rows": [],
+        "problems": [],
+        "checked": 0,
+        "invalid": 0,
+    }
+    sample = next((drop_blank_rows(f) for f in prepared.source.batches()), None)
+    if sample is None or sample.is_empty():
+        return shown
+    sample = sample.head(PREVIEW_ROWS)
+    width = len(prepared.source.header)
+    shown["rows"] = [
+        [row.get(f"c{i}") or "" for i in range(width)]
+        for row in sample.head(SHOWN_ROWS).iter_rows(named=True)
+    ]
+    if prepared.problem:
+        return shown
+    checked = check(prepared.plan, sample, SeenKeys())
+    rejected = checked.rejected.head(10).iter_rows(named=True)
+    shown["problems"] = [[row["__line"], row[REASON]] for row in rejected]
+    shown["checked"], shown["invalid"] = sample.height, checked.rejected.height
+    return shown

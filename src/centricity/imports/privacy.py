@@ -8,8 +8,12 @@
   erasure (ids, time and moved counts stay: they explain where the history came from).
 * Duplicate pairs only link two customer ids (pseudonymous); erasure deletes the
   person's pairs, as they would point reviewers at an erased record.
-* Import jobs, natural keys and idempotency keys hold ids, hashes, counts and reasons
-  that never quote a value: no personal values, nothing to erase. (Stored ingest
+* An import job's preview (the first rows of an uploaded file, shown on its page) quotes
+  the file: personal. It is cleared once the import ran or the upload expired (a day);
+  until then it is exported and cleared for a person it names, like a quarantined row,
+  and left out of a staff member's export of the imports they started.
+* Otherwise import jobs, natural keys and idempotency keys hold ids, hashes, counts and
+  reasons that never quote a value: no personal values, nothing to erase. (Stored ingest
   answers hold counts and reasons only, by design.)
 
 This module runs before the customers module on erasure, so the person's external ids
@@ -21,7 +25,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, cast, delete, false, func, or_, select
+from sqlalchemy import ColumnElement, Text, cast, delete, false, func, null, or_, select
 from sqlalchemy.orm import Session
 
 from centricity.customers.models import Customer
@@ -56,6 +60,7 @@ CLASSIFICATION: Tables = {
         "heartbeat_at": N,
         "stored_path": N,
         "error": N,
+        "preview": P,
         "created_by_user_id": S,
         "created_at": S,
         "started_at": N,
@@ -127,16 +132,18 @@ def _mentions(data: Any, needles: set[str], phones: set[str]) -> bool:
     return any(c.lower() in needles or phone_key(c) in phones for c in cells)
 
 
+def _hints(needles: set[str], phones: set[str]) -> set[str]:
+    # A phone is written with any spacing; its last three digits are (almost) always
+    # together, so they narrow the rows that Python then compares digit by digit.
+    return {json.dumps(n)[1:-1] for n in needles} | needles | {p[-3:] for p in phones}
+
+
 def _quarantined(session: Session, person: PersonRef) -> list[QuarantineRow]:
     needles, phones = _needles(session, person)
     if not person.found or not (needles or phones):
         return []
     text = func.lower(cast(QuarantineRow.data, Text))
-    encoded = {json.dumps(n)[1:-1] for n in needles} | needles
-    # A phone is written with any spacing; its last three digits are (almost) always
-    # together, so they narrow the rows that Python then compares digit by digit.
-    hints = encoded | {p[-3:] for p in phones}
-    prefilter = or_(*(text.contains(n, autoescape=True) for n in hints))
+    prefilter = or_(*(text.contains(n, autoescape=True) for n in _hints(needles, phones)))
     rows = session.execute(
         select(QuarantineRow)
         .where(prefilter)
@@ -144,6 +151,21 @@ def _quarantined(session: Session, person: PersonRef) -> list[QuarantineRow]:
         .execution_options(yield_per=1000)
     ).scalars()
     return [row for row in rows if _mentions(row.data, needles, phones)]
+
+
+def _previews(session: Session, person: PersonRef) -> list[ImportJob]:
+    """Jobs whose stored preview quotes a row naming the person."""
+    needles, phones = _needles(session, person)
+    if not person.found or not (needles or phones):
+        return []
+    text = func.lower(cast(ImportJob.preview, Text))
+    prefilter = or_(*(text.contains(n, autoescape=True) for n in _hints(needles, phones)))
+    jobs = session.scalars(select(ImportJob).where(prefilter).order_by(ImportJob.id))
+    return [
+        job
+        for job in jobs
+        if any(_mentions(row, needles, phones) for row in (job.preview or {}).get("rows", []))
+    ]
 
 
 def _merges(session: Session, person: PersonRef) -> list[CustomerMerge]:
@@ -175,8 +197,9 @@ def _pairs_about(person: PersonRef) -> ColumnElement[bool]:
 
 
 def export(session: Session, person: PersonRef) -> Export:
-    """Quarantined rows naming the person, merges into or of their records, their pairs,
-    and the imports they started as staff."""
+    """Quarantined rows and import previews naming the person, merges into or of their
+    records, their pairs, and the imports they started as staff (without the previews,
+    which quote other people's rows)."""
     pairs = session.scalars(select(DuplicatePair).where(_pairs_about(person)))
     jobs: list[ImportJob] = []
     if person.user_ids:
@@ -188,15 +211,25 @@ def export(session: Session, person: PersonRef) -> Export:
         ),
         "customer_merges": to_rows(_merges(session, person), CLASSIFICATION["customer_merges"]),
         "customer_duplicate_pairs": to_rows(pairs, CLASSIFICATION["customer_duplicate_pairs"]),
-        "import_jobs": to_rows(jobs, CLASSIFICATION["import_jobs"]),
+        "import_jobs": [
+            {k: v for k, v in row.items() if k != "preview"}
+            for row in to_rows(jobs, CLASSIFICATION["import_jobs"])
+        ],
+        "import_job_previews": [
+            {"job_id": job.id, "preview": job.preview} for job in _previews(session, person)
+        ],
     }
 
 
 def erase(session: Session, person: PersonRef) -> dict[str, int]:
-    """Delete quarantined rows naming the person and their pairs; blank merge snapshots."""
+    """Delete quarantined rows naming the person and their pairs; clear previews quoting
+    them; blank merge snapshots."""
     quarantined = _quarantined(session, person)
     for row in quarantined:
         session.delete(row)
+    previews = _previews(session, person)
+    for job in previews:
+        job.preview = null()
     merges = _merges(session, person)
     for merge in merges:
         merge.snapshot, merge.duplicate_external_id = {}, None
@@ -208,6 +241,7 @@ def erase(session: Session, person: PersonRef) -> dict[str, int]:
     session.flush()
     return {
         "import_quarantine": len(quarantined),
+        "import_jobs": len(previews),  # previews cleared
         "customer_merges": len(merges),
         "customer_duplicate_pairs": int(getattr(pairs, "rowcount", 0) or 0),
     }

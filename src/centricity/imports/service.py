@@ -11,16 +11,16 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete, null, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from centricity.accounts.models import User
 from centricity.config import Settings
-from centricity.imports import quarantine
+from centricity.imports import access, quarantine
 from centricity.imports.jobstore import ImportBusy, SessionFactory
 from centricity.imports.mapping import MappingError
 from centricity.imports.models import IdempotencyKey, ImportJob, JobStatus, QuarantineRow
-from centricity.imports.plan import ImportOptions, Prepared, prepare
+from centricity.imports.plan import ImportOptions, Prepared, prepare, preview
 from centricity.imports.readers import EXTENSIONS, UnreadableFile
 from centricity.imports.runner import Progress, Summary, run
 from centricity.jobs import service as jobs
@@ -31,15 +31,14 @@ RUN_JOB = "imports.run"
 SCAN_DUPLICATES = "imports.scan_duplicates"
 UPLOAD_TTL = timedelta(days=1)
 QUARANTINE_TTL = timedelta(days=30)
-# How far an upload may unpack (XLSX) relative to the upload limit: a zip-bomb guard.
-UNPACK_FACTOR = 20
 
 
 def prepare_file(
     path: Path, options: ImportOptions, *, settings: Settings, strict: bool = True
 ) -> Prepared:
-    """Open, map and inspect a file (raises UnreadableFile / MappingError)."""
-    limit = max(settings.max_upload_bytes * UNPACK_FACTOR, 2 * 1024**3)
+    """Open, map and inspect a file (raises UnreadableFile / MappingError); an XLSX file
+    may unpack to at most `CENTRICITY_IMPORT_MAX_UNPACKED_BYTES`."""
+    limit = settings.import_max_unpacked_bytes
     return prepare(path, options, max_unpacked_bytes=limit, strict=strict)
 
 
@@ -71,32 +70,46 @@ def run_prepared(
     return summary
 
 
-def write_quarantine(job_id: int, path: Path, *, factory: SessionFactory | None = None) -> int:
-    """Write a job's quarantined rows to `path` (same format as its input)."""
+def write_quarantine(
+    job_id: int,
+    path: Path,
+    *,
+    factory: SessionFactory | None = None,
+    actor: User | None = None,
+) -> int:
+    """Write a job's quarantined rows to `path` (same format as its input). With an
+    `actor`, only a job they may read, without the confidential rows they may not."""
     if factory is None:
         from centricity.config import get_settings
         from centricity.db import get_engine, session_factory
 
         factory = session_factory(get_engine(get_settings()))
     with factory() as session:
-        job = session.get(ImportJob, job_id)
+        found = session.get(ImportJob, job_id) if actor is None else None
+        job = access.get_job(session, job_id, actor=actor) if actor is not None else found
         if job is None:
             raise NotFound("import job not found")
-        return quarantine.write(session, job, path)
+        return write_quarantine_file(session, job, path, actor=actor)
 
 
-def list_jobs(session: Session, *, limit: int = 20) -> list[ImportJob]:
-    """The most recent imports, newest first."""
-    query = select(ImportJob).order_by(ImportJob.id.desc()).limit(limit)
-    return list(session.scalars(query))
+def write_quarantine_file(
+    session: Session, job: ImportJob, path: Path, *, actor: User | None
+) -> int:
+    """Write a readable job's quarantine for `actor`, leaving out confidential contacts
+    when the actor is outside the uploader's department (None: the server's operator)."""
+    hidden = None if access.sees_confidential(session, job, actor) else access.confidential_row(job)
+    return quarantine.write(session, job, path, hidden=hidden)
 
 
-def get_job(session: Session, job_id: int) -> ImportJob:
-    """One import job, or NotFound."""
-    job = session.get(ImportJob, job_id)
-    if job is None:
-        raise NotFound("import not found")
-    return job
+def list_jobs(session: Session, *, actor: User, limit: int = 20) -> list[ImportJob]:
+    """The most recent imports `actor` may read, newest first."""
+    query = select(ImportJob).where(access.visible_jobs(actor))
+    return list(session.scalars(query.order_by(ImportJob.id.desc()).limit(limit)))
+
+
+def get_job(session: Session, job_id: int, *, actor: User) -> ImportJob:
+    """One import job `actor` may read, or NotFound (also for another department's)."""
+    return access.get_job(session, job_id, actor=actor)
 
 
 def upload_dir(settings: Settings) -> Path:
@@ -124,6 +137,42 @@ def store_upload(
     return target, size
 
 
+def inspect_upload(settings: Settings, *, path: Path, options: ImportOptions) -> Prepared:
+    """Read an uploaded file's header and first rows (deleting it when unreadable).
+
+    Takes no session: the page calls it outside any transaction, so parsing a big file
+    never holds the store's write lock (on SQLite, every other writer would wait)."""
+    try:
+        return prepare_file(path, options, settings=settings, strict=False)
+    except (UnreadableFile, MappingError) as exc:
+        path.unlink(missing_ok=True)
+        raise Invalid(str(exc), field="file") from None
+
+
+def register_upload(
+    session: Session, *, prepared: Prepared, filename: str, actor: User
+) -> ImportJob:
+    """Record an inspected upload as a pending import, with the preview its page shows."""
+    job = ImportJob(
+        kind=prepared.spec.name,
+        source="web",
+        source_name=Path(filename).name[:255] or "upload",
+        source_format=prepared.source.format,
+        file_sha256=prepared.facts.sha256,
+        fingerprint=prepared.fingerprint,
+        status=JobStatus.PENDING,
+        stored_path=str(prepared.path),
+        created_by_user_id=actor.id,
+    )
+    job.options = access.owner_options(actor)
+    store_preview(job, prepared)
+    job.rows_read = job.inserted = job.updated = job.unchanged = job.quarantined = 0
+    job.checkpoint_records = 0
+    session.add(job)
+    session.flush()
+    return job
+
+
 def create_upload(
     session: Session,
     *,
@@ -133,29 +182,18 @@ def create_upload(
     options: ImportOptions,
     actor: User,
 ) -> tuple[ImportJob, Prepared]:
-    """Register an uploaded file as a pending import after checking it can be read."""
-    try:
-        prepared = prepare_file(path, options, settings=settings, strict=False)
-    except (UnreadableFile, MappingError) as exc:
-        path.unlink(missing_ok=True)
-        raise Invalid(str(exc), field="file") from None
-    job = ImportJob(
-        kind=prepared.spec.name,
-        source="web",
-        source_name=Path(filename).name[:255] or "upload",
-        source_format=prepared.source.format,
-        file_sha256=prepared.facts.sha256,
-        fingerprint=prepared.fingerprint,
-        options={**prepared.describe(), "import_options": _options_json(options)},
-        status=JobStatus.PENDING,
-        stored_path=str(path),
-        created_by_user_id=actor.id,
-    )
-    job.rows_read = job.inserted = job.updated = job.unchanged = job.quarantined = 0
-    job.checkpoint_records = 0
-    session.add(job)
-    session.flush()
-    return job, prepared
+    """Inspect and register an upload in one call (jobs and scripts; the page splits the
+    two so that parsing happens outside its transaction)."""
+    prepared = inspect_upload(settings, path=path, options=options)
+    return register_upload(session, prepared=prepared, filename=filename, actor=actor), prepared
+
+
+def store_preview(job: ImportJob, prepared: Prepared) -> None:
+    """Keep how the file is read and its preview on the job: its page never re-parses."""
+    options = {**prepared.describe(), "import_options": _options_json(prepared.options)}
+    job.options = {**options, **access.recorded(job.options)}
+    job.fingerprint = prepared.fingerprint
+    job.preview = preview(prepared)
 
 
 def _options_json(options: ImportOptions) -> dict[str, Any]:
@@ -177,28 +215,24 @@ def stored_options(job: ImportJob) -> ImportOptions:
     return ImportOptions(**saved)
 
 
-def reprepare(job: ImportJob, settings: Settings, **changes: Any) -> Prepared:
-    """Open an uploaded job's file again, with changed options (mapping, formats)."""
-    if not job.stored_path or not Path(job.stored_path).is_file():
+def reprepare(path: Path, options: ImportOptions, settings: Settings) -> Prepared:
+    """Open an uploaded file again with changed options (mapping, formats); like
+    `inspect_upload`, called outside any transaction."""
+    if not path.is_file():
         raise Invalid("the uploaded file is no longer available; upload it again")
-    options = stored_options(job)
-    for name, value in changes.items():
-        setattr(options, name, value)
     try:
-        prepared = prepare_file(Path(job.stored_path), options, settings=settings, strict=False)
+        return prepare_file(path, options, settings=settings, strict=False)
     except (UnreadableFile, MappingError) as exc:
         raise Invalid(str(exc)) from None
-    job.options = {**prepared.describe(), "import_options": _options_json(options)}
-    job.fingerprint = prepared.fingerprint
-    return prepared
 
 
-def queue_upload(session: Session, job: ImportJob, prepared: Prepared) -> None:
+def queue_upload(session: Session, job: ImportJob, prepared: Prepared | None = None) -> None:
     """Confirm a pending upload: it runs in the background worker."""
     if job.status != JobStatus.PENDING:
         raise Invalid("this import has already been started")
-    if prepared.problem:
-        raise Invalid(prepared.problem)
+    problem = prepared.problem if prepared else (job.preview or {}).get("problem")
+    if problem:
+        raise Invalid(str(problem))
     job.status = JobStatus.QUEUED
     jobs.enqueue(session, kind=RUN_JOB, payload={"job_id": job.id}, max_attempts=3)
     session.flush()
@@ -222,7 +256,7 @@ def run_upload(factory: SessionFactory, job_id: int, settings: Settings) -> Summ
     with factory() as session:
         done = session.get(ImportJob, job_id)
         if done is not None:
-            done.stored_path = None
+            done.stored_path, done.preview = None, null()  # both hold the file's personal data
         session.commit()
     return summary
 
@@ -248,7 +282,12 @@ def purge(session: Session, *, now: Any = None) -> dict[str, int]:
     for job in stale:
         if job.stored_path:
             Path(job.stored_path).unlink(missing_ok=True)
-        job.status, job.stored_path = JobStatus.EXPIRED, None
+        job.status, job.stored_path, job.preview = JobStatus.EXPIRED, None, null()
+    session.execute(  # a preview quotes the file's rows: none outlives its upload
+        update(ImportJob)
+        .where(ImportJob.created_at < now - UPLOAD_TTL, ImportJob.preview.is_not(None))
+        .values(preview=null())
+    )
     old = select(ImportJob.id).where(ImportJob.created_at < now - QUARANTINE_TTL)
     removed = session.execute(delete(QuarantineRow).where(QuarantineRow.job_id.in_(old)))
     keys = session.execute(delete(IdempotencyKey).where(IdempotencyKey.expires_at < now))

@@ -1,5 +1,5 @@
-"""Readers of XLSX (streamed with openpyxl), Parquet (pyarrow, batch by batch) and JSON
-Lines; each yields the frames described in `frames.py`."""
+"""Readers of Parquet (pyarrow, batch by batch) and JSON Lines, and the cell-to-text rule
+every reader shares; each yields the frames described in `frames.py` (XLSX: `xlsxsource.py`)."""
 
 from __future__ import annotations
 
@@ -52,54 +52,6 @@ def cell_text(value: Any) -> str | None:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
-
-
-class XlsxSource:
-    """The first (or named) sheet of a workbook; the header is its first non-empty row."""
-
-    format = "xlsx"
-
-    def __init__(self, path: Path, sheet: str | None) -> None:
-        from openpyxl import load_workbook  # type: ignore[import-untyped]
-
-        self.path = path
-        try:
-            self._book = load_workbook(path, read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many kinds on damaged files
-            raise UnreadableFile("not a readable XLSX workbook") from None
-        if sheet is not None and sheet not in self._book.sheetnames:
-            names = ", ".join(self._book.sheetnames)
-            raise UnreadableFile(f"no sheet named {sheet!r}; sheets: {names}")
-        self._sheet = self._book[sheet] if sheet else self._book.worksheets[0]
-        self.header, self._header_row = self._find_header()
-
-    def _find_header(self) -> tuple[list[str], int]:
-        for number, row in enumerate(self._sheet.iter_rows(values_only=True), start=1):
-            cells = [cell_text(v) or "" for v in row]
-            if any(c.strip() for c in cells):
-                while cells and not cells[-1].strip():
-                    cells.pop()
-                return [c.strip() for c in cells], number
-        return [], 0
-
-    def estimate_rows(self) -> int | None:
-        """The sheet's declared last row minus the header."""
-        return max((self._sheet.max_row or 0) - self._header_row, 0)
-
-    def batches(self) -> Iterator[pl.DataFrame]:
-        """Rows after the header, with their spreadsheet row numbers."""
-        rows: list[Record] = []
-        width = len(self.header)
-        start = self._header_row + 1
-        for number, row in enumerate(self._sheet.iter_rows(min_row=start, values_only=True), start):
-            cells = [cell_text(v) for v in row]
-            extra = [c for c in cells[width:] if c not in (None, "")]
-            rows.append((number, cells if extra else (cells + [None] * width)[:width], None))
-            if len(rows) >= JSON_BATCH_ROWS:
-                yield frame_from_records(rows, width)
-                rows = []
-        if rows:
-            yield frame_from_records(rows, width)
 
 
 class ParquetSource:

@@ -1,4 +1,4 @@
-"""Exception handlers: friendly 403/404/500 pages for people, JSON for the API.
+"""Exception handlers: friendly 403/404/500/503 pages for people, JSON for the API.
 
 Messages shown are the domain's own (written for users); exception text from libraries,
 which may hold personal data, is never shown or logged.
@@ -12,13 +12,14 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from centricity.kit.errors import DomainError
 from centricity.kit.validation import friendly_message
 from centricity.web.csrf import CsrfFailed
 from centricity.web.deps import Forbidden, NotAuthenticated
+from centricity.web.security import BUSY_MESSAGE, RETRY_AFTER_SECONDS, is_lock_timeout
 from centricity.web.templating import render
 
 _TITLES = {
@@ -29,6 +30,7 @@ _TITLES = {
     413: "Too large",
     422: "Invalid input",
     429: "Too many attempts",
+    503: "Busy",
 }
 
 
@@ -107,6 +109,16 @@ async def _on_integrity_error(request: Request, _exc: IntegrityError) -> Respons
     return error_response(request, 409, "the change conflicts with existing data")
 
 
+async def _on_operational_error(request: Request, exc: OperationalError) -> Response:
+    # The write lock was busy past the timeout (a long import, a burst of writers): the
+    # request did nothing and can be repeated, so say when instead of failing with a 500.
+    if not is_lock_timeout(exc):
+        raise exc
+    response = error_response(request, 503, BUSY_MESSAGE)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def install(app: FastAPI) -> None:
     """Register every handler on the app."""
     app.add_exception_handler(RequestValidationError, _on_validation)  # type: ignore[arg-type]
@@ -117,3 +129,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(CsrfFailed, _on_csrf)  # type: ignore[arg-type]
     app.add_exception_handler(DataError, _on_data_error)  # type: ignore[arg-type]
     app.add_exception_handler(IntegrityError, _on_integrity_error)  # type: ignore[arg-type]
+    app.add_exception_handler(OperationalError, _on_operational_error)  # type: ignore[arg-type]

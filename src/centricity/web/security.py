@@ -1,20 +1,30 @@
 """ASGI middleware: request ids, security headers, access log without personal data, and a
-last-resort 500 that never shows (or logs) the exception's message."""
+last-resort 500 that never shows (or logs) the exception's message (503 with Retry-After
+when the store's lock could not be had)."""
 
 from __future__ import annotations
 
 import html
 import json
 import logging
+import sqlite3
 import time
 import uuid
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from centricity.kit.logs import frames_only
 
 log = logging.getLogger("centricity.web")
+
+# How long a client is asked to wait when the store's write lock could not be had.
+RETRY_AFTER_SECONDS = 5
+BUSY_MESSAGE = "The store is busy with other changes; try again in a few seconds."
+# PostgreSQL: lock_not_available (lock_timeout, NOWAIT) and deadlock_detected.
+_LOCK_STATES = frozenset({"55P03", "40P01"})
+_SQLITE_LOCKED = ("database is locked", "database table is locked")
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -49,6 +59,34 @@ def _error_body(request_id: str, api: bool) -> tuple[bytes, bytes]:
         "the dashboard</a></p></main></body></html>"
     )
     return html.encode(), b"text/html; charset=utf-8"
+
+
+def is_lock_timeout(exc: BaseException) -> bool:
+    """Did the store refuse for want of a lock (SQLite's busy timeout, a PostgreSQL lock
+    timeout or deadlock)? That is no bug: the same request succeeds a moment later, so
+    it answers 503 with Retry-After, never a 500 that looks like a crash."""
+    if not isinstance(exc, OperationalError):
+        return False
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) in _LOCK_STATES:
+        return True
+    return isinstance(orig, sqlite3.OperationalError) and str(orig) in _SQLITE_LOCKED
+
+
+def _busy_answer(api: bool) -> list[Message]:
+    if api:
+        body, ctype = json.dumps({"detail": BUSY_MESSAGE}).encode(), b"application/json"
+    else:
+        page = (
+            "<!doctype html><html lang=en><meta charset=utf-8><title>Busy</title><body><main>"
+            f"<h1>Busy</h1><p>{html.escape(BUSY_MESSAGE)}</p></main></body></html>"
+        )
+        body, ctype = page.encode(), b"text/html; charset=utf-8"
+    headers = [(b"content-type", ctype), (b"retry-after", str(RETRY_AFTER_SECONDS).encode())]
+    return [
+        {"type": "http.response.start", "status": 503, "headers": headers},
+        {"type": "http.response.body", "body": body},
+    ]
 
 
 class BodyTooLarge(Exception):
@@ -164,6 +202,12 @@ class SecurityMiddleware:
                 for message in _too_large(self.max_body, scope["path"].startswith("/api/")):
                     await send_wrapper(message)
         except Exception as exc:  # noqa: BLE001 - last resort: log frames, never the message
+            if is_lock_timeout(exc):
+                log.warning("store busy request_id=%s", request_id)
+                if not status["sent"]:
+                    for message in _busy_answer(scope["path"].startswith("/api/")):
+                        await send_wrapper(message)
+                return
             log.error("unhandled request_id=%s %s", request_id, frames_only(exc))
             if not status["sent"]:
                 body, ctype = _error_body(request_id, scope["path"].startswith("/api/"))

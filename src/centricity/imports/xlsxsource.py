@@ -1,0 +1,255 @@
+"""Read an XLSX sheet as a stream, with every size bounded (decompression bombs).
+
+openpyxl's read-only mode streams rows but still loads the whole shared-strings table,
+and its row parser keeps every parsed (cleared) row element until the sheet ends: a
+16.8 MB workbook whose strings unpack to 1.9 GB took the server to 2.4 GB. Here
+openpyxl reads only the workbook's small parts (sheet names, date styles, epoch); the
+shared strings are packed and counted as they are read, against half the unpacked-size
+limit, and the sheet is parsed cell by cell, each element dropped once read, with
+Excel's own caps on rows and columns. `readers.check_xlsx` has refused over-large
+archives before this runs.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from array import array
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+from xml.etree.ElementTree import Element, XMLParser, iterparse
+
+import polars as pl
+
+from centricity.imports.frames import Record, frame_from_records
+from centricity.imports.sources import JSON_BATCH_ROWS, UnreadableFile, cell_text
+
+MAX_ROWS = 1_048_576  # Excel's limits: a sheet past them was not written by a spreadsheet
+MAX_COLUMNS = 16_384
+MAX_CELL_ELEMENTS = 10_000  # rich text runs of one cell
+LIMIT_SETTING = "CENTRICITY_IMPORT_MAX_UNPACKED_BYTES"
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_SI, _TEXT, _PHONETIC = f"{_MAIN}si", f"{_MAIN}t", f"{_MAIN}rPh"
+_ROW, _CELL = f"{_MAIN}row", f"{_MAIN}c"
+
+
+def megabytes(size: int) -> str:
+    """A size as people read it in a refusal ("256 MB", "512 KB")."""
+    if size < 1024 * 1024:
+        return f"{size / 1024:,.0f} KB"
+    return f"{size / (1024 * 1024):,.0f} MB"
+
+
+def too_much(total: int, limit: int) -> UnreadableFile:
+    """The refusal of a workbook whose parts unpack to more than the limit."""
+    return UnreadableFile(
+        f"the XLSX file unpacks to {megabytes(total)}, more than the limit of "
+        f"{megabytes(limit)} ({LIMIT_SETTING}; possible zip bomb)"
+    )
+
+
+class SharedStrings:
+    """The shared-strings table, packed: UTF-8 bytes end to end plus one offset each.
+
+    As Python strings, millions of short cells took ~64 bytes apiece (a 250 MB table of
+    four-letter strings took the server past 500 MB); packed, a string costs its bytes
+    plus four, so the memory counted against the limit is the memory used."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._data = bytearray()
+        self._ends = array("I")
+
+    def append(self, text: str) -> None:
+        """Add the next string, refusing the table once it outgrows the budget."""
+        self._data += text.encode("utf-8", "surrogatepass")
+        self._ends.append(len(self._data))
+        if len(self._data) + 4 * len(self._ends) > self.budget:
+            raise UnreadableFile(
+                f"the XLSX file's shared strings take more than {megabytes(self.budget)} "
+                f"in memory, half the limit set by {LIMIT_SETTING} (possible zip bomb)"
+            )
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, index: int) -> str:
+        if not 0 <= index < len(self._ends):
+            raise IndexError("no such shared string")
+        start = self._ends[index - 1] if index else 0
+        return self._data[start : self._ends[index]].decode("utf-8", "surrogatepass")
+
+
+class _StringsTarget:
+    """Parser callbacks that collect each <si>'s text as it streams by, building no tree:
+    the text of its <t> and of its rich-text runs' <t>, not of phonetic runs (<rPh>),
+    as openpyxl's `Text.content` reads it."""
+
+    def __init__(self, strings: SharedStrings) -> None:
+        self.strings = strings
+        self.path: list[str] = []
+        self.parts: list[str] = []
+
+    def start(self, tag: str, _attrib: dict[str, str]) -> None:
+        self.path.append(tag)
+        if tag == _SI:
+            self.parts = []
+
+    def end(self, tag: str) -> None:
+        self.path.pop()
+        if tag == _SI:
+            self.strings.append("".join(self.parts).replace("x005F_", ""))
+
+    def data(self, text: str) -> None:
+        if self.path and self.path[-1] == _TEXT and _PHONETIC not in self.path:
+            self.parts.append(text)
+
+    def close(self) -> None:
+        return None
+
+
+def read_shared_strings(source: IO[bytes], budget: int) -> SharedStrings:
+    """The shared-strings table, refused as soon as it would hold more than `budget`
+    bytes in memory (counted string by string while the part is decompressed)."""
+    strings = SharedStrings(budget)
+    parser = XMLParser(target=_StringsTarget(strings))
+    while block := source.read(256 * 1024):
+        parser.feed(block)
+    parser.close()
+    return strings
+
+
+def open_book(path: Path, budget: int) -> Any:
+    """The workbook's small parts through openpyxl, shared strings read by ours (at most
+    half of `budget`, the unpacked-size limit, in memory)."""
+    from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader  # type: ignore[import-untyped]
+
+    class CountedReader(ExcelReader):  # type: ignore[misc]
+        def read_strings(self) -> None:
+            part = self.package.find(SHARED_STRINGS)
+            if part is not None:
+                with self.archive.open(part.PartName[1:]) as source:
+                    self.shared_strings = read_shared_strings(source, budget // 2)
+
+    reader = CountedReader(path, read_only=True, data_only=True)
+    try:
+        reader.read()
+    except UnreadableFile:
+        reader.archive.close()
+        raise
+    return reader.wb, reader.shared_strings
+
+
+class XlsxSource:
+    """The first (or named) sheet of a workbook; the header is its first non-empty row."""
+
+    format = "xlsx"
+
+    def __init__(self, path: Path, sheet: str | None, *, budget: int) -> None:
+        self.path = path
+        try:
+            self._book, self._strings = open_book(path, budget)
+        except UnreadableFile:
+            raise
+        except Exception:  # openpyxl raises many kinds on damaged files
+            raise UnreadableFile("not a readable XLSX workbook") from None
+        if sheet is not None and sheet not in self._book.sheetnames:
+            names = ", ".join(self._book.sheetnames)
+            raise UnreadableFile(f"no sheet named {sheet!r}; sheets: {names}")
+        self._sheet = self._book[sheet] if sheet else self._book.worksheets[0]
+        self.header, self._header_row = self._find_header()
+
+    def _rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """(row number, values by column) of every row the sheet stores, streamed."""
+        try:
+            with self._book._archive.open(self._sheet._worksheet_path) as source:
+                yield from _parse_rows(source, self._parser(source))
+        except UnreadableFile:
+            raise
+        except (zipfile.BadZipFile, SyntaxError, ValueError, IndexError, KeyError, OverflowError):
+            raise UnreadableFile("not a readable XLSX workbook (a sheet is damaged)") from None
+
+    def _parser(self, source: IO[bytes]) -> Any:
+        from openpyxl.worksheet._reader import WorkSheetParser  # type: ignore[import-untyped]
+
+        book = self._book
+        return WorkSheetParser(
+            source,
+            self._strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+
+    def _find_header(self) -> tuple[list[str], int]:
+        for number, row in self._rows():
+            cells = [cell_text(v) or "" for v in row]
+            if any(c.strip() for c in cells):
+                while cells and not cells[-1].strip():
+                    cells.pop()
+                return [c.strip() for c in cells], number
+        return [], 0
+
+    def estimate_rows(self) -> int | None:
+        """The sheet's declared last row minus the header."""
+        return max((self._sheet.max_row or 0) - self._header_row, 0)
+
+    def batches(self) -> Iterator[pl.DataFrame]:
+        """Rows after the header, with their spreadsheet row numbers."""
+        rows: list[Record] = []
+        width = len(self.header)
+        for number, row in self._rows():
+            if number <= self._header_row:
+                continue
+            cells = [cell_text(v) for v in row]
+            extra = [c for c in cells[width:] if c not in (None, "")]
+            rows.append((number, cells if extra else (cells + [None] * width)[:width], None))
+            if len(rows) >= JSON_BATCH_ROWS:
+                yield frame_from_records(rows, width)
+                rows = []
+        if rows:
+            yield frame_from_records(rows, width)
+
+
+def _parse_rows(source: IO[bytes], parser: Any) -> Iterator[tuple[int, list[Any]]]:
+    """Cells are parsed (by openpyxl's cell parser) and every element is dropped once it
+    ends, so memory stays flat whatever the sheet's size; Excel's caps bound a row."""
+    path: list[Element] = []
+    values: list[Any] = []
+    in_cell = 0  # elements inside the current cell (kept until the cell is parsed)
+    for event, node in iterparse(source, events=("start", "end")):
+        if event == "start":
+            path.append(node)
+            in_cell += 1 if in_cell or node.tag == _CELL else 0
+            if in_cell > MAX_CELL_ELEMENTS:
+                raise UnreadableFile("the XLSX sheet has a cell too complex to read")
+            if node.tag == _ROW:
+                _start_row(parser, node)
+                values = []
+            continue
+        path.pop()
+        if node.tag == _CELL:
+            _add_cell(values, parser.parse_cell(node))
+            in_cell = 0
+        elif node.tag == _ROW:
+            yield parser.row_counter, values
+        if path and not in_cell:
+            path[-1].remove(node)
+
+
+def _start_row(parser: Any, row: Element) -> None:
+    number = row.get("r")
+    parser.row_counter = int(float(number)) if number else parser.row_counter + 1
+    parser.col_counter = 0
+    if not 1 <= parser.row_counter <= MAX_ROWS:
+        raise UnreadableFile(f"the XLSX sheet has more than {MAX_ROWS:,} rows")
+
+
+def _add_cell(values: list[Any], cell: dict[str, Any]) -> None:
+    column = int(cell["column"])
+    if not 1 <= column <= MAX_COLUMNS:
+        raise UnreadableFile(f"the XLSX sheet has more than {MAX_COLUMNS:,} columns")
+    if column > len(values):
+        values.extend([None] * (column - len(values)))
+    values[column - 1] = cell["value"]
