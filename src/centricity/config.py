@@ -98,7 +98,7 @@ class Settings(BaseSettings):
     import_max_unpacked_bytes: int = Field(
         256 * 1024 * 1024,
         ge=1024 * 1024,
-        description="Most an XLSX file may unpack to (and its shared strings take in memory).",
+        description="Most an XLSX file may unpack to (its shared strings: half of it).",
     )
     value_discount_rate: float = Field(
         0.10, ge=0, le=1, description="Yearly discount rate for customer lifetime value."
