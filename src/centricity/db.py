@@ -65,6 +65,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # Deleted and overwritten rows are zeroed in their page and freed pages are cleared, so
+    # an erased person's old values do not linger in the file (privacy/residue.py).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

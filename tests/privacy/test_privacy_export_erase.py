@@ -26,6 +26,7 @@ from centricity.accounts import service as accounts_service
 from centricity.accounts.models import ApiToken, User, WebSession
 from centricity.accounts.schemas import UserCreate
 from centricity.audit import service as audit
+from centricity.audit.models import AuditEntry
 from centricity.cli import app
 from centricity.customers import service as customer_service
 from centricity.customers.models import ContactPerson, Customer
@@ -121,6 +122,10 @@ def seed_activity(
         action="customer.legacy_import",
         entity=("customer", customer.id),
         details={"old_value": f"{tag}audit"},
+    )
+    # An entry labelled with the staff member's address (a command run on their behalf).
+    audit.record(
+        session, actor=None, action="product.update", entity=("product", 1), actor_label=email
     )
     session.flush()
 
@@ -226,6 +231,16 @@ def test_it_erases_every_trace_of_the_person_and_keeps_others_and_totals(db: Ses
     assert db.scalar(select(func.count()).where(Order.customer_id == customer.id)) == 3
 
 
+def test_it_removes_the_address_from_audit_actor_labels(db: Session) -> None:
+    seed_both(db)
+    audit.record(db, actor=None, action="x.run", entity=("job", 1), actor_label=email_of(P).upper())
+    erase_person(db, email=email_of(P), actor_label="test")
+    labels = db.scalars(select(AuditEntry.actor_label).where(AuditEntry.action != "privacy.erase"))
+    kept = [label.lower() for label in labels]
+    assert email_of(P) not in kept and kept.count("erased") == 2
+    assert email_of(Q) in kept  # somebody else's label stays
+
+
 def test_it_treats_a_second_erasure_as_a_no_op(db: Session) -> None:
     seed_both(db)
     erase_person(db, email=email_of(P), actor_label="test")
@@ -297,7 +312,7 @@ def test_it_exports_and_erases_through_the_cli(cli_store: str) -> None:
     assert refused.exit_code == 2 and leaks(store_dump(cli_store), P) != []
 
     erased = cli.invoke(app, ["erase-person", "--email", email_of(P), "--yes"])
-    assert erased.exit_code == 0, erased.output
+    assert erased.exit_code == 0, (erased.exit_code, erased.output, erased.exception)
     assert "Erased: 1 customer(s), 1 contact person(s), 1 user(s)" in erased.stdout
     assert leaks(store_dump(cli_store), P) == []
 

@@ -132,3 +132,27 @@ def to_condition(matches: Matches) -> ColumnElement[bool]:
         )
     )
     return Customer.id.in_(fts)
+
+
+# Leaf pages (~4 KB each) merged per step: measured at a million customers, a median of
+# 0.12 s of write lock per step (longest 1.4 s), 13 s in all.
+MERGE_PAGES = 500
+
+
+def merge_index_step(session: Session, pages: int = MERGE_PAGES) -> bool:
+    """Merge up to `pages` leaf pages of the SQLite FTS index toward one segment; False when
+    there was nothing left to merge.
+
+    FTS5 records a changed or deleted row as a delete marker in a new segment and keeps the
+    old trigrams in older segments until the two are merged, so an erased name stays in
+    `customers_fts_data`. A 'merge' with a negative page count merges every segment into
+    one, step by step; once one segment is left the deleted trigrams are gone. One
+    'optimize' does the same in one go, holding the write lock for 5.6 s at a million
+    customers on a busy machine: too close to the 10 s a web request waits for it."""
+    before = int(session.scalar(text("SELECT total_changes()")) or 0)
+    session.execute(
+        text("INSERT INTO customers_fts(customers_fts, rank) VALUES ('merge', :pages)"),
+        {"pages": -abs(pages)},
+    )
+    # SQLite's documented test: a step that did work changed more than one row.
+    return int(session.scalar(text("SELECT total_changes()")) or 0) - before >= 2

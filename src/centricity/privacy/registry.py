@@ -99,6 +99,12 @@ def classification() -> Tables:
     return merged
 
 
+def personal_tables() -> set[str]:
+    """Tables with a personal or secret column: where an erasure may leave old copies."""
+    hidden = (Classification.PERSONAL, Classification.SECRET)
+    return {t for t, columns in classification().items() if set(columns.values()) & set(hidden)}
+
+
 def unclassified_columns(metadata: MetaData) -> list[str]:
     """`table.column` names in the schema that no domain has classified (must be empty)."""
     known = classification()

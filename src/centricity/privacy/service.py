@@ -1,10 +1,14 @@
 """Data-subject requests: find a person by e-mail, export everything, erase on request.
 
 Both requests are audited with ids and counts only, never the address or other values.
+Erasure changes rows in the caller's transaction; old copies the engine keeps in its files
+(search index segments, WAL, dead tuples) are removed after commit by `privacy.residue`,
+once per batch, for the tables `touched_tables` names.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +19,7 @@ from centricity.accounts.models import User
 from centricity.audit import service as audit
 from centricity.customers.models import ContactPerson, Customer
 from centricity.kit.time import utcnow
-from centricity.privacy.registry import PersonRef, privacy_modules
+from centricity.privacy.registry import PersonRef, personal_tables, privacy_modules
 
 REQUEST_ENTITY = "privacy_request"
 
@@ -117,3 +121,19 @@ def erase_person(session: Session, *, email: str, actor_label: str) -> ErasureRe
         user_ids=person.user_ids,
         changed=changed,
     )
+
+
+def erase_people(
+    session: Session, *, emails: Sequence[str], actor_label: str
+) -> list[ErasureReport]:
+    """Erase several people in one transaction, so the clean-up of the store's files after
+    commit (`privacy.residue`) runs once for the whole batch."""
+    return [erase_person(session, email=email, actor_label=actor_label) for email in emails]
+
+
+def touched_tables(reports: Iterable[ErasureReport]) -> set[str]:
+    """Tables in which the erasures changed or deleted rows (they hold old row versions);
+    when nothing was erased (a run repeated to finish an interrupted clean-up), every
+    table with personal data, as the earlier run's tables are not known."""
+    touched = {t for report in reports for t, count in report.changed.items() if count}
+    return touched or personal_tables()
