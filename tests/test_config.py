@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from centricity.app import create_app
@@ -35,11 +36,15 @@ def test_it_refuses_to_start_with_a_weak_secret_outside_development(
 
 
 def test_it_allows_a_dev_secret_in_development(tmp_path: Path) -> None:
-    create_app(
-        Settings(
-            data_dir=tmp_path, environment="development", secret_key="dev", scheduler_enabled=False
-        )
+    settings = Settings(
+        data_dir=tmp_path, environment="development", secret_key="dev", scheduler_enabled=False
     )
+    app = create_app(settings)
+    assert app.state.settings.secret_key == "dev" and app.state.settings.is_development
+    with TestClient(app) as client:
+        assert client.get("/healthz").status_code == 200  # it serves, not just builds
+    with pytest.raises(ValueError, match="CENTRICITY_SECRET_KEY"):
+        create_app(Settings(data_dir=tmp_path, environment="production", secret_key="dev"))
 
 
 def test_it_defaults_to_sqlite_under_the_data_dir(tmp_path: Path) -> None:

@@ -186,15 +186,28 @@ def test_it_names_default_backups_by_time_under_the_data_dir(stores: Stores) -> 
 
 
 class Writer(threading.Thread):
-    """Commits one order with three lines per transaction until told to stop."""
+    """Commits one order with three lines per transaction until told to stop.
+
+    An exception in the writer is kept and re-raised by `wait_for` and `finish`, so a
+    crashed writer fails the test at once instead of passing as a quiet store.
+    """
 
     def __init__(self, url: str) -> None:
         super().__init__(daemon=True)
         self.engine: Engine = make_engine(url)
         self.committed = 0
         self.stop = threading.Event()
+        self.error: BaseException | None = None
 
     def run(self) -> None:
+        try:
+            self._write()
+        except BaseException as exc:
+            self.error = exc
+        finally:
+            self.engine.dispose()
+
+    def _write(self) -> None:
         maker = session_factory(self.engine)
         while not self.stop.is_set():
             with maker.begin() as session:
@@ -216,13 +229,23 @@ class Writer(threading.Thread):
                     for _ in range(3)
                 )
             self.committed += 1
-        self.engine.dispose()
 
     def wait_for(self, count: int) -> None:
         deadline = time.monotonic() + 60
-        while self.committed < count and time.monotonic() < deadline:
+        while self.committed < count and self.is_alive() and time.monotonic() < deadline:
             time.sleep(0.005)
-        assert self.committed >= count
+        self._raise_error()
+        assert self.committed >= count, f"the writer committed {self.committed} of {count}"
+
+    def finish(self) -> None:
+        self.stop.set()
+        self.join(timeout=60)
+        assert not self.is_alive(), "the writer did not stop"
+        self._raise_error()
+
+    def _raise_error(self) -> None:
+        if self.error is not None:
+            raise self.error
 
 
 def test_it_takes_a_consistent_backup_while_another_connection_writes(
@@ -235,8 +258,7 @@ def test_it_takes_a_consistent_backup_while_another_connection_writes(
         made = service.backup(stores.settings(stores.source), output=tmp_path / "live.bak")
         writer.wait_for(writer.committed + 10)
     finally:
-        writer.stop.set()
-        writer.join()
+        writer.finish()
     restored = service.restore(stores.settings(stores.target), source=made.path)
     after = checksums(stores.target)
     assert restored.row_counts == made.row_counts == {t: n for t, (n, _) in after.items()}

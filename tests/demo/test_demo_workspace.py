@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -152,13 +153,53 @@ def test_it_has_a_dozen_templates_per_language_with_the_native_words() -> None:
     assert any("\u0430" <= ch <= "\u044f" for ch in " ".join(notes.TEMPLATES["ru"]))
 
 
-def test_it_fills_every_search_key_like_the_customer_service(session: Session) -> None:
-    customers = session.scalars(select(Customer)).all()
-    assert customers
-    for customer in customers:
-        fields = ("name", "email", "phone", "external_id", "postcode")
-        row = {field: getattr(customer, field) for field in fields}
-        assert customer.search_key and customer.search_key == people.search_key_of(row)
+# Written out by hand from the seed-42 rows (not computed by the code under test):
+# accents and `ł` folded, case folded, phone reduced to digits, ids and postcode kept.
+EXPECTED_KEYS = {
+    "demo-42-C0000001": (
+        "евгения самсонова evgeniya.samsonova@post.lt.example 37067214309 demo-42-c0000001 lt-06520"
+    ),
+    "demo-42-C0000002": (
+        "charlie bjorklund charlie.bjorklund@mail.se.example 46742755361 demo-42-c0000002 394 20"
+    ),
+    "demo-42-C0000011": (
+        "jaroslava maresova jaroslava.maresova@mail.cz.example 420720098135 demo-42-c0000011 108 89"
+    ),
+    "demo-42-C0000042": (
+        "vratislav kriz vratislav.kriz@mail.cz.example 420775611122 demo-42-c0000042 238 89"
+    ),
+    "demo-42-C0000055": (
+        "rafal raczkiewicz rafal.raczkiewicz@inbox.pl.example 48551004995 demo-42-c0000055 32-419"
+    ),
+    "demo-42-C0000069": (
+        "egle pocius egle.pocius@post.lt.example 37060218668 demo-42-c0000069 lt-50836"
+    ),
+}
+
+
+def test_it_fills_the_search_keys_with_folded_names_and_phone_digits(session: Session) -> None:
+    rows = session.execute(
+        select(Customer.external_id, Customer.name, Customer.search_key).where(
+            Customer.external_id.in_(EXPECTED_KEYS)
+        )
+    )
+    names, keys = {}, {}
+    for external_id, name, key in rows:
+        names[external_id], keys[external_id] = name, key
+    assert keys == EXPECTED_KEYS
+    assert names["demo-42-C0000042"] == "Vratislav Kříž"  # the row the key above folds
+
+
+def test_it_fills_every_search_key_without_case_or_accents(session: Session) -> None:
+    rows = session.execute(select(Customer.external_id, Customer.phone, Customer.search_key))
+    checked = 0
+    for external_id, phone, key in rows:
+        assert key and key == key.lower(), external_id
+        assert not any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", key))
+        assert external_id.lower() in key
+        assert phone is None or "".join(filter(str.isdigit, phone)) in key
+        checked += 1
+    assert checked == SMALL
 
 
 def test_it_gives_business_customers_contact_people(session: Session) -> None:

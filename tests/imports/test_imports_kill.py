@@ -2,7 +2,9 @@
 
 Committed batches are never lost, the final summary has exact counts (as one clean run
 would report them) and no customer exists twice. Runs `centricity import` as a real
-process against a committed store on each engine.
+process against a committed store on each engine; `kill_harness.py` halts it at the
+chosen checkpoint (inside a batch's open transaction, or between two batches) so the
+kill always lands there and the import cannot finish before it.
 """
 
 from __future__ import annotations
@@ -25,9 +27,13 @@ from centricity.imports.models import ImportJob
 from centricity.migrations import runner as migrations
 from store_helpers import TEST_SECRET, create_pg_database, drop_pg_database, pg_or_skip
 
+pytestmark = pytest.mark.slow  # a minute per engine: four runs over 100,000 rows
+
 ROWS = 100_000
 BATCH = 2_000
-KILLS = 3
+# One kill per mode, in this order, at three seeded-random checkpoints.
+MODES = ("inside", "between", "inside")
+HARNESS = Path(__file__).with_name("kill_harness.py")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -60,23 +66,14 @@ def _file(path: Path) -> tuple[int, int]:
 
 
 def _command(store: str, path: Path, tmp_path: Path) -> tuple[list[str], dict[str, str]]:
+    """The `centricity` arguments of the import and the environment to run it in."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CENTRICITY_")}
     env.update(
         CENTRICITY_DATABASE_URL=store,
         CENTRICITY_DATA_DIR=str(tmp_path / "data"),
         CENTRICITY_SECRET_KEY=TEST_SECRET,
     )
-    args = [
-        sys.executable,
-        "-m",
-        "centricity",
-        "import",
-        "customers",
-        str(path),
-        "--batch-size",
-        str(BATCH),
-        "--no-progress",
-    ]
+    args = ["import", "customers", str(path), "--batch-size", str(BATCH), "--no-progress"]
     return args, env
 
 
@@ -97,25 +94,32 @@ def _committed(engine: Engine) -> tuple[int, int, int, int]:
     return checkpoint, imported, int(customers), int(distinct or 0)
 
 
-def _kill_after(
-    args: list[str], env: dict[str, str], engine: Engine, target: int, pause: float
-) -> int:
-    process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def _kill_at(args: list[str], env: dict[str, str], mode: str, target: int, work: Path) -> int:
+    """Run the import until the harness halts it at `target` (see kill_harness.py), then
+    SIGKILL it; return the checkpoint it halted at."""
+    marker, log = work / f"halted-{target}", work / f"import-{target}.log"
+    command = [sys.executable, str(HARNESS), mode, str(target), str(marker), "--", *args]
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 120
-        while _committed(engine)[0] < target:
-            assert process.poll() is None, "the import finished before it could be killed"
-            assert time.monotonic() < deadline
-            time.sleep(0.005)
-        time.sleep(pause)  # often lands inside the next batch's transaction
-        seen = _committed(engine)[0]
+        deadline = time.monotonic() + 300
+        while not marker.exists():
+            if process.poll() is not None:
+                pytest.fail(
+                    f"the import exited ({process.returncode}) before halting at checkpoint "
+                    f"{target}; its output:\n{log.read_text('utf-8', 'replace')}"
+                )
+            if time.monotonic() > deadline:
+                pytest.fail(f"the import never reached checkpoint {target} in 300 s")
+            time.sleep(0.05)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
+        assert process.returncode == -signal.SIGKILL
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
-    return seen
+    return int(marker.read_text("utf-8"))
 
 
 def test_it_survives_sigkill_with_exact_counts_and_no_duplicates(
@@ -125,14 +129,23 @@ def test_it_survives_sigkill_with_exact_counts_and_no_duplicates(
     args, env = _command(store, tmp_path / "customers.csv", tmp_path)
     engine = make_engine(store)
     rng = random.Random(20261125)
-    targets = sorted(rng.sample(range(5_000, 85_000), KILLS))
+    targets = sorted(rng.sample(range(5_000, 85_000), len(MODES)))
     try:
-        for target in targets:
-            before = _kill_after(args, env, engine, target, rng.uniform(0, 0.05))
+        for target, mode in zip(targets, MODES, strict=True):
+            halted_at = _kill_at(args, env, mode, target, tmp_path)
             checkpoint, imported, customers, distinct = _committed(engine)
-            assert checkpoint >= before >= target  # nothing committed was lost
+            # Killed inside a batch: that whole batch is gone and nothing committed is.
+            # Killed between batches: everything up to the halt is in.
+            expected = halted_at - BATCH if mode == "inside" else halted_at
+            assert halted_at >= target and checkpoint == expected, (mode, halted_at, checkpoint)
             assert customers == distinct == imported  # no half batch, no duplicate
-        finished = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
+        finished = subprocess.run(
+            [sys.executable, "-m", "centricity", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert finished.returncode == 0, finished.stderr
         lines = finished.stdout.strip().splitlines()
         assert "Resumed an interrupted import" in finished.stdout

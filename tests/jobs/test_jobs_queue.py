@@ -16,6 +16,7 @@ from centricity.db import session_factory
 from centricity.jobs import registry, service
 from centricity.jobs.models import Job
 from centricity.kit.time import utcnow
+from thread_helpers import run_in_threads
 
 SENTINEL = "SENTINEL-PII-123"
 
@@ -81,44 +82,36 @@ def test_it_lets_exactly_one_of_two_racing_workers_claim_a_job(
     with racing.begin() as session:
         job_id = service.enqueue(session, kind="test.race").id
     barrier = threading.Barrier(2)
-    results: list[int | None] = []
 
-    def claim(worker_id: str) -> None:
+    def claim(worker_id: str) -> int | None:
         with racing() as session:
             barrier.wait(timeout=10)
             job = service.claim_next(session, worker_id=worker_id)
             session.commit()
-            results.append(job.id if job else None)
+            return job.id if job else None
 
-    _run_threads(claim, ["a", "b"])
-    assert results.count(job_id) == 1
+    # A racer that crashed re-raises here instead of passing for the loser.
+    results = run_in_threads(claim, [("a",), ("b",)])
+    assert results.count(job_id) == 1 and results.count(None) == 1
 
 
 def test_it_gives_each_job_to_one_worker_when_many_race(racing: sessionmaker[Session]) -> None:
     with racing.begin() as session:
         ids = {service.enqueue(session, kind="test.race").id for _ in range(12)}
-    claimed: list[int] = []
 
-    def drain(worker_id: str) -> None:
+    def drain(worker_id: str) -> list[int]:
+        claimed: list[int] = []
         while True:
             with racing.begin() as session:
                 job = service.claim_next(session, worker_id=worker_id)
                 if job is None:
-                    return
+                    return claimed
                 claimed.append(job.id)
 
-    _run_threads(drain, ["a", "b", "c", "d"])
+    per_worker = run_in_threads(drain, [("a",), ("b",), ("c",), ("d",)])
+    claimed = [job_id for jobs in per_worker for job_id in jobs]
     assert len(claimed) == len(set(claimed))
     assert ids <= set(claimed)
-
-
-def _run_threads(target: Any, names: list[str]) -> None:
-    threads = [threading.Thread(target=target, args=(name,)) for name in names]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
 
 
 def test_it_retries_with_exponential_backoff_then_fails(db: Session) -> None:

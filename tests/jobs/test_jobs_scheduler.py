@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -20,6 +19,7 @@ from centricity.db import session_factory, session_scope
 from centricity.jobs import registry, scheduler, service
 from centricity.jobs.models import Job, JobSchedule
 from centricity.kit.time import utcnow
+from thread_helpers import CallThread, run_in_threads
 
 
 @pytest.fixture()
@@ -91,19 +91,16 @@ def test_it_never_double_enqueues_when_two_servers_race(
 ) -> None:
     _every_hour()
     now, barrier = utcnow(), threading.Barrier(2)
-    made: list[int] = []
 
-    def tick() -> None:
+    def tick() -> list[int]:
         with committed.begin() as session:
             barrier.wait(timeout=10)
-            made.extend(job.id for job in scheduler.enqueue_due(session, now))
+            return [job.id for job in scheduler.enqueue_due(session, now)]
 
-    threads = [threading.Thread(target=tick) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert len(made) == 1
+    # A server that crashed re-raises here instead of passing for the one that lost.
+    per_server = run_in_threads(tick, [(), ()])
+    made = [job_id for jobs in per_server for job_id in jobs]
+    assert sorted(len(jobs) for jobs in per_server) == [0, 1]
     with committed() as session:
         kinds = session.scalars(select(Job.kind).where(Job.id.in_(made))).all()
         assert kinds == ["test.tick"]
@@ -124,7 +121,7 @@ def test_it_purges_expired_sessions_hourly(db: Session) -> None:
     assert db.scalars(select(WebSession.id)).all() == ["live"]
 
 
-def test_it_processes_jobs_in_process_and_stops_promptly(
+def test_it_processes_jobs_in_process_and_stops_without_waiting_for_the_next_poll(
     settings: Settings, handlers: None, committed: sessionmaker[Session]
 ) -> None:
     ran = threading.Event()
@@ -135,17 +132,51 @@ def test_it_processes_jobs_in_process_and_stops_promptly(
 
     with session_scope(settings) as session:
         job_id = service.enqueue(session, kind="test.ping").id
-    worker = scheduler.InProcessWorker(settings)
+    # Polling only once an hour: a worker that slept between polls instead of waiting on
+    # its stop event would still be alive when `stop` gives up.
+    hourly = settings.model_copy(update={"scheduler_interval_seconds": 3600})
+    worker = scheduler.InProcessWorker(hourly)
     worker.start()
+    thread = worker._thread
+    assert thread is not None
     try:
-        assert ran.wait(timeout=10)
+        assert ran.wait(timeout=10), "the worker never ran the queued job"
     finally:
-        began = time.monotonic()
-        worker.stop(timeout=10)
-    assert time.monotonic() - began < 2  # the 5 s poll interval does not delay shutdown
+        worker.stop(timeout=30)
+    assert not thread.is_alive(), "the worker thread outlived stop(): it ignores the stop event"
     assert not worker.is_running
     with session_scope(settings) as session:
         assert _status(session, job_id) == "done"
+
+
+def test_it_finishes_the_running_job_before_stopping(
+    settings: Settings, handlers: None, committed: sessionmaker[Session]
+) -> None:
+    started, release = threading.Event(), threading.Event()
+
+    @registry.job_handler("test.slow")
+    def slow(session: Session, payload: dict[str, Any]) -> None:
+        started.set()
+        assert release.wait(timeout=30), "the test never released the job"
+
+    with session_scope(settings) as session:
+        first = service.enqueue(session, kind="test.slow").id
+        second = service.enqueue(session, kind="test.slow").id
+    worker = scheduler.InProcessWorker(
+        settings.model_copy(update={"scheduler_interval_seconds": 3600})
+    )
+    worker.start()
+    thread = worker._thread
+    assert thread is not None and started.wait(timeout=10)
+    stopping = CallThread(worker.stop, (30,))
+    stopping.start()
+    assert worker._stop.wait(timeout=10)  # stop is asked for while the first job runs
+    release.set()
+    stopping.join(timeout=60)
+    stopping.raise_error()
+    assert not stopping.is_alive() and not thread.is_alive()
+    with session_scope(settings) as session:
+        assert [_status(session, first), _status(session, second)] == ["done", "queued"]
 
 
 def _status(session: Session, job_id: int) -> str:
