@@ -32,6 +32,8 @@ from centricity.migrations import runner as migrations
 from live_server import live_server
 from store_helpers import TEST_SECRET, create_pg_database, drop_pg_database, pg_or_skip
 
+pytestmark = pytest.mark.slow  # a real server answering 100 requests at once
+
 REQUESTS = 100
 
 

@@ -571,6 +571,7 @@ def _check_counts_and_quarantine(
         assert (reason if isinstance(wanted, str) else _subjects(reason)) == wanted, line
 
 
+@pytest.mark.slow  # hypothesis fuzzing: tens of generated files
 @CHECKS
 @given(spec=customer_files())
 def test_messy_customer_files_import_every_valid_row_and_quarantine_the_rest(
@@ -629,6 +630,7 @@ def _order_values(values: dict[str, Any]) -> dict[str, Any]:
     return wanted
 
 
+@pytest.mark.slow  # hypothesis fuzzing: tens of generated files
 @settings(CHECKS, max_examples=50)
 @given(spec=order_files())
 def test_messy_order_files_keep_exact_amounts_and_dates_and_quarantine_the_rest(
@@ -687,6 +689,7 @@ def test_each_signature_name_alone_tells_its_encoding(encoding: str) -> None:
     assert set(LETTERS[encoding]) <= detect._COMMON_LETTERS
 
 
+@pytest.mark.slow  # hypothesis fuzzing: tens of generated files
 @settings(CHECKS, max_examples=60)
 @given(spec=customer_files())
 def test_the_reader_returns_exactly_what_the_csv_module_reads(

@@ -9,6 +9,8 @@ import pytest
 
 from centricity.analytics.value import BGNBDModel, GammaGammaModel, ParetoNBDModel
 
+pytestmark = pytest.mark.slow  # simulates and fits 200,000 customers per model
+
 N_CUSTOMERS = 200_000
 
 
