@@ -183,3 +183,36 @@ def _status(session: Session, job_id: int) -> str:
     job = session.get(Job, job_id)
     assert job is not None
     return job.status
+
+
+def test_a_worker_still_busy_after_stop_is_reported_running_and_never_doubled(
+    settings: Settings, handlers: None, committed: sessionmaker[Session]
+) -> None:
+    started, release = threading.Event(), threading.Event()
+
+    @registry.job_handler("test.stuck")
+    def stuck(session: Session, payload: dict[str, Any]) -> None:
+        started.set()
+        assert release.wait(timeout=30), "the test never released the job"
+
+    with session_scope(settings) as session:
+        service.enqueue(session, kind="test.stuck")
+    worker = scheduler.InProcessWorker(
+        settings.model_copy(update={"scheduler_interval_seconds": 3600})
+    )
+    worker.start()
+    first = worker._thread
+    assert first is not None and started.wait(timeout=10)
+    worker.stop(timeout=0.05)
+    assert first.is_alive() and worker.is_running, "a busy worker was reported stopped"
+    restarting = CallThread(worker.start, ())
+    restarting.start()
+    restarting.join(timeout=1)  # start() must wait for the busy worker, not run beside it
+    workers = [t for t in threading.enumerate() if t.name == "centricity-worker"]
+    assert workers == [first], "start() ran a second worker beside the busy one"
+    release.set()
+    restarting.join(timeout=30)
+    restarting.raise_error()
+    assert not first.is_alive() and worker._thread is not first and worker.is_running
+    worker.stop(timeout=30)
+    assert not worker.is_running

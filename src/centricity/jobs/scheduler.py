@@ -98,21 +98,27 @@ class InProcessWorker:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        """Load every domain's handlers and start polling on a daemon thread."""
+        """Load every domain's handlers and start polling on a daemon thread; a thread that
+        is still finishing its last job after `stop` is waited for first, so that two
+        workers never run side by side in one process."""
         if self._thread is not None and self._thread.is_alive():
-            return
+            if not self._stop.is_set():
+                return
+            self._thread.join()
         load_handlers()
         self._stop.clear()
         self._thread = threading.Thread(target=self._loop, name="centricity-worker", daemon=True)
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Ask the thread to stop after its current job and wait up to `timeout` seconds."""
+        """Ask the thread to stop after its current job and wait up to `timeout` seconds; a
+        thread still busy then is kept, so `is_running` stays true until it ends."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
             if self._thread.is_alive():
                 logger.warning("job worker still busy after %.1f s; leaving it", timeout)
+                return
             self._thread = None
 
     @property
