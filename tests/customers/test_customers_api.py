@@ -173,6 +173,8 @@ def test_it_logs_a_contact_and_shows_one_timeline(anon: Any, agent: Any) -> None
         ({"started_at": "yesterday"}, "started_at"),
         ({"direction": "sideways"}, "direction"),
         ({"started_at": "2999-01-01T00:00:00Z"}, "started_at"),
+        ({"started_at": 1700000000}, "started_at"),  # not read as seconds since 1970
+        ({"started_at": "0.83"}, "started_at"),
     ],
 )
 def test_it_rejects_invalid_contacts(
@@ -183,6 +185,18 @@ def test_it_rejects_invalid_contacts(
     response = anon.post("/api/v1/interactions", json=payload, headers=agent)
     assert response.status_code == 422
     assert field in [e["field"] for e in response.json()["errors"]]
+
+
+@pytest.mark.parametrize("value", ["0.8291665769426041", "1700000000", "2026-04-02", "soon"])
+def test_it_answers_422_to_a_time_that_is_not_iso_8601(anon: Any, agent: Any, value: str) -> None:
+    customer = _create(anon, agent, name="Timeline Times")
+    url = f"/api/v1/customers/{customer['id']}/timeline"
+    assert anon.get(url, params={"before": value}, headers=agent).status_code == 422
+    assert (
+        anon.get("/api/v1/interactions", params={"since": value}, headers=agent).status_code == 422
+    )
+    ok = anon.get(url, params={"before": "2026-04-02T00:00:00Z"}, headers=agent)
+    assert ok.status_code == 200
 
 
 def test_it_answers_404_for_a_contact_of_an_unknown_customer(anon: Any, agent: Any) -> None:

@@ -5,10 +5,11 @@ Each rule is a pattern, so the OpenAPI document states exactly what the API acce
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$"
 PHONE_PATTERN = r"^\+?[ ()./-]*([0-9][ ()./-]*){5,20}$"
@@ -56,6 +57,17 @@ def friendly_message(error: dict[str, Any]) -> str:
     return str(error.get("msg", "invalid")).removeprefix("Value error, ")
 
 
+_ISO_DATETIME = re.compile(r"\s*\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+
+
+def _iso_8601_only(value: Any) -> Any:
+    """Refuse numbers and number-like text: Pydantic would read `0.83` or `1700000000` as
+    seconds since 1970, which the API's documented ISO 8601 format does not allow."""
+    if isinstance(value, datetime) or (isinstance(value, str) and _ISO_DATETIME.match(value)):
+        return value
+    raise ValueError("use an ISO 8601 date and time, e.g. 2026-03-04T09:30:00Z")
+
+
 def _utc_in_range(value: datetime) -> datetime:
     try:
         value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -67,4 +79,4 @@ def _utc_in_range(value: datetime) -> datetime:
 
 
 # Every timestamp a user sends: naive means UTC; absurd years are a 422, never a 500.
-UtcDatetime = Annotated[datetime, AfterValidator(_utc_in_range)]
+UtcDatetime = Annotated[datetime, BeforeValidator(_iso_8601_only), AfterValidator(_utc_in_range)]
