@@ -24,6 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from import_files import run_import, write_csv
 from openpyxl import Workbook, load_workbook
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from centricity.customers.models import Customer
@@ -244,3 +245,27 @@ def test_xlsx_cells_store_every_text_as_a_string() -> None:
     sheet = Workbook(write_only=True).create_sheet("x")
     cells = xlsx_cells(sheet, ["plain", "'=1+1", "", 5, None])
     assert [c.data_type for c in cells] == ["s", "s", "s", "n", "n"]
+
+
+def test_a_fixed_quarantine_file_imports_without_the_protective_apostrophe(
+    session_maker: sessionmaker[Session], db: Session, tmp_path: Path
+) -> None:
+    header = ["external_id", "name", "email", "phone"]
+    rows = [["Q-9", "=Novák & syn", "bad", "+420 601 234 567"], ["Q-10", "Eva", "e@x.cz", ""]]
+    source = write_csv(tmp_path / "people.csv", header, rows)
+    summary = run_import(session_maker, source, "customers")
+    assert summary.counts.quarantined == 1
+    with session_maker() as session:
+        job = session.get(ImportJob, summary.job_id)
+        assert job is not None
+        out = tmp_path / "fix.csv"
+        assert quarantine.write(session, job, out) == 1
+    lines = list(csv.reader(io.StringIO(out.read_text("utf-8-sig"), newline="")))
+    assert lines[1][3:] == ["'=Novák & syn", "bad", "'+420 601 234 567"]
+    lines[1][4] = "novak@example.cz"  # the user fixes the e-mail and saves
+    fixed = write_csv(tmp_path / "fixed.csv", lines[0], lines[1:])
+    again = run_import(session_maker, fixed, "customers")
+    assert (again.counts.inserted, again.counts.quarantined) == (1, 0), again.problems
+    stored = db.scalar(select(Customer).where(Customer.external_id == "Q-9"))
+    assert stored is not None
+    assert (stored.name, stored.phone) == ("=Novák & syn", "+420 601 234 567")

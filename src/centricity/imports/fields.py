@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from centricity.imports.registry import FieldSpec, FieldType
+from centricity.kit import spreadsheet
 from centricity.kit.time import utcnow
 from centricity.kit.validation import EMAIL_PATTERN, PHONE_PATTERN
 
@@ -308,9 +309,18 @@ def _typed(text: pl.Series, spec: FieldSpec, formats: Formats) -> Checked:
     return text, text.str.len_chars() > limit, f"longer than {limit} characters"
 
 
+def _unescaped(source: pl.Series) -> pl.Series:
+    """Cells our own exports protected with a leading apostrophe, read back as they were."""
+    rows = source.str.starts_with("'").fill_null(False).arg_true()
+    if rows.is_empty():
+        return source
+    values = [spreadsheet.unescape(v) for v in source.gather(rows).to_list()]
+    return source.clone().scatter(rows, pl.Series(values, dtype=pl.String))
+
+
 def parse_field(spec: FieldSpec, source: pl.Series, formats: Formats) -> Parsed:
     """Parse one source column for `spec`: blank cells are null, bad ones get a message."""
-    stripped = source.str.strip_chars()
+    stripped = _unescaped(source).str.strip_chars()
     text = _where(stripped != "", stripped)
     present = text.is_not_null()
     value, invalid, message = _typed(text, spec, formats)

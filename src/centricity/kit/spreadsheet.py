@@ -66,6 +66,15 @@ def cell(value: Any) -> Any:
     return "'" + text if looks_like_formula(text) else text
 
 
+def unescape(text: str) -> str:
+    """The text `cell` was given, when `text` is what `cell` made of it: a quarantine file
+    fixed in a spreadsheet and imported again must not keep the protective apostrophe
+    (`'+420 601 234 567` would no longer be a phone number). Other text is left alone."""
+    if text.startswith("'") and looks_like_formula(text[1:]):
+        return text[1:]
+    return text
+
+
 def xlsx_cells(sheet: Any, values: list[Any]) -> list[Any]:
     """One write-only XLSX row of `cell` values, every text stored as a string (`t="s"`),
     never as a formula, whatever it starts with."""
