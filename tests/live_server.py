@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy.orm import Session
@@ -89,11 +90,16 @@ def live_server(settings: Settings, *, startup_timeout: float = 20.0) -> Iterato
 
 @contextmanager
 def served_store(
-    data_dir: Path, secret: str, fill: Callable[[Session, Settings], None]
+    data_dir: Path, secret: str, fill: Callable[[Session, Settings], None], **overrides: Any
 ) -> Iterator[str]:
-    """A fresh migrated SQLite store, filled by `fill` and served live; yields the base URL."""
+    """A fresh migrated SQLite store, filled by `fill` and served live with the settings
+    `overrides` name; yields the base URL."""
     settings = Settings(
-        environment="test", data_dir=data_dir, secret_key=secret, scheduler_enabled=False
+        environment="test",
+        data_dir=data_dir,
+        secret_key=secret,
+        scheduler_enabled=False,
+        **overrides,
     )
     engine = make_engine(settings.database_url)
     runner.upgrade(engine)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy.orm import Session
 
 PG_ADMIN_URL = os.environ.get(
     "CENTRICITY_TEST_POSTGRES_URL", "postgresql://postgres:postgres@127.0.0.1:5432/test"
@@ -44,3 +48,30 @@ def pg_or_skip() -> None:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN_URL}")
         pytest.skip("PostgreSQL not reachable")
+
+
+@contextmanager
+def store_for_cli(
+    url: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch, seed: Callable[[Session], None]
+) -> Iterator[str]:
+    """Migrate and seed the store at `url`, then point the CLI's own settings at it (its
+    connections must see committed rows); forgets the CLI's cached engine afterwards."""
+    from centricity import db as db_module
+    from centricity.db import make_engine, session_factory
+    from centricity.migrations import runner
+
+    engine = make_engine(url)
+    runner.upgrade(engine)
+    with session_factory(engine)() as session:
+        seed(session)
+        session.commit()
+    engine.dispose()
+    monkeypatch.setenv("CENTRICITY_DATABASE_URL", url)
+    monkeypatch.setenv("CENTRICITY_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("CENTRICITY_ENVIRONMENT", "test")
+    try:
+        yield url
+    finally:
+        cached = db_module._ENGINES.pop(url, None)
+        if cached is not None:
+            cached.dispose()

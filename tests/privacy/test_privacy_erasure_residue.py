@@ -27,6 +27,7 @@ from privacy_residue import (
 )
 from sqlalchemy import Engine, event, select
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from centricity import db as db_module
@@ -37,7 +38,7 @@ from centricity.db import make_engine, session_factory
 from centricity.kit.text import digits, search_key
 from centricity.migrations import runner
 from centricity.privacy import residue
-from store_helpers import create_pg_database, drop_pg_database, pg_or_skip
+from store_helpers import create_pg_database, drop_pg_database, pg_or_skip, store_for_cli
 
 
 def store_engine(path: Path, busy_timeout_ms: int | None = None) -> Engine:
@@ -185,20 +186,14 @@ def pg_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A fresh migrated PostgreSQL database with the person among other customers."""
     pg_or_skip()
     url = create_pg_database("ctr_residue")
-    engine = make_engine(url)
-    runner.upgrade(engine)
-    with session_factory(engine)() as session:
+
+    def seed(session: Session) -> None:
         business = seed_others(session, count=20)
         session.commit()
         seed_person(session, ZDENKA, business)
-    engine.dispose()
-    monkeypatch.setenv("CENTRICITY_DATABASE_URL", url)
-    monkeypatch.setenv("CENTRICITY_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("CENTRICITY_ENVIRONMENT", "test")
-    yield url
-    cached = db_module._ENGINES.pop(url, None)
-    if cached is not None:
-        cached.dispose()
+
+    with store_for_cli(url, tmp_path / "data", monkeypatch, seed):
+        yield url
     drop_pg_database(url)
 
 

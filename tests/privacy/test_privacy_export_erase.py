@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 import centricity.models  # noqa: F401  (completes the metadata)
-from centricity import db as db_module
 from centricity.accounts import service as accounts_service
 from centricity.accounts.models import ApiToken, User, WebSession
 from centricity.accounts.schemas import UserCreate
@@ -34,9 +33,9 @@ from centricity.customers.schemas import CustomerCreate
 from centricity.db import Base, make_engine, session_factory
 from centricity.interactions.models import Interaction
 from centricity.jobs.models import Job
-from centricity.migrations import runner
 from centricity.orders.models import Order, OrderLine
 from centricity.privacy.service import erase_person, export_person
+from store_helpers import store_for_cli
 
 P, Q = "zq7p7f3a", "zq7q9k2b"
 PHONES = {P: "+420 731 973 101", Q: "+420 602 884 517"}
@@ -275,19 +274,8 @@ def cli_store(
         if is_sqlite
         else root_helpers.create_pg_database("ctr_privacy")
     )
-    engine = make_engine(url)
-    runner.upgrade(engine)
-    with session_factory(engine)() as session:
-        seed_both(session)
-        session.commit()
-    engine.dispose()
-    monkeypatch.setenv("CENTRICITY_DATABASE_URL", url)
-    monkeypatch.setenv("CENTRICITY_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("CENTRICITY_ENVIRONMENT", "test")
-    yield url
-    cached = db_module._ENGINES.pop(url, None)
-    if cached is not None:
-        cached.dispose()
+    with store_for_cli(url, tmp_path / "data", monkeypatch, seed_both):
+        yield url
     if not is_sqlite:
         root_helpers.drop_pg_database(url)
 

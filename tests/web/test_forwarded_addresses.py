@@ -6,44 +6,29 @@ by the server, not the app: Uvicorn's own default believes it from 127.0.0.1.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import httpx
 import pytest
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from centricity.accounts.models import Role
 from centricity.config import Settings
-from centricity.db import make_engine, session_factory
-from centricity.migrations import runner
 from centricity.web.server import make_server
 from fixtures_web import make_user
-from live_server import live_server
+from live_server import served_store
 
 SECRET = "forwarded-test-secret-key-0123456789abcdef"
 
 
-@contextmanager
-def _served(data_dir: Path, forwarded_allow_ips: str) -> Iterator[str]:
-    settings = Settings(
-        environment="test",
-        data_dir=data_dir,
-        secret_key=SECRET,
-        scheduler_enabled=False,
-        forwarded_allow_ips=forwarded_allow_ips,
-    )
-    engine = make_engine(settings.database_url)
-    runner.upgrade(engine)
-    with session_factory(engine)() as session:
-        make_user(session, "bob@test.example", Role.AGENT, "Department A")
-        session.commit()
-    try:
-        with live_server(settings) as base:
-            yield base
-    finally:
-        engine.dispose()
+def _bob(session: Session, _settings: Settings) -> None:
+    make_user(session, "bob@test.example", Role.AGENT, "Department A")
+
+
+def _served(data_dir: Path, forwarded_allow_ips: str) -> AbstractContextManager[str]:
+    return served_store(data_dir, SECRET, _bob, forwarded_allow_ips=forwarded_allow_ips)
 
 
 def _try(base: str, email: str, forwarded_for: str) -> int:
