@@ -105,6 +105,25 @@ def test_it_refuses_a_natural_key_match_on_another_departments_confidential_cont
     assert _reload(db, row).note == "keyed by customer, channel and start"
 
 
+def test_only_the_hidden_natural_key_of_a_batch_is_refused(
+    secret: Interaction, personas: Any, anon: Any, token_for: Any, db: Session
+) -> None:
+    _ingest(anon, token_for(personas.bob), note="A's chat", confidential=True, channel="chat")
+    base = {"customer_external_id": "VIS-1", "started_at": "2025-03-04T09:30Z"}
+    batch = [
+        base | {"channel": "chat", "note": "overwrite"},  # names A's confidential chat
+        base | {"channel": "visit", "note": "B's own visit"},
+        base | {"channel": "letter", "note": "B's own letter", "started_at": "2025-03-05T08:00Z"},
+    ]
+    headers = token_for(personas.charlie) | {"Idempotency-Key": "vis-batch-1"}
+    answer = anon.post("/api/v1/ingest/interactions", json=batch, headers=headers)
+    report = _report(answer)
+    assert (report["inserted"], report["updated"], report["quarantined"]) == (2, 0, 1), report
+    assert [e["index"] for e in report["errors"]] == [0]
+    notes = set(db.scalars(select(Interaction.note).where(Interaction.channel != "email")))
+    assert notes >= {"A's chat", "B's own visit", "B's own letter"} and "overwrite" not in notes
+
+
 def test_the_same_department_and_admins_still_update_it(
     secret: Interaction, personas: Any, anon: Any, token_for: Any, db: Session
 ) -> None:

@@ -75,17 +75,20 @@ def _hidden_matches(
     table = stage.table
     reason = literal(UNAVAILABLE.format(fields=", ".join(key.fields)))
     if key.column is not None:
-        matched = target.c[key.column] == _targets(spec, stage)[key.column]
-    else:
+        hidden = select(target.c.id).where(
+            target.c[key.column] == _targets(spec, stage)[key.column], spec.hidden(actor)
+        )
+    else:  # the natural key: the stored hash of this staged row names the record
         keys = RecordKey.__table__
-        matched = and_(
-            target.c.id.in_(
-                select(keys.c.record_id).where(
-                    keys.c.kind == spec.name, keys.c.key_hash == table.c.key_hash
-                )
+        hidden = (
+            select(target.c.id)
+            .join(keys, keys.c.record_id == target.c.id)
+            .where(
+                keys.c.kind == spec.name,
+                keys.c.key_hash == table.c.key_hash,
+                spec.hidden(actor),
             )
         )
-    hidden = select(target.c.id).where(matched, spec.hidden(actor))
     return select(table.c.line, reason).where(hidden.exists())
 
 
