@@ -6,6 +6,7 @@ check; `benchmarks/import_bomb.py` measures the server's memory with a full-size
 
 from __future__ import annotations
 
+import json
 import tracemalloc
 from pathlib import Path
 from typing import Any
@@ -262,3 +263,22 @@ def test_rich_text_strings_read_as_openpyxl_reads_them() -> None:
     )
     strings = read_shared_strings(io.BytesIO(table.encode()), budget=1024)
     assert [strings[i] for i in range(len(strings))] == [" Jana ", "Dvořáková", "", "a_x0041_"]
+
+
+def test_the_stored_preview_cuts_long_headers_and_values(
+    browser_for: Any, personas: Any, db: Session, tmp_path: Path
+) -> None:
+    browser = browser_for(personas.alice)
+    long_header, long_name = "H" * 5_000, "Ň" * 1_000_000
+    path = write_csv(
+        tmp_path / "c.csv", ["external_id", "name", long_header], [["P-1", long_name, "x"]]
+    )
+    job_url = _upload(browser, path).headers["location"]
+    job = db.scalar(select(ImportJob))
+    assert job is not None and job.preview is not None
+    shown = job.preview["rows"][0][1]
+    assert len(shown) == 200 and shown.endswith("…") and shown.startswith("ŇŇŇ")
+    assert len(job.preview["pairs"][2][0]) == 200
+    assert len(json.dumps(job.preview)) < 10_000
+    page = browser.client.get(job_url)
+    assert page.status_code == 200 and len(page.text) < 100_000

@@ -34,6 +34,15 @@ from centricity.imports.validate import REASON, Plan, check
 SAMPLE_ROWS = 5000
 PREVIEW_ROWS = 200  # rows checked for the page's "n would be quarantined"
 SHOWN_ROWS = 3  # first values shown beside each column
+# Longest header or value kept in the stored preview: a file whose one cell holds 250 MB
+# made a 250 MB preview, re-sent on every view of its job page (found by an outside probe).
+SHOWN_CHARS = 200
+
+
+def _shown(text: str | None) -> str:
+    """A header or value as the preview shows it, cut to SHOWN_CHARS."""
+    text = text or ""
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 
 @dataclass
@@ -208,7 +217,7 @@ def preview(prepared: Prepared) -> dict[str, Any]:
         "info": {k: info[k] for k in ("format", "encoding", "delimiter", "decimal", "day_first")},
         "notes": list(prepared.notes),
         "problem": prepared.problem,
-        "pairs": [[header, target] for header, target in prepared.plan.mapping.pairs()],
+        "pairs": [[_shown(header), target] for header, target in prepared.plan.mapping.pairs()],
         "rows": [],
         "problems": [],
         "checked": 0,
@@ -220,7 +229,7 @@ def preview(prepared: Prepared) -> dict[str, Any]:
     sample = sample.head(PREVIEW_ROWS)
     width = len(prepared.source.header)
     shown["rows"] = [
-        [row.get(f"c{i}") or "" for i in range(width)]
+        [_shown(row.get(f"c{i}")) for i in range(width)]
         for row in sample.head(SHOWN_ROWS).iter_rows(named=True)
     ]
     if prepared.problem:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from sqlalchemy import Connection, delete, null, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, defer, sessionmaker
 
 from centricity.accounts.models import User
 from centricity.config import Settings
@@ -103,7 +103,7 @@ def write_quarantine_file(
 
 def list_jobs(session: Session, *, actor: User, limit: int = 20) -> list[ImportJob]:
     """The most recent imports `actor` may read, newest first."""
-    query = select(ImportJob).where(access.visible_jobs(actor))
+    query = select(ImportJob).where(access.visible_jobs(actor)).options(defer(ImportJob.preview))
     return list(session.scalars(query.order_by(ImportJob.id.desc()).limit(limit)))
 
 
