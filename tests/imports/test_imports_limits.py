@@ -282,3 +282,26 @@ def test_the_stored_preview_cuts_long_headers_and_values(
     assert len(json.dumps(job.preview)) < 10_000
     page = browser.client.get(job_url)
     assert page.status_code == 200 and len(page.text) < 100_000
+
+
+def test_a_stray_cell_far_right_does_not_pad_every_row_to_the_sheet_width(
+    tmp_path: Path,
+) -> None:
+    stray = '<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>R-{n}</t></is></c>'
+    stray += '<c r="XFD{n}" t="inlineStr"><is><t>far</t></is></c></row>'
+    rows = inline_row(1, "external_id", "name") + "".join(
+        stray.format(n=n) for n in range(2, 1_002)
+    )
+    source = _open(sheet_of(tmp_path / "wide.xlsx", rows), 64 * MB)
+    tracemalloc.start()
+    try:
+        frames = list(source.batches())
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert sum(f.height for f in frames) == 1_000
+    first = frames[0].row(0, named=True)
+    assert (first["c0"], first["c1"]) == ("R-2", None)
+    assert first["__problem"] == "has 3 fields; the header has 2"
+    # Padded to 16,384 cells a row, the same sheet held about 1 GB here.
+    assert peak < 32 * MB

@@ -26,6 +26,7 @@ from centricity.imports.sources import JSON_BATCH_ROWS, UnreadableFile, cell_tex
 
 MAX_ROWS = 1_048_576  # Excel's limits: a sheet past them was not written by a spreadsheet
 MAX_COLUMNS = 16_384
+BATCH_CELLS = 1_000_000  # cells held before a batch is handed on, however wide the rows
 MAX_CELL_ELEMENTS = 10_000  # rich text runs of one cell
 LIMIT_SETTING = "CENTRICITY_IMPORT_MAX_UNPACKED_BYTES"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -196,18 +197,25 @@ class XlsxSource:
         return max((self._sheet.max_row or 0) - self._header_row, 0)
 
     def batches(self) -> Iterator[pl.DataFrame]:
-        """Rows after the header, with their spreadsheet row numbers."""
+        """Rows after the header, with their spreadsheet row numbers, in batches of at most
+        JSON_BATCH_ROWS rows and about BATCH_CELLS cells.
+
+        A row with values past the header keeps only those values after its own columns:
+        one stray cell in column XFD padded each row to 16,384 cells (2,000 such rows, a
+        30 KB file, took the server past 1.3 GB; found by an outside probe)."""
         rows: list[Record] = []
-        width = len(self.header)
+        width, cells_held = len(self.header), 0
         for number, row in self._rows():
             if number <= self._header_row:
                 continue
             cells = [cell_text(v) for v in row]
-            extra = [c for c in cells[width:] if c not in (None, "")]
-            rows.append((number, cells if extra else (cells + [None] * width)[:width], None))
-            if len(rows) >= JSON_BATCH_ROWS:
+            extra: list[str | None] = [c for c in cells[width:] if c not in (None, "")]
+            kept = cells[:width] + extra if extra else (cells + [None] * width)[:width]
+            rows.append((number, kept, None))
+            cells_held += len(kept)
+            if len(rows) >= JSON_BATCH_ROWS or cells_held >= BATCH_CELLS:
                 yield frame_from_records(rows, width)
-                rows = []
+                rows, cells_held = [], 0
         if rows:
             yield frame_from_records(rows, width)
 
