@@ -26,7 +26,7 @@ from centricity.imports.fields import normalise_decimal
 from centricity.imports.mapping import MappingError
 from centricity.imports.models import ImportJob
 from centricity.imports.runner import Summary
-from centricity.imports.sources import _as_text, typed_number_text
+from centricity.imports.sources import as_text, typed_number_text
 from centricity.orders.models import Order
 
 NAME_REQUIRED = "name: required; email: not a valid e-mail address"
@@ -398,5 +398,5 @@ def test_typed_numbers_read_the_same_under_either_decimal_mark(decimal: str) -> 
     parsed = normalise_decimal(pl.Series(written), decimal).to_list()
     assert parsed == ["12.5", "1.2340", "3", "7.10", "0.00001"]
     frame = pl.DataFrame({"x": [12.5, 1.234, 3.0]}, schema={"x": pl.Float64})
-    as_text = frame.select(_as_text(frame, "x")).to_series().to_list()
-    assert as_text == ["12.5", "1.2340", "3"]
+    texts = frame.select(as_text(frame, "x")).to_series().to_list()
+    assert texts == ["12.5", "1.2340", "3"]

@@ -22,13 +22,8 @@ import polars as pl
 from centricity.imports import detect
 from centricity.imports.csvsource import BOM, CsvSource
 from centricity.imports.frames import META, RAW
-from centricity.imports.sources import (
-    JsonLinesSource,
-    ParquetSource,
-    UnreadableFile,
-    cell_text,
-    map_text,
-)
+from centricity.imports.parquetsource import ParquetSource
+from centricity.imports.sources import JsonLinesSource, UnreadableFile, cell_text, map_text
 from centricity.imports.xlsxsource import XlsxSource, megabytes, too_much
 
 FORMATS = ("csv", "xlsx", "parquet", "jsonl")
@@ -145,7 +140,7 @@ def open_source(
         check_xlsx(path, max_unpacked_bytes)
         return StorableSource(XlsxSource(path, sheet, budget=max_unpacked_bytes))
     if kind == "parquet":
-        return StorableSource(ParquetSource(path))
+        return StorableSource(ParquetSource(path, max_unpacked_bytes))
     text_encoding = choose_encoding(facts, encoding)
     if kind == "jsonl":
         return StorableSource(JsonLinesSource(path, text_encoding))

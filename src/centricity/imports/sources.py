@@ -1,5 +1,5 @@
-"""Readers of Parquet (pyarrow, batch by batch) and JSON Lines, and the cell-to-text rule
-every reader shares; each yields the frames described in `frames.py` (XLSX: `xlsxsource.py`)."""
+"""The JSON Lines reader and the cell-to-text rules every reader shares; each reader yields
+the frames described in `frames.py` (XLSX: `xlsxsource.py`, Parquet: `parquetsource.py`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from centricity.imports.frames import Record, column_names, frame_from_records, parsed_frame
+from centricity.imports.frames import Record, frame_from_records
 
 JSON_BATCH_ROWS = 20_000
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -54,37 +54,8 @@ def cell_text(value: Any) -> str | None:
     return str(value)
 
 
-class ParquetSource:
-    """A Parquet file read batch by batch; every column is turned into text."""
-
-    format = "parquet"
-
-    def __init__(self, path: Path) -> None:
-        import pyarrow.parquet as pq  # type: ignore[import-untyped]
-
-        try:
-            self._file = pq.ParquetFile(path)
-        except Exception:  # pyarrow raises ArrowInvalid, OSError, …
-            raise UnreadableFile("not a readable Parquet file") from None
-        self.header = list(self._file.schema_arrow.names)
-
-    def estimate_rows(self) -> int | None:
-        """Exact, from the file's metadata."""
-        return int(self._file.metadata.num_rows)
-
-    def batches(self) -> Iterator[pl.DataFrame]:
-        """Batches of rows as text; the line is the row number (1-based)."""
-        done = 0
-        for batch in self._file.iter_batches(batch_size=50_000):
-            frame = pl.from_arrow(batch)
-            assert isinstance(frame, pl.DataFrame)
-            text = frame.select(_as_text(frame, name) for name in frame.columns)
-            text.columns = column_names(len(self.header))
-            yield parsed_frame(text, range(done + 1, done + frame.height + 1))
-            done += frame.height
-
-
-def _as_text(frame: pl.DataFrame, name: str) -> pl.Expr:
+def as_text(frame: pl.DataFrame, name: str) -> pl.Expr:
+    """A typed column as the text a CSV export would have held (Parquet, typed JSON)."""
     dtype = frame.schema[name]
     column = pl.col(name)
     if isinstance(dtype, pl.Datetime):
