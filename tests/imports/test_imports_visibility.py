@@ -136,11 +136,19 @@ def test_the_same_department_and_admins_still_update_it(
     assert _reload(db, secret).department_id == personas.bob.department_id
 
 
-def test_it_lets_another_department_update_an_open_contact(
+def test_another_department_reads_an_open_contact_but_cannot_change_it(
     secret: Interaction, personas: Any, anon: Any, token_for: Any, db: Session
 ) -> None:
-    answer = _ingest(anon, token_for(personas.charlie), external_id="OPEN-1", note="seen by B")
-    assert answer.json()["updated"] == 1, answer.text
+    charlie = token_for(personas.charlie)
+    answer = _ingest(anon, charlie, external_id="OPEN-1", note="rewritten", confidential=True)
+    report = _report(answer)
+    assert (report["updated"], report["quarantined"]) == (0, 1), report
+    reason = report["errors"][0]["reason"]
+    assert reason.startswith("external_id: names another department's contact")
+    opened = db.scalar(select(Interaction).where(Interaction.external_id == "OPEN-1"))
+    assert opened is not None and (opened.note, opened.confidential) == ("open", False)
+    mine = _ingest(anon, token_for(personas.bob), external_id="OPEN-1", note="by A")
+    assert _report(mine)["updated"] == 1
 
 
 def test_rest_create_answers_a_hidden_id_like_a_visible_one(

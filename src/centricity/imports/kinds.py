@@ -346,6 +346,7 @@ INTERACTIONS = register(
         },
         prepare=_contact_defaults,
         hidden=interaction_service.hidden_from,
+        read_only=interaction_service.read_only_for,
         # An imported contact belongs to the importer's department, as one logged by hand.
         owner_values=lambda actor: {"user_id": actor.id, "department_id": actor.department_id},
     )

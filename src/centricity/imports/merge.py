@@ -46,6 +46,7 @@ UNIQUE_VIOLATION = "23505"
 # The reason a row naming a record the importer may not see is quarantined with: the same
 # words as a taken id on the REST API, so it says nothing about the record that holds it.
 UNAVAILABLE = "{fields}: not available: another record uses this id; choose another"
+READ_ONLY = "{fields}: names another department's contact; only that department can change it"
 
 
 @dataclass(frozen=True)
@@ -64,32 +65,43 @@ def _count(session: Session, statement: Any) -> int:
     return int(result.rowcount) if isinstance(result, CursorResult) else 0
 
 
-def _hidden_matches(
-    spec: KindSpec, key: KeyOption, stage: Stage, actor: User | None
-) -> Select[Any] | None:
-    """Staged rows whose key names a record the actor may not see (confidential contacts
-    of another department): they are refused before any match, update or count."""
-    if spec.hidden is None or actor is None:
-        return None
+def _matches(
+    spec: KindSpec, key: KeyOption, stage: Stage, condition: ColumnElement[bool], reason: str
+) -> Select[Any]:
+    """(line, reason) of the staged rows whose key names a stored record that meets
+    `condition`."""
     target = Base.metadata.tables[spec.table]
     table = stage.table
-    reason = literal(UNAVAILABLE.format(fields=", ".join(key.fields)))
     if key.column is not None:
-        hidden = select(target.c.id).where(
-            target.c[key.column] == _targets(spec, stage)[key.column], spec.hidden(actor)
+        found = select(target.c.id).where(
+            target.c[key.column] == _targets(spec, stage)[key.column], condition
         )
     else:  # the natural key: the stored hash of this staged row names the record
         keys = RecordKey.__table__
-        hidden = (
+        found = (
             select(target.c.id)
             .join(keys, keys.c.record_id == target.c.id)
-            .where(
-                keys.c.kind == spec.name,
-                keys.c.key_hash == table.c.key_hash,
-                spec.hidden(actor),
-            )
+            .where(keys.c.kind == spec.name, keys.c.key_hash == table.c.key_hash, condition)
         )
-    return select(table.c.line, reason).where(hidden.exists())
+    return select(table.c.line, literal(reason)).where(found.exists())
+
+
+def _access_checks(
+    spec: KindSpec, key: KeyOption, stage: Stage, actor: User | None
+) -> list[Select[Any]]:
+    """Staged rows naming a record the actor may not see (refused without naming it) or may
+    see but not change (another department's open contact); checked before any match."""
+    if actor is None:
+        return []
+    fields = ", ".join(key.fields)
+    checks = []
+    if spec.hidden is not None:
+        unavailable = UNAVAILABLE.format(fields=fields)
+        checks.append(_matches(spec, key, stage, spec.hidden(actor), unavailable))
+    if spec.read_only is not None:
+        locked = READ_ONLY.format(fields=fields)
+        checks.append(_matches(spec, key, stage, spec.read_only(actor), locked))
+    return checks
 
 
 def _reject(
@@ -97,9 +109,7 @@ def _reject(
 ) -> list[tuple[int, str]]:
     table = stage.table
     queries: list[Select[Any]] = [check(session, table) for check in spec.checks]
-    hidden = _hidden_matches(spec, key, stage, actor)
-    if hidden is not None:
-        queries.insert(0, hidden)
+    queries[:0] = _access_checks(spec, key, stage, actor)
     rejected: dict[int, str] = {}
     for query in queries:
         for line, reason in session.execute(query):
@@ -131,16 +141,17 @@ class Writer:
     """Who writes: the defaults a new row gets and the rows an update may touch."""
 
     defaults: dict[str, Any]
-    visible: ColumnElement[bool]
+    writable: ColumnElement[bool]
 
     @classmethod
     def of(cls, spec: KindSpec, actor: User | None) -> Writer:
         """The writer for `actor` (None: the command line, which sees every row)."""
         defaults = spec.insert_defaults()
-        if actor is None or spec.hidden is None:
+        if actor is None:
             return cls(defaults, true())
         owner = spec.owner_values(actor) if spec.owner_values is not None else {}
-        return cls(defaults | owner, not_(spec.hidden(actor)))
+        refused = [rule(actor) for rule in (spec.hidden, spec.read_only) if rule is not None]
+        return cls(defaults | owner, not_(or_(*refused)) if refused else true())
 
 
 def _defaults(writer: Writer, target: Table, active: set[str]) -> dict[str, Any]:
@@ -209,7 +220,7 @@ def _merge_sqlite(
     updated = _count(
         session,
         update(target)
-        .where(target.c[key] == columns[key], changed, writer.visible)
+        .where(target.c[key] == columns[key], changed, writer.writable)
         .values(dict(columns) | spec.update_values()),
     )
     _guard_not_null(session, target, columns)
@@ -240,7 +251,7 @@ def _upsert_postgresql(
         index_elements=[key],
         set_={n: excluded[n] for n in names} | spec.update_values(),
         where=and_(
-            or_(*(target.c[n].is_distinct_from(excluded[n]) for n in compared)), writer.visible
+            or_(*(target.c[n].is_distinct_from(excluded[n]) for n in compared)), writer.writable
         ),
     )
     upserted = upsert.returning(literal_column("(xmax = 0)").label("inserted")).cte("upserted")
@@ -298,7 +309,7 @@ def _merge_by_natural_key(
         .where(
             target.c.id == table.c.target_id,
             _changed(target, _compared(spec, columns)),
-            writer.visible,
+            writer.writable,
         )
         .values(dict(columns) | spec.update_values()),
     )

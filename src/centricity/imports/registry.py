@@ -101,6 +101,8 @@ Prepare = Callable[[pl.DataFrame, frozenset[str]], pl.DataFrame]
 # Rows of the target table the acting user may not see (another department's confidential
 # contacts): a write never matches, updates, counts or names them.
 Hidden = Callable[[User], ColumnElement[bool]]
+# Rows the acting user may read but not change (another department's open contacts).
+ReadOnly = Callable[[User], ColumnElement[bool]]
 # Values a new row takes from the acting user (the department that owns an imported contact).
 OwnerValues = Callable[[User], dict[str, Any]]
 
@@ -110,8 +112,9 @@ class KindSpec:
     """Everything the importer needs to know about one kind of record.
 
     `derived` columns are added by `prepare` and stored like fields; `computed` ones (a
-    search key) are stored too but never make a row count as changed. `hidden` and
-    `owner_values` apply the kind's read visibility to writes (None: everyone sees all).
+    search key) are stored too but never make a row count as changed. `hidden`,
+    `read_only` and `owner_values` apply the kind's access rules to writes (None: every
+    user sees and changes every row).
     """
 
     name: str
@@ -129,6 +132,7 @@ class KindSpec:
     after_merge: AfterMerge | None = None
     min_role: Role = Role.AGENT
     hidden: Hidden | None = None
+    read_only: ReadOnly | None = None
     owner_values: OwnerValues | None = None
 
     def field(self, name: str) -> FieldSpec:

@@ -35,17 +35,30 @@ def visibility(actor: User) -> ColumnElement[bool]:
     return or_(Interaction.confidential.is_(False), own_department)
 
 
+def _not_owned_by(actor: User) -> ColumnElement[bool]:
+    """Contacts of another department (for a user without one: logged by someone else),
+    stated null-safely: NOT of a comparison with NULL would let imported contacts of no
+    department through."""
+    if actor.department_id is not None:
+        return Interaction.department_id.is_distinct_from(actor.department_id)
+    return Interaction.user_id.is_distinct_from(actor.id)
+
+
 def hidden_from(actor: User) -> ColumnElement[bool]:
-    """The contacts `visibility` keeps from the actor, stated null-safely so that a write
-    path can refuse them (NOT of a comparison with NULL would let them through)."""
+    """The contacts `visibility` keeps from the actor, so that a write path can refuse
+    them without naming them."""
     if actor.role_enum is Role.ADMIN:
         return false()
-    owner = (
-        Interaction.department_id.is_distinct_from(actor.department_id)
-        if actor.department_id is not None
-        else Interaction.user_id.is_distinct_from(actor.id)
-    )
-    return and_(Interaction.confidential.is_(True), owner)
+    return and_(Interaction.confidential.is_(True), _not_owned_by(actor))
+
+
+def read_only_for(actor: User) -> ColumnElement[bool]:
+    """Contacts the actor may read but not change: another department's open contacts.
+    A department's contact log is written by that department (and admins) only, so an
+    import or ingest cannot rewrite another department's note or make it confidential."""
+    if actor.role_enum is Role.ADMIN:
+        return false()
+    return and_(Interaction.confidential.is_(False), _not_owned_by(actor))
 
 
 def visible_to(actor: User) -> Select[Interaction]:
