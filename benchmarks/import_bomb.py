@@ -1,4 +1,4 @@
-"""Peak memory of a real server while it refuses XLSX decompression bombs.
+"""Peak memory of a real server while it refuses or previews decompression bombs.
 
 Issue 9, finding 3: a 16.8 MB workbook whose shared strings unpacked to 1.9 GB took the
 server to 2.4 GB (6.5 GB after three views of its job page). This script starts
@@ -12,9 +12,14 @@ Bombs:
 * `strings`: just under the default limits (~250 MB unpacked, ~15 times its size) but
   with ~200 MB of shared-string text, so it is refused while the strings are counted
   (at half the limit): the most memory the default `CENTRICITY_IMPORT_MAX_UNPACKED_BYTES`
-  lets a workbook's strings take.
+  lets a workbook's strings take;
+* `parquet-giant`: one 250 MB text cell in an ~8 KB Parquet file (refused from its metadata);
+* `parquet-dictionary`: one 8,000-letter value repeated 50,000 times by the dictionary
+  (~100 KB on disk, 400 MB of text decoded: previewed from a batch cut at ~16 MB);
+* `wide-rows`: 2,000 rows with one stray cell in column XFD (~30 KB; rows were padded to
+  16,384 cells).
 
-    .venv/bin/python benchmarks/import_bomb.py              # both bombs
+    .venv/bin/python benchmarks/import_bomb.py              # every bomb
     .venv/bin/python benchmarks/import_bomb.py --bomb probe
 """
 
@@ -91,6 +96,46 @@ def strings_bomb(path: Path, unpacked: int) -> Path:
     return path
 
 
+def parquet_giant(path: Path, chars: int) -> Path:
+    """One 250 MB text cell in an ~8 KB Parquet file (zstd packs the run)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"external_id": ["G-1"], "name": ["N" * chars]}), path,
+                   compression="zstd")  # fmt: skip
+    return path
+
+
+def parquet_dictionary(path: Path, rows: int) -> Path:
+    """One 8,000-letter value repeated by the dictionary: ~100 KB on disk, 400 MB of text
+    once decoded for 50,000 rows."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    names = pa.DictionaryArray.from_arrays(
+        pa.array([0] * rows, type=pa.int32()), pa.array(["n" * 8_000])
+    )
+    ids = pa.array([f"D-{i}" for i in range(rows)])
+    pq.write_table(pa.table({"external_id": ids, "name": names}), path, compression="zstd")
+    return path
+
+
+def wide_rows(path: Path, rows: int) -> Path:
+    """A 30 KB sheet whose rows each have one stray cell in the last column (XFD)."""
+    cell = '<c r="{c}{n}" t="inlineStr"><is><t>{v}</t></is></c>'
+    head = '<row r="1">' + cell.format(c="A", n=1, v="external_id") + cell.format(
+        c="B", n=1, v="name") + "</row>"  # fmt: skip
+    body = "".join(
+        f'<row r="{n}">' + cell.format(c="A", n=n, v=f"W-{n}") + cell.format(c="XFD", n=n, v="x")
+        + "</row>" for n in range(2, rows + 2)
+    )  # fmt: skip
+    sheet = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>'
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        _write_parts(archive, sheet + head + body + "</sheetData></worksheet>")
+        archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{MAIN}"></sst>')
+    return path
+
+
 def make_store(folder: Path, secret: str) -> tuple[str, str]:
     """A migrated store with a manager signed in: (session cookie, CSRF token)."""
     from centricity.accounts import service as accounts
@@ -120,6 +165,16 @@ def rss_kib(pid: int, field: str = "VmRSS") -> int:
     return 0
 
 
+def unpacked_bytes(path: Path) -> int:
+    """What the file's parts (XLSX) or row groups (Parquet) declare they unpack to."""
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        meta = pq.ParquetFile(path).metadata
+        return sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    return sum(i.file_size for i in zipfile.ZipFile(path).infolist())
+
+
 def upload(base: str, cookie: str, csrf: str, path: Path, pid: int) -> dict[str, Any]:
     """Upload `path` while sampling the server's memory; the answer and the peaks."""
     samples: list[int] = []
@@ -145,10 +200,10 @@ def upload(base: str, cookie: str, csrf: str, path: Path, pid: int) -> dict[str,
     time.sleep(0.2)
     done.set()
     sampler.join()
-    found = re.search(r"the XLSX file[^<]*", html.unescape(answer.text))
+    found = re.search(r"(the (XLSX|Parquet) file|a row group)[^<]*", html.unescape(answer.text))
     return {
         "file_mb": round(path.stat().st_size / 1e6, 1),
-        "unpacked_mb": round(sum(i.file_size for i in zipfile.ZipFile(path).infolist()) / 1e6),
+        "unpacked_mb": round(unpacked_bytes(path) / 1e6),
         "status": answer.status_code,
         "seconds": round(seconds, 2),
         "rss_before_mb": round(before / 1024),
@@ -178,7 +233,8 @@ def serve(folder: Path, secret: str, port: int) -> subprocess.Popen[bytes]:
 def main() -> None:
     """Build the bombs, serve, upload each, print and save the figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--bomb", choices=["probe", "strings", "both"], default="both")
+    names = ["probe", "strings", "parquet-giant", "parquet-dictionary", "wide-rows"]
+    parser.add_argument("--bomb", choices=[*names, "all"], default="all")
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
     DATA.mkdir(parents=True, exist_ok=True)
@@ -186,9 +242,17 @@ def main() -> None:
     store.mkdir()
     secret = secrets.token_hex(32)
     cookie, csrf = make_store(store, secret)
-    bombs = {"probe": (probe_bomb, 1_900_000_000), "strings": (strings_bomb, 250_000_000)}
-    chosen = list(bombs) if args.bomb == "both" else [args.bomb]
-    files = {name: bombs[name][0](DATA / f"{name}.xlsx", bombs[name][1]) for name in chosen}
+    bombs = {
+        "probe": (probe_bomb, 1_900_000_000, "xlsx"),
+        "strings": (strings_bomb, 250_000_000, "xlsx"),
+        "parquet-giant": (parquet_giant, 250_000_000, "parquet"),
+        "parquet-dictionary": (parquet_dictionary, 50_000, "parquet"),
+        "wide-rows": (wide_rows, 2_000, "xlsx"),
+    }
+    chosen = list(bombs) if args.bomb == "all" else [args.bomb]
+    files = {
+        name: bombs[name][0](DATA / f"{name}.{bombs[name][2]}", bombs[name][1]) for name in chosen
+    }
     server = serve(store, secret, args.port)
     try:
         results = {name: upload(f"http://127.0.0.1:{args.port}", cookie, csrf, path, server.pid)
