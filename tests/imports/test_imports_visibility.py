@@ -266,3 +266,17 @@ def test_a_manager_of_another_department_cannot_delete_the_customer_with_its_con
     assert anon.delete(url, headers=token_for(personas.alice)).status_code == 204
     db.expire_all()
     assert db.get(Interaction, secret_id) is None
+
+
+def test_a_manager_of_another_department_cannot_delete_an_open_contact_to_reimport_it(
+    secret: Interaction, personas: Any, anon: Any, token_for: Any, db: Session
+) -> None:
+    manager_b = make_user(db, "mira@test.example", Role.MANAGER, "Department B")
+    db.commit()
+    opened = db.scalar(select(Interaction).where(Interaction.external_id == "OPEN-1"))
+    assert opened is not None
+    url = f"/api/v1/interactions/{opened.id}"
+    refused = anon.delete(url, headers=token_for(manager_b))
+    assert refused.status_code == 403, refused.text
+    assert anon.get(url, headers=token_for(manager_b)).status_code == 200  # still readable
+    assert anon.delete(url, headers=token_for(personas.alice)).status_code == 204

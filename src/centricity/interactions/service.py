@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, select, true
 from sqlalchemy.orm import Session
 
 from centricity.accounts.models import Role, User
@@ -13,7 +13,7 @@ from centricity.customers import service as customer_service
 from centricity.customers.models import ContactPerson
 from centricity.interactions.models import Interaction
 from centricity.interactions.schemas import InteractionCreate
-from centricity.kit.errors import Conflict, Invalid, NotFound
+from centricity.kit.errors import Conflict, Invalid, NotFound, PermissionDenied
 from centricity.kit.pagination import MAX_LIMIT, Page
 
 # One answer for every taken external id, whether or not the caller may see the record
@@ -145,7 +145,13 @@ def refuse_hidden_on_delete(session: Session, *, customer_id: int, actor: User) 
 
 
 def delete(session: Session, *, interaction: Interaction, actor: User) -> None:
-    """Remove a contact logged by mistake (managers and admins)."""
+    """Remove a contact logged by mistake (managers of its department and admins): another
+    department's contact log is not the actor's to change, by any path."""
+    writable = select(Interaction.id).where(
+        Interaction.id == interaction.id, not_(read_only_for(actor))
+    )
+    if session.scalar(writable) is None:
+        raise PermissionDenied("only the contact's own department or an admin can delete it")
     audit.record(
         session, actor=actor, action="interaction.delete", entity=("interaction", interaction.id)
     )
