@@ -398,5 +398,5 @@ def test_typed_numbers_read_the_same_under_either_decimal_mark(decimal: str) -> 
     parsed = normalise_decimal(pl.Series(written), decimal).to_list()
     assert parsed == ["12.5", "1.2340", "3", "7.10", "0.00001"]
     frame = pl.DataFrame({"x": [12.5, 1.234, 3.0]}, schema={"x": pl.Float64})
-    texts = frame.select(as_text(frame, "x")).to_series().to_list()
+    texts = frame.select(as_text("x", pl.Float64())).to_series().to_list()
     assert texts == ["12.5", "1.2340", "3"]

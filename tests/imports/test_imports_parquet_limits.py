@@ -68,3 +68,22 @@ def test_repeated_values_are_read_in_batches_bounded_by_size(tmp_path: Path) -> 
     assert largest < parquetsource.BATCH_BYTES + 16 * MB
     first = frames[0]
     assert first["c1"][0] == value and first["__line"][0] == 1  # type: ignore[index]
+
+
+def test_bytes_that_are_not_text_are_refused_with_a_reason(tmp_path: Path) -> None:
+    names = pa.array([b"\x00ok\xff", b"caf\xc3\xa9"], type=pa.binary())
+    path = _write(tmp_path / "bytes.parquet", {"external_id": ["B-1", "B-2"], "name": names})
+    with pytest.raises(UnreadableFile, match="holds bytes, not text"):
+        _batches(path)
+
+
+def test_a_list_cell_is_read_as_json_not_as_a_printout(tmp_path: Path) -> None:
+    path = _write(tmp_path / "lists.parquet", {"external_id": ["L-1"], "tags": [["vip", "cz"]]})
+    frame = _batches(path)[0]
+    assert frame["c1"][0] == '["vip", "cz"]'  # type: ignore[index]
+
+
+def test_three_thousand_columns_are_read_as_text(tmp_path: Path) -> None:
+    wide = {f"col{i}": ["x", "y"] for i in range(3_000)}
+    frame = _batches(_write(tmp_path / "wide.parquet", wide))[0]
+    assert frame.width == 3_000 + 3  # type: ignore[attr-defined]  # and line, problem, raw

@@ -97,7 +97,10 @@ class ParquetSource:
             _check_cells(batch)
             frame = pl.from_arrow(batch)
             assert isinstance(frame, pl.DataFrame)
-            text = frame.select(as_text(frame, name) for name in frame.columns)
+            try:  # the schema once: asking each column for it cost O(columns²)
+                text = frame.select(as_text(n, t) for n, t in frame.schema.items())
+            except pl.exceptions.ComputeError:  # bytes that are not UTF-8 text
+                raise UnreadableFile("a column of the Parquet file holds bytes, not text") from None
             text.columns = names
             yield text
 

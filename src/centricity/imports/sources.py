@@ -49,14 +49,15 @@ def cell_text(value: Any) -> str | None:
         return typed_number_text(value)
     if isinstance(value, datetime | date | time):
         return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+    if isinstance(value, pl.Series):  # a list cell of a Parquet column
+        value = value.to_list()
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
+        return json.dumps(value, ensure_ascii=False, default=cell_text)
     return str(value)
 
 
-def as_text(frame: pl.DataFrame, name: str) -> pl.Expr:
+def as_text(name: str, dtype: pl.DataType) -> pl.Expr:
     """A typed column as the text a CSV export would have held (Parquet, typed JSON)."""
-    dtype = frame.schema[name]
     column = pl.col(name)
     if isinstance(dtype, pl.Datetime):
         if dtype.time_zone:
