@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import tracemalloc
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from import_files import write_csv, write_xlsx
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
-from xlsx_bombs import MAIN, inline_row, sheet_of, strings_bomb
+from xlsx_bombs import MAIN, _write_parts, inline_row, sheet_of, strings_bomb
 
 from centricity.accounts import service as accounts
 from centricity.app import create_app
@@ -305,3 +306,36 @@ def test_a_stray_cell_far_right_does_not_pad_every_row_to_the_sheet_width(
     assert first["__problem"] == "has 3 fields; the header has 2"
     # Padded to 16,384 cells a row, the same sheet held about 1 GB here.
     assert peak < 32 * MB
+
+
+def _long_cell_workbook(path: Path, where: str, text: str) -> Path:
+    header = inline_row(1, "external_id", "name")
+    if where == "inline":
+        return sheet_of(path, header + inline_row(2, "L-1", text))
+    row = '<row r="2"><c r="A2" t="inlineStr"><is><t>L-1</t></is></c>'
+    row += '<c r="B2" t="s"><v>0</v></c></row>'
+    sheet = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>'
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        _write_parts(archive, sheet + header + row + "</sheetData></worksheet>")
+        archive.writestr(
+            "xl/sharedStrings.xml", f'<sst xmlns="{MAIN}"><si><t>{text}</t></si></sst>'
+        )
+    return path
+
+
+@pytest.mark.parametrize("where", ["inline", "shared"])
+def test_a_cell_longer_than_a_spreadsheet_holds_is_refused_as_it_is_read(
+    tmp_path: Path, where: str
+) -> None:
+    fits = _long_cell_workbook(tmp_path / "fits.xlsx", where, "N" * 32_767)
+    assert len(list(_open(fits, 64 * MB).batches())[0]["c1"][0]) == 32_767  # also warms up
+    path = _long_cell_workbook(tmp_path / "long.xlsx", where, "N" * 5 * MB)
+    facts = file_facts(path)  # reads 4 MB blocks: not what is measured
+    tracemalloc.start()
+    try:
+        with pytest.raises(UnreadableFile, match="longer than 32,767 characters"):
+            list(open_source(path, facts, max_unpacked_bytes=64 * MB).batches())
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * MB  # refused long before the 5 MB string was gathered

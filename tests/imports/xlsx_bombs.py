@@ -60,18 +60,22 @@ def _stream(archive: zipfile.ZipFile, name: str, pieces: Iterable[bytes]) -> Non
 
 
 def strings_bomb(path: Path, unpacked: int) -> Path:
-    """A customers workbook whose one extra shared string is `unpacked` bytes of 'A'
-    (deflate packs it about a thousand times smaller)."""
+    """A customers workbook with about `unpacked` bytes of extra shared strings, each a
+    thousand 'A's (a cell may hold 32,767 characters; deflate packs these ~1,000 times)."""
+    item = b"<si><t>" + b"A" * 1_000 + b"</t></si>"
+    per_block = max(1, CHUNK // len(item))
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         _write_parts(archive)
         head = f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}">'
         names = "<si><t>external_id</t></si><si><t>name</t></si><si><t>B-1</t></si>"
 
         def pieces() -> Iterable[bytes]:
-            yield (head + names + "<si><t>").encode()
-            for start in range(0, unpacked, CHUNK):
-                yield b"A" * min(CHUNK, unpacked - start)
-            yield b"</t></si></sst>"
+            yield (head + names).encode()
+            left = -(-unpacked // len(item))  # whole items: at least `unpacked` bytes
+            while left > 0:
+                yield item * min(per_block, left)
+                left -= per_block
+            yield b"</sst>"
 
         _stream(archive, "xl/sharedStrings.xml", pieces())
     return path

@@ -17,11 +17,11 @@ import polars as pl
 
 from centricity.imports.frames import column_names, parsed_frame
 from centricity.imports.sources import UnreadableFile, as_text
-from centricity.imports.xlsxsource import LIMIT_SETTING, megabytes
+from centricity.imports.xlsxsource import LIMIT_SETTING, MAX_CELL_CHARS, megabytes
 
 MAX_RATIO = 100  # uncompressed data : file size, as for XLSX
 RATIO_FLOOR = 16 * 1024 * 1024  # small files may unpack to this much whatever their ratio
-MAX_CELL_CHARS = 32_767  # the most a spreadsheet cell holds; no field takes more
+
 READ_ROWS = 1_024  # rows decoded at a time: at most 32 MB of text with the cell cap
 BATCH_ROWS = 50_000
 # A preview of 400 MB of repeated text took a fresh server from 167 to 328 MB (measured).

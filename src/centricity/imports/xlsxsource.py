@@ -27,6 +27,54 @@ from centricity.imports.sources import JSON_BATCH_ROWS, UnreadableFile, cell_tex
 MAX_ROWS = 1_048_576  # Excel's limits: a sheet past them was not written by a spreadsheet
 MAX_COLUMNS = 16_384
 BATCH_CELLS = 1_000_000  # cells held before a batch is handed on, however wide the rows
+MAX_CELL_CHARS = 32_767  # the most a spreadsheet cell holds; no field takes more
+# Bytes of XML between two tags that such a cell's text can take (a character may be
+# escaped as `&quot;`, six bytes, or take four in UTF-8).
+MAX_TEXT_BYTES = 8 * MAX_CELL_CHARS
+
+
+def too_long() -> UnreadableFile:
+    """The refusal of a cell longer than any spreadsheet can hold (read before it is held:
+    one 250 MB cell in a 2.9 MB workbook took the server to 2.4 GB; found by a probe)."""
+    return UnreadableFile(
+        f"the XLSX file has a text cell longer than {MAX_CELL_CHARS:,} characters, "
+        "the most a spreadsheet cell holds"
+    )
+
+
+class TextRunGuard:
+    """A sheet's XML stream that refuses a run of text longer than MAX_TEXT_BYTES as the
+    bytes go by, before the XML parser gathers the whole run into one string."""
+
+    def __init__(self, source: IO[bytes]) -> None:
+        self.source = source
+        self.run = 0  # bytes since the last '<'
+
+    def __enter__(self) -> TextRunGuard:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the underlying stream."""
+        self.source.close()
+
+    def read(self, size: int = -1) -> bytes:
+        """The next bytes of the stream, checked."""
+        data = self.source.read(size)
+        pieces = data.split(b"<")
+        longest = self.run + len(pieces[0])
+        if len(pieces) > 1:
+            longest = max(longest, *(len(p) for p in pieces[1:]))
+            self.run = len(pieces[-1])
+        else:
+            self.run = longest
+        if longest > MAX_TEXT_BYTES:
+            raise too_long()
+        return data
+
+
 MAX_CELL_ELEMENTS = 10_000  # rich text runs of one cell
 LIMIT_SETTING = "CENTRICITY_IMPORT_MAX_UNPACKED_BYTES"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -90,11 +138,12 @@ class _StringsTarget:
         self.strings = strings
         self.path: list[str] = []
         self.parts: list[str] = []
+        self.length = 0
 
     def start(self, tag: str, _attrib: dict[str, str]) -> None:
         self.path.append(tag)
         if tag == _SI:
-            self.parts = []
+            self.parts, self.length = [], 0
 
     def end(self, tag: str) -> None:
         self.path.pop()
@@ -104,6 +153,9 @@ class _StringsTarget:
     def data(self, text: str) -> None:
         if self.path and self.path[-1] == _TEXT and _PHONETIC not in self.path:
             self.parts.append(text)
+            self.length += len(text)
+            if self.length > MAX_CELL_CHARS:
+                raise too_long()
 
     def close(self) -> None:
         return None
@@ -125,7 +177,22 @@ def open_book(path: Path, budget: int) -> Any:
     half of `budget`, the unpacked-size limit, in memory)."""
     from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader  # type: ignore[import-untyped]
 
+    class GuardedArchive(zipfile.ZipFile):
+        """Worksheets come through `TextRunGuard` wherever openpyxl reads them (it parses
+        a whole sheet to size it when the sheet has no <dimension>)."""
+
+        def open(self, name: Any, mode: Any = "r", *args: Any, **kwargs: Any) -> Any:
+            stream = super().open(name, mode, *args, **kwargs)
+            part = name.filename if isinstance(name, zipfile.ZipInfo) else str(name)
+            return TextRunGuard(stream) if part.startswith("xl/worksheets/") else stream
+
     class CountedReader(ExcelReader):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            opened: zipfile.ZipFile = self.archive
+            opened.close()
+            self.archive: zipfile.ZipFile = GuardedArchive(path)
+
         def read_strings(self) -> None:
             part = self.package.find(SHARED_STRINGS)
             if part is not None:
@@ -170,7 +237,7 @@ class XlsxSource:
         except (zipfile.BadZipFile, SyntaxError, ValueError, IndexError, KeyError, OverflowError):
             raise UnreadableFile("not a readable XLSX workbook (a sheet is damaged)") from None
 
-    def _parser(self, source: IO[bytes]) -> Any:
+    def _parser(self, source: IO[bytes] | TextRunGuard) -> Any:
         from openpyxl.worksheet._reader import WorkSheetParser  # type: ignore[import-untyped]
 
         book = self._book
@@ -220,7 +287,7 @@ class XlsxSource:
             yield frame_from_records(rows, width)
 
 
-def _parse_rows(source: IO[bytes], parser: Any) -> Iterator[tuple[int, list[Any]]]:
+def _parse_rows(source: IO[bytes] | TextRunGuard, parser: Any) -> Iterator[tuple[int, list[Any]]]:
     """Cells are parsed (by openpyxl's cell parser) and every element is dropped once it
     ends, so memory stays flat whatever the sheet's size; Excel's caps bound a row."""
     path: list[Element] = []
