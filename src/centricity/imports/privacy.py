@@ -12,6 +12,9 @@
   the file: personal. It is cleared once the import ran or the upload expired (a day);
   until then it is exported and cleared for a person it names, like a quarantined row,
   and left out of a staff member's export of the imports they started.
+* An upload waiting for its import (at most a day) is a file on disk that no query can
+  search for a person (XLSX and Parquet are compressed): an erasure discards every such
+  upload, whoever it names; the uploader uploads it again.
 * Otherwise import jobs, natural keys and idempotency keys hold ids, hashes, counts and
   reasons that never quote a value: no personal values, nothing to erase. (Stored ingest
   answers hold counts and reasons only, by design.)
@@ -23,13 +26,20 @@ are still known when their quarantined rows are searched.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, Text, cast, delete, false, func, null, or_, select
 from sqlalchemy.orm import Session
 
 from centricity.customers.models import Customer
-from centricity.imports.models import CustomerMerge, DuplicatePair, ImportJob, QuarantineRow
+from centricity.imports.models import (
+    CustomerMerge,
+    DuplicatePair,
+    ImportJob,
+    JobStatus,
+    QuarantineRow,
+)
 from centricity.kit.text import digits
 from centricity.privacy.registry import Classification, Export, PersonRef, Tables, to_rows
 
@@ -221,6 +231,20 @@ def export(session: Session, person: PersonRef) -> Export:
     }
 
 
+def _discard_pending_uploads(session: Session) -> int:
+    """Delete the files of uploads not yet imported and expire their jobs (the file may be
+    removed before the transaction commits: an upload can always be sent again)."""
+    pending = [
+        job
+        for job in session.scalars(select(ImportJob).where(ImportJob.status == JobStatus.PENDING))
+        if job.stored_path
+    ]
+    for job in pending:
+        Path(job.stored_path or "").unlink(missing_ok=True)
+        job.status, job.stored_path, job.preview = JobStatus.EXPIRED, None, null()
+    return len(pending)
+
+
 def erase(session: Session, person: PersonRef) -> dict[str, int]:
     """Delete quarantined rows naming the person and their pairs; clear previews quoting
     them; blank merge snapshots."""
@@ -230,6 +254,7 @@ def erase(session: Session, person: PersonRef) -> dict[str, int]:
     previews = _previews(session, person)
     for job in previews:
         job.preview = null()
+    pending = _discard_pending_uploads(session)
     merges = _merges(session, person)
     for merge in merges:
         merge.snapshot, merge.duplicate_external_id = {}, None
@@ -241,7 +266,7 @@ def erase(session: Session, person: PersonRef) -> dict[str, int]:
     session.flush()
     return {
         "import_quarantine": len(quarantined),
-        "import_jobs": len(previews),  # previews cleared
+        "import_jobs": len(previews) + pending,  # previews cleared, uploads discarded
         "customer_merges": len(merges),
         "customer_duplicate_pairs": int(getattr(pairs, "rowcount", 0) or 0),
     }
