@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from import_files import write_csv, write_xlsx
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 from xlsx_bombs import MAIN, _write_parts, inline_row, sheet_of, strings_bomb
@@ -343,3 +343,45 @@ def test_a_cell_longer_than_a_spreadsheet_holds_is_refused_as_it_is_read(
     finally:
         tracemalloc.stop()
     assert peak < 2 * MB  # refused long before the 5 MB string was gathered
+
+
+def test_an_upload_whose_file_is_gone_answers_with_a_message(
+    browser_for: Any, personas: Any, db: Session, tmp_path: Path
+) -> None:
+    browser = browser_for(personas.alice)
+    path = write_csv(tmp_path / "c.csv", ["external_id", "name"], [["G-1", "Gone"]])
+    job_url = _upload(browser, path).headers["location"]
+    job = db.scalar(select(ImportJob))
+    assert job is not None and job.stored_path
+    Path(job.stored_path).unlink()
+    form = {"csrf_token": browser.csrf, "map.0": "external_id", "map.1": "name"}
+    answer = browser.client.post(f"{job_url}/run", data={**form, "action": "import"})
+    assert answer.status_code == 422 and "no longer available" in answer.text
+
+
+def test_a_remap_does_not_touch_a_job_another_request_queued_meanwhile(
+    browser_for: Any, personas: Any, db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from centricity.jobs.models import Job
+
+    browser = browser_for(personas.alice)
+    path = write_csv(tmp_path / "c.csv", ["external_id", "name"], [["R-1", "Rita"]])
+    job_url = _upload(browser, path).headers["location"]
+    job = db.scalar(select(ImportJob))
+    assert job is not None
+    reread = service.reprepare
+
+    def queued_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        db.execute(update(ImportJob).where(ImportJob.id == job.id).values(status="queued"))
+        db.commit()
+        return reread(*args, **kwargs)
+
+    monkeypatch.setattr(service, "reprepare", queued_meanwhile)
+    remapped = {"csrf_token": browser.csrf, "map.0": "external_id", "map.1": "", "action": "import"}
+    answer = browser.client.post(f"{job_url}/run", data=remapped)
+    assert answer.status_code == 303
+    db.expire_all()
+    stored = db.get(ImportJob, job.id)
+    assert stored is not None and stored.preview is not None
+    assert [p[1] for p in stored.preview["pairs"]] == ["external_id", "name"]  # unchanged
+    assert db.scalar(select(func.count()).select_from(Job)) == 0  # not queued a second time

@@ -181,6 +181,7 @@ def _remap(
     prepared = service.reprepare(path, options, request.app.state.settings)
     begin_writing(session)
     fresh = service.get_job(session, job.id, actor=user)
+    session.refresh(fresh)  # another request may have queued it while the file was read
     if fresh.status == JobStatus.PENDING:
         service.store_preview(fresh, prepared)
     return fresh
@@ -205,7 +206,12 @@ def _apply(
     problem = (job.preview or {}).get("problem")
     if problem:
         return _job_page(request, user, job, str(problem))
-    size = Path(job.stored_path or "").stat().st_size if job.stored_path else 0
+    stored = Path(job.stored_path or "")
+    if not stored.is_file():
+        return _job_page(
+            request, user, job, "the uploaded file is no longer available; upload it again"
+        )
+    size = stored.stat().st_size
     service.queue_upload(session, job)
     session.commit()
     if size <= INLINE_BYTES:
