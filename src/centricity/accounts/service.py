@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,6 +15,7 @@ from centricity.accounts.schemas import UserCreate
 from centricity.audit import service as audit
 from centricity.config import get_settings
 from centricity.kit.errors import Conflict, NotFound
+from centricity.kit.signing import hmac_sha256
 from centricity.kit.time import utcnow
 
 TOKEN_PREFIX = "ctr_"
@@ -38,7 +37,7 @@ def digest(value: str) -> str:
     if _secret is None:
         use_secret(get_settings().secret_key)
     assert _secret is not None
-    return hmac.new(_secret, value.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+    return hmac_sha256(_secret, value)
 
 
 def get_or_create_department(session: Session, name: str) -> Department:

@@ -7,13 +7,12 @@ cannot make one the server signed, so it cannot pair a planted cookie with a cho
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
+from centricity.kit.signing import hmac_sha256
 from centricity.web.deps import Principal, page_principal
 
 CSRF_FIELD = "csrf_token"
@@ -89,8 +88,7 @@ def is_csrf_dependency(call: Any) -> bool:
 
 
 def _login_signature(secret: str, nonce: str) -> str:
-    message = f"login-csrf\x00{nonce}".encode()
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+    return hmac_sha256(secret, f"login-csrf\x00{nonce}")
 
 
 def new_login_token(secret: str) -> str:
