@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     and_,
     bindparam,
+    case,
     delete,
     func,
     literal,
@@ -65,43 +66,30 @@ def _count(session: Session, statement: Any) -> int:
     return int(result.rowcount) if isinstance(result, CursorResult) else 0
 
 
-def _matches(
-    spec: KindSpec, key: KeyOption, stage: Stage, condition: ColumnElement[bool], reason: str
-) -> Select[Any]:
-    """(line, reason) of the staged rows whose key names a stored record that meets
-    `condition`."""
+def _access_check(
+    spec: KindSpec, key: KeyOption, stage: Stage, actor: User | None
+) -> Select[Any] | None:
+    """(line, reason) of the staged rows whose key names a record the actor may not see
+    (refused without naming it) or may see but not change (another department's open
+    contact): one join of the batch with the records its keys name, before any match."""
+    fields = ", ".join(key.fields)
+    rules = [
+        (rule(actor), reason.format(fields=fields))
+        for rule, reason in ((spec.hidden, UNAVAILABLE), (spec.read_only, READ_ONLY))
+        if rule is not None and actor is not None
+    ]
+    if not rules:
+        return None
     target = Base.metadata.tables[spec.table]
     table = stage.table
     if key.column is not None:
-        found = select(target.c.id).where(
-            target.c[key.column] == _targets(spec, stage)[key.column], condition
-        )
+        joined = table.join(target, target.c[key.column] == _targets(spec, stage)[key.column])
     else:  # the natural key: the stored hash of this staged row names the record
         keys = RecordKey.__table__
-        found = (
-            select(target.c.id)
-            .join(keys, keys.c.record_id == target.c.id)
-            .where(keys.c.kind == spec.name, keys.c.key_hash == table.c.key_hash, condition)
-        )
-    return select(table.c.line, literal(reason)).where(found.exists())
-
-
-def _access_checks(
-    spec: KindSpec, key: KeyOption, stage: Stage, actor: User | None
-) -> list[Select[Any]]:
-    """Staged rows naming a record the actor may not see (refused without naming it) or may
-    see but not change (another department's open contact); checked before any match."""
-    if actor is None:
-        return []
-    fields = ", ".join(key.fields)
-    checks = []
-    if spec.hidden is not None:
-        unavailable = UNAVAILABLE.format(fields=fields)
-        checks.append(_matches(spec, key, stage, spec.hidden(actor), unavailable))
-    if spec.read_only is not None:
-        locked = READ_ONLY.format(fields=fields)
-        checks.append(_matches(spec, key, stage, spec.read_only(actor), locked))
-    return checks
+        named = and_(keys.c.kind == spec.name, keys.c.key_hash == table.c.key_hash)
+        joined = table.join(keys, named).join(target, target.c.id == keys.c.record_id)
+    reason = case(*rules)
+    return select(table.c.line, reason).select_from(joined).where(or_(*(c for c, _ in rules)))
 
 
 def _reject(
@@ -109,7 +97,9 @@ def _reject(
 ) -> list[tuple[int, str]]:
     table = stage.table
     queries: list[Select[Any]] = [check(session, table) for check in spec.checks]
-    queries[:0] = _access_checks(spec, key, stage, actor)
+    access = _access_check(spec, key, stage, actor)
+    if access is not None:
+        queries.insert(0, access)
     rejected: dict[int, str] = {}
     for query in queries:
         for line, reason in session.execute(query):
