@@ -28,6 +28,7 @@ from centricity.imports import api, duplicates, exports, quarantine, registry, s
 from centricity.imports.models import ImportJob, JobStatus
 from centricity.imports.plan import ImportOptions
 from centricity.kit.errors import DomainError, Invalid
+from centricity.kit.text import size_text
 from centricity.web.api import PathId
 from centricity.web.csrf import CSRF_FIELD, csrf_protect
 from centricity.web.deps import DbSession, require_page
@@ -42,17 +43,13 @@ ENCODINGS = ("utf-8", "windows-1250", "windows-1251", "windows-1252", "windows-1
 OPTION_FIELDS = ("encoding", "delimiter", "decimal", "date_format", "timezone", "sheet")
 
 
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MB"
-
-
 def _index(request: Request, session: DbSession, user: User, **extra: Any) -> Response:
     limit = request.app.state.settings.max_upload_bytes
     context = {
         "user": user,
         "kinds": [registry.get(name) for name in registry.names()],
         "jobs": service.list_jobs(session, actor=user),
-        "limit": _mb(limit),
+        "limit": size_text(limit),
         "encodings": ENCODINGS,
         "duplicates": duplicates.open_count(session),
         "values": {},

@@ -17,7 +17,8 @@ import polars as pl
 
 from centricity.imports.frames import column_names, parsed_frame
 from centricity.imports.sources import UnreadableFile, as_text
-from centricity.imports.xlsxsource import LIMIT_SETTING, MAX_CELL_CHARS, megabytes
+from centricity.imports.xlsxsource import LIMIT_SETTING, MAX_CELL_CHARS
+from centricity.kit.text import size_text
 
 MAX_RATIO = 100  # uncompressed data : file size, as for XLSX
 RATIO_FLOOR = 16 * 1024 * 1024  # small files may unpack to this much whatever their ratio
@@ -36,13 +37,13 @@ def check_parquet(file: Any, weight: int, max_unpacked_bytes: int) -> None:
     total = sum(groups)
     if total > max(MAX_RATIO * weight, RATIO_FLOOR):
         raise UnreadableFile(
-            f"the Parquet file unpacks to {megabytes(total)}, more than {MAX_RATIO} times "
-            f"its size of {megabytes(weight)} (possible decompression bomb)"
+            f"the Parquet file unpacks to {size_text(total)}, more than {MAX_RATIO} times "
+            f"its size of {size_text(weight)} (possible decompression bomb)"
         )
     if groups and max(groups) > max_unpacked_bytes:
         raise UnreadableFile(
-            f"a row group of the Parquet file unpacks to {megabytes(max(groups))}, more than "
-            f"the limit of {megabytes(max_unpacked_bytes)} ({LIMIT_SETTING}); write it "
+            f"a row group of the Parquet file unpacks to {size_text(max(groups))}, more than "
+            f"the limit of {size_text(max_unpacked_bytes)} ({LIMIT_SETTING}); write it "
             "with smaller row groups"
         )
 
@@ -66,7 +67,7 @@ def _check_cells(batch: Any) -> None:
         longest = pc.max(lengths).as_py() or 0
         if longest > MAX_CELL_CHARS * 4:  # UTF-8 takes at most 4 bytes a character
             raise UnreadableFile(
-                f"the Parquet file has a text cell of {megabytes(longest)}; "
+                f"the Parquet file has a text cell of {size_text(longest)}; "
                 f"a cell may hold at most {MAX_CELL_CHARS:,} characters"
             )
 

@@ -24,7 +24,8 @@ from centricity.imports.csvsource import BOM, CsvSource
 from centricity.imports.frames import META, RAW
 from centricity.imports.parquetsource import ParquetSource
 from centricity.imports.sources import JsonLinesSource, UnreadableFile, cell_text, map_text
-from centricity.imports.xlsxsource import XlsxSource, megabytes, too_much
+from centricity.imports.xlsxsource import XlsxSource, too_much
+from centricity.kit.text import size_text
 
 FORMATS = ("csv", "xlsx", "parquet", "jsonl")
 EXTENSIONS = {
@@ -259,6 +260,6 @@ def check_xlsx(path: Path, max_unpacked_bytes: int) -> None:
     weight = path.stat().st_size
     if total > max(XLSX_MAX_RATIO * weight, XLSX_RATIO_FLOOR):
         raise UnreadableFile(
-            f"the XLSX file unpacks to {megabytes(total)}, more than {XLSX_MAX_RATIO} times "
-            f"its size of {megabytes(weight)} (possible zip bomb)"
+            f"the XLSX file unpacks to {size_text(total)}, more than {XLSX_MAX_RATIO} times "
+            f"its size of {size_text(weight)} (possible zip bomb)"
         )

@@ -23,6 +23,7 @@ import polars as pl
 
 from centricity.imports.frames import Record, frame_from_records
 from centricity.imports.sources import JSON_BATCH_ROWS, UnreadableFile, cell_text
+from centricity.kit.text import size_text
 
 MAX_ROWS = 1_048_576  # Excel's limits: a sheet past them was not written by a spreadsheet
 MAX_COLUMNS = 16_384
@@ -82,18 +83,11 @@ _SI, _TEXT, _PHONETIC = f"{_MAIN}si", f"{_MAIN}t", f"{_MAIN}rPh"
 _ROW, _CELL = f"{_MAIN}row", f"{_MAIN}c"
 
 
-def megabytes(size: int) -> str:
-    """A size as people read it in a refusal ("256 MB", "512 KB")."""
-    if size < 1024 * 1024:
-        return f"{size / 1024:,.0f} KB"
-    return f"{size / (1024 * 1024):,.0f} MB"
-
-
 def too_much(total: int, limit: int) -> UnreadableFile:
     """The refusal of a workbook whose parts unpack to more than the limit."""
     return UnreadableFile(
-        f"the XLSX file unpacks to {megabytes(total)}, more than the limit of "
-        f"{megabytes(limit)} ({LIMIT_SETTING}; possible zip bomb)"
+        f"the XLSX file unpacks to {size_text(total)}, more than the limit of "
+        f"{size_text(limit)} ({LIMIT_SETTING}; possible zip bomb)"
     )
 
 
@@ -115,7 +109,7 @@ class SharedStrings:
         self._ends.append(len(self._data))
         if len(self._data) + 4 * len(self._ends) > self.budget:
             raise UnreadableFile(
-                f"the XLSX file's shared strings take more than {megabytes(self.budget)} "
+                f"the XLSX file's shared strings take more than {size_text(self.budget)} "
                 f"in memory, half the limit set by {LIMIT_SETTING} (possible zip bomb)"
             )
 

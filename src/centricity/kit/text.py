@@ -33,3 +33,10 @@ def search_key(*parts: str | None) -> str:
     """Build the folded search key stored beside a record (name, e-mail, phone, ids)."""
     pieces = [fold(p) for p in parts if p]
     return " ".join(p for p in pieces if p)
+
+
+def size_text(size: int) -> str:
+    """A number of bytes as people read it in a message ("256 MB", "512 KB")."""
+    if size < 1024 * 1024:
+        return f"{size / 1024:,.0f} KB"
+    return f"{size / (1024 * 1024):,.0f} MB"

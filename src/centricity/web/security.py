@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from centricity.kit.logs import frames_only
+from centricity.kit.text import size_text
 
 log = logging.getLogger("centricity.web")
 
@@ -97,15 +98,10 @@ class BodyTooLarge(Exception):
 FORM_OVERHEAD = 64 * 1024
 
 
-def _size(limit: int) -> str:
-    mb = limit / (1024 * 1024)
-    return f"{mb:.0f} MB" if mb >= 1 else f"{limit / 1024:.0f} KB"
-
-
 def too_large_message(limit: int) -> str:
     """What a person whose upload is over the limit reads, and what to do instead."""
     return (
-        f"The file is larger than the upload limit of {_size(limit)}. "
+        f"The file is larger than the upload limit of {size_text(limit)}. "
         "Import it on the server with `centricity import KIND FILE`, or ask an admin to "
         "raise CENTRICITY_MAX_UPLOAD_BYTES."
     )
