@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from centricity.accounts.models import Role, User
 from centricity.imports import registry
+from centricity.imports.kinds import choice_key
 from centricity.imports.models import ImportJob
 from centricity.kit.errors import NotFound
-from centricity.kit.text import fold
 
 CONFIDENTIAL_KIND, CONFIDENTIAL_FIELD = "interactions", "confidential"
 DEPARTMENT = "department_id"  # key of `ImportJob.options`: the department owning the job
@@ -105,7 +105,6 @@ def confidential_row(job: ImportJob) -> Any:
         else:
             return True
         text = "" if value is None else str(value)
-        key = "".join(ch for ch in fold(text) if ch not in " _-.")  # as kinds._choices
-        return bool(text.strip()) and key not in no
+        return bool(text.strip()) and choice_key(text) not in no
 
     return confidential

@@ -28,12 +28,18 @@ from centricity.kit.text import digits, fold, search_key
 from centricity.kit.time import utcnow
 
 
+def choice_key(text: str) -> str:
+    """A spelling of a choice as the importer compares it: folded, without spaces,
+    underscores, hyphens and dots (the way `fields.fold` folds cells)."""
+    return "".join(ch for ch in fold(text) if ch not in " _-.")
+
+
 def _choices(table: Mapping[str, Sequence[str]]) -> dict[str, str]:
-    """Folded spelling → stored value, folded the way `fields.fold` folds cells."""
+    """Folded spelling → stored value."""
     found: dict[str, str] = {}
     for value, spellings in table.items():
         for spelling in (value, *spellings):
-            found["".join(ch for ch in fold(spelling) if ch not in " _-.")] = value
+            found[choice_key(spelling)] = value
     return found
 
 
