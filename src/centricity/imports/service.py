@@ -85,8 +85,11 @@ def write_quarantine(
 
         factory = session_factory(get_engine(get_settings()))
     with factory() as session:
-        found = session.get(ImportJob, job_id) if actor is None else None
-        job = access.get_job(session, job_id, actor=actor) if actor is not None else found
+        job = (
+            access.get_job(session, job_id, actor=actor)
+            if actor is not None
+            else session.get(ImportJob, job_id)
+        )
         if job is None:
             raise NotFound("import job not found")
         return write_quarantine_file(session, job, path, actor=actor)
@@ -274,16 +277,16 @@ def purge(session: Session, *, now: Any = None) -> dict[str, int]:
     now = now or utcnow()
     stale = list(
         session.scalars(
-            select(ImportJob).where(
-                ImportJob.status == JobStatus.PENDING, ImportJob.created_at < now - UPLOAD_TTL
-            )
+            select(ImportJob)
+            .where(ImportJob.status == JobStatus.PENDING, ImportJob.created_at < now - UPLOAD_TTL)
+            .options(defer(ImportJob.preview))
         )
     )
     for job in stale:
         if job.stored_path:
             Path(job.stored_path).unlink(missing_ok=True)
-        job.status, job.stored_path, job.preview = JobStatus.EXPIRED, None, null()
-    session.execute(  # a preview quotes the file's rows: none outlives its upload
+        job.status, job.stored_path = JobStatus.EXPIRED, None
+    session.execute(  # a preview quotes the file's rows: none outlives its upload (these too)
         update(ImportJob)
         .where(ImportJob.created_at < now - UPLOAD_TTL, ImportJob.preview.is_not(None))
         .values(preview=null())
