@@ -148,33 +148,36 @@ def _hints(needles: set[str], phones: set[str]) -> set[str]:
     return {json.dumps(n)[1:-1] for n in needles} | needles | {p[-3:] for p in phones}
 
 
-def _quarantined(session: Session, person: PersonRef) -> list[QuarantineRow]:
-    needles, phones = _needles(session, person)
-    if not person.found or not (needles or phones):
+Needles = tuple[set[str], set[str]]  # whole-cell values and phone keys, see `_needles`
+
+
+def _prefilter(column: Any, found: Needles) -> ColumnElement[bool]:
+    """Rows whose JSON text may mention the person (Python then checks cell by cell)."""
+    text = func.lower(cast(column, Text))
+    return or_(*(text.contains(n, autoescape=True) for n in _hints(*found)))
+
+
+def _quarantined(session: Session, person: PersonRef, found: Needles) -> list[QuarantineRow]:
+    if not person.found or not any(found):
         return []
-    text = func.lower(cast(QuarantineRow.data, Text))
-    prefilter = or_(*(text.contains(n, autoescape=True) for n in _hints(needles, phones)))
     rows = session.execute(
         select(QuarantineRow)
-        .where(prefilter)
+        .where(_prefilter(QuarantineRow.data, found))
         .order_by(QuarantineRow.id)
         .execution_options(yield_per=1000)
     ).scalars()
-    return [row for row in rows if _mentions(row.data, needles, phones)]
+    return [row for row in rows if _mentions(row.data, *found)]
 
 
-def _previews(session: Session, person: PersonRef) -> list[ImportJob]:
+def _previews(session: Session, person: PersonRef, found: Needles) -> list[ImportJob]:
     """Jobs whose stored preview quotes a row naming the person."""
-    needles, phones = _needles(session, person)
-    if not person.found or not (needles or phones):
+    if not person.found or not any(found):
         return []
-    text = func.lower(cast(ImportJob.preview, Text))
-    prefilter = or_(*(text.contains(n, autoescape=True) for n in _hints(needles, phones)))
-    jobs = session.scalars(select(ImportJob).where(prefilter).order_by(ImportJob.id))
+    query = select(ImportJob).where(_prefilter(ImportJob.preview, found)).order_by(ImportJob.id)
     return [
         job
-        for job in jobs
-        if any(_mentions(row, needles, phones) for row in (job.preview or {}).get("rows", []))
+        for job in session.scalars(query)
+        if any(_mentions(row, *found) for row in (job.preview or {}).get("rows", []))
     ]
 
 
@@ -211,13 +214,14 @@ def export(session: Session, person: PersonRef) -> Export:
     records, their pairs, and the imports they started as staff (without the previews,
     which quote other people's rows)."""
     pairs = session.scalars(select(DuplicatePair).where(_pairs_about(person)))
+    found = _needles(session, person)
     jobs: list[ImportJob] = []
     if person.user_ids:
         query = select(ImportJob).where(ImportJob.created_by_user_id.in_(person.user_ids))
         jobs = list(session.scalars(query.order_by(ImportJob.id)))
     return {
         "import_quarantine": to_rows(
-            _quarantined(session, person), CLASSIFICATION["import_quarantine"]
+            _quarantined(session, person, found), CLASSIFICATION["import_quarantine"]
         ),
         "customer_merges": to_rows(_merges(session, person), CLASSIFICATION["customer_merges"]),
         "customer_duplicate_pairs": to_rows(pairs, CLASSIFICATION["customer_duplicate_pairs"]),
@@ -226,7 +230,7 @@ def export(session: Session, person: PersonRef) -> Export:
             for row in to_rows(jobs, CLASSIFICATION["import_jobs"])
         ],
         "import_job_previews": [
-            {"job_id": job.id, "preview": job.preview} for job in _previews(session, person)
+            {"job_id": job.id, "preview": job.preview} for job in _previews(session, person, found)
         ],
     }
 
@@ -248,10 +252,11 @@ def _discard_pending_uploads(session: Session) -> int:
 def erase(session: Session, person: PersonRef) -> dict[str, int]:
     """Delete quarantined rows naming the person and their pairs; clear previews quoting
     them; blank merge snapshots."""
-    quarantined = _quarantined(session, person)
+    found = _needles(session, person)
+    quarantined = _quarantined(session, person, found)
     for row in quarantined:
         session.delete(row)
-    previews = _previews(session, person)
+    previews = _previews(session, person, found)
     for job in previews:
         job.preview = null()
     pending = _discard_pending_uploads(session)
