@@ -34,6 +34,7 @@ from store_helpers import TEST_SECRET, create_pg_database, drop_pg_database, pg_
 
 pytestmark = pytest.mark.slow  # a real server answering 100 requests at once
 
+THREADS = 40  # AnyIO's default limit of worker threads
 REQUESTS = 100
 
 
@@ -49,7 +50,10 @@ def settings_on_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterato
     migrations.upgrade(engine)
     engine.dispose()
     if request.param == "postgresql":
-        db._ENGINES[url] = make_engine(url, pool_size=REQUESTS, max_overflow=10)
+        # One connection per worker thread (AnyIO runs at most 40 at once): a pool of one per
+        # request (110) took the shared PostgreSQL past its 100 connections while the other
+        # test worker ran, and a request then failed to connect (500).
+        db._ENGINES[url] = make_engine(url, pool_size=THREADS, max_overflow=0)
     settings = Settings(
         environment="test",
         database_url=url,
