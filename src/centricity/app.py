@@ -17,7 +17,7 @@ from centricity.web import errors
 from centricity.web.ratelimit import LoginThrottle
 from centricity.web.routes import include_routers
 from centricity.web.security import SecurityMiddleware
-from centricity.web.writers import SQLiteWriterGate
+from centricity.web.writers import ConnectionGate, SQLiteWriterGate, pool_capacity
 
 API_DESCRIPTION = (
     "Centricity REST API. Authenticate with `Authorization: Bearer <token>` "
@@ -65,6 +65,8 @@ def create_app(settings: Settings, *, sessions: sessionmaker[Session] | None = N
     include_routers(app)
     if settings.is_sqlite:
         app.add_middleware(SQLiteWriterGate)
+    elif (slots := pool_capacity(app.state.session_factory.kw.get("bind"))) is not None:
+        app.add_middleware(ConnectionGate, slots=slots)
     app.add_middleware(
         SecurityMiddleware, secure=not settings.is_development, max_upload=settings.max_upload_bytes
     )
