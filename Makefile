@@ -5,7 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: install demo serve test test-fast lint fmt typecheck migrate docs bench system-deps clean
+LOCALE := src/centricity/locale
+PO_FILES := $(wildcard $(LOCALE)/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+# Every function that marks text for translation (see docs/translations.md).
+BABEL_KEYWORDS := -k noop -k pnoop:1c,2 -k lazy -k lazy_plural:1,2 -k lazy_context:1c,2 -k pgettext:1c,2
+
+.PHONY: install demo serve test test-fast lint fmt typecheck migrate docs bench system-deps clean messages
 
 $(STAMP): pyproject.toml scripts/vendor-assets.sh
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found %s)" % sys.version.split()[0])'
@@ -15,7 +21,16 @@ $(STAMP): pyproject.toml scripts/vendor-assets.sh
 	bash scripts/vendor-assets.sh
 	touch $(STAMP)
 
-install: $(STAMP)  ## create .venv and install Centricity with its dev tools
+install: $(STAMP) $(MO_FILES)  ## create .venv, install Centricity with its dev tools, compile translations
+
+$(LOCALE)/%/LC_MESSAGES/messages.mo: $(LOCALE)/%/LC_MESSAGES/messages.po | $(STAMP)
+	$(BIN)/pybabel compile --statistics -D messages -l $* -i $< -o $@
+
+messages: install  ## extract translatable text again and update every language's catalog
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output \
+		--add-comments=Translators: --project=Centricity --copyright-holder="Centricity contributors" \
+		-o $(LOCALE)/messages.pot .
+	$(BIN)/pybabel update -D messages -i $(LOCALE)/messages.pot -d $(LOCALE) --no-fuzzy-matching --ignore-obsolete
 
 demo: install  ## build the seeded demo workspace (SQLite) and serve it on :8000
 	$(BIN)/centricity demo

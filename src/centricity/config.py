@@ -17,6 +17,8 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from centricity.kit.files import private_dir, write_secret
+from centricity.kit.i18n import check_language
+from centricity.kit.time import check_time_zone
 
 # Secret keys that must never protect a real installation.
 DEV_SECRET_KEYS = frozenset({"", "dev", "development", "change-me", "changeme", "secret"})
@@ -118,6 +120,17 @@ class Settings(BaseSettings):
         description="Service tiers, best first: [name, min CLV quantile, min predicted profit].",
     )
 
+    default_language: str = Field(
+        "en",
+        description="Language of pages for users without a preference when the browser "
+        "asks for none we speak: en, cs, sv, lt, pl or ru.",
+    )
+    time_zone: str = Field(
+        "UTC",
+        description="IANA time zone pages show times in for users without their own, "
+        "e.g. Europe/Prague.",
+    )
+
     @model_validator(mode="before")
     @classmethod
     def _read_secret_files(cls, data: Any) -> Any:
@@ -137,6 +150,22 @@ class Settings(BaseSettings):
         if upper not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("CENTRICITY_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return upper
+
+    @field_validator("default_language")
+    @classmethod
+    def _check_default_language(cls, value: str) -> str:
+        try:
+            return check_language(value)
+        except ValueError as exc:
+            raise ValueError(f"CENTRICITY_DEFAULT_LANGUAGE: {value!r}: {exc}") from None
+
+    @field_validator("time_zone")
+    @classmethod
+    def _check_time_zone(cls, value: str) -> str:
+        try:
+            return check_time_zone(value)
+        except ValueError as exc:
+            raise ValueError(f"CENTRICITY_TIME_ZONE: {exc}") from None
 
     @field_validator("forwarded_allow_ips")
     @classmethod

@@ -37,6 +37,7 @@ PRINCIPALS = ("anon", "viewer", "agent", "manager", "admin", "ro_token", "rw_tok
 PAGE_VIEW = (303, 200, 200, 200, 200, 303, 303)
 PAGE_AGENT_VIEW = (303, 403, 200, 200, 200, 303, 303)
 PAGE_AGENT_POST = (303, 403, 303, 303, 303, 303, 303)
+PAGE_VIEWER_POST = (303,) * 7
 PAGE_ADMIN = (303, 403, 403, 403, 200, 303, 303)
 PAGE_MANAGER_POST = (303, 403, 403, 303, 303, 303, 303)
 PAGE_ADMIN_POST = (303, 403, 403, 403, 303, 303, 303)
@@ -116,7 +117,9 @@ MATRIX: list[Row] = [
     Row("GET", "/api/v1/value/segments", API_READ),
     Row("GET", "/api/v1/value/tiers", API_READ),
     Row("GET", "/api/v1/value/at-risk", API_READ),
-    Row("GET", "/settings", PAGE_ADMIN),
+    Row("GET", "/settings", PAGE_VIEW),
+    Row("POST", "/settings/preferences", PAGE_VIEWER_POST, form={"language": "cs"}),
+    Row("POST", "/settings/language", PAGE_VIEWER_POST, form={"language": "pl", "next": "/"}),
     Row(
         "POST",
         "/settings/users",

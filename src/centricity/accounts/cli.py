@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from centricity.accounts import service
@@ -11,6 +12,7 @@ from centricity.accounts.schemas import UserCreate
 from centricity.config import ensure_secret_key_file, get_settings
 from centricity.db import get_engine, session_scope
 from centricity.kit.errors import DomainError
+from centricity.kit.validation import friendly_message
 from centricity.migrations import runner
 
 console = Console(stderr=True)
@@ -28,6 +30,15 @@ def register(app: typer.Typer) -> None:
 def _fail(message: str) -> typer.Exit:
     console.print(f"[red]error:[/red] {message}")
     return typer.Exit(code=2)
+
+
+def _first_problem(exc: ValidationError) -> str:
+    """The first invalid option and why, e.g. `language 'xx': unknown language; ...`
+    (the value is repeated only for options that cannot be secret)."""
+    error = exc.errors()[0]
+    field = ".".join(str(part) for part in error.get("loc", ()))
+    shown = f" {error.get('input')!r}" if field in ("language", "time_zone", "role") else ""
+    return f"{field}{shown}: {friendly_message(dict(error))}"
 
 
 def init(
@@ -51,7 +62,9 @@ def init(
                 session, email=admin_email, password=admin_password
             )
     except DomainError as exc:
-        raise _fail(exc.message) from None
+        raise _fail(str(exc)) from None
+    except ValidationError as exc:
+        raise _fail(_first_problem(exc)) from None
     except ValueError as exc:
         raise _fail(str(exc).splitlines()[0]) from None
     verb = "created" if created else "updated"
@@ -113,6 +126,18 @@ def create_user(
     name: str = typer.Option(..., "--name", help="Full name."),
     role: Role = typer.Option(Role.AGENT, "--role", help="viewer, agent, manager or admin."),
     department: str = typer.Option(None, "--department", help="Department name."),
+    language: str = typer.Option(
+        None,
+        "--language",
+        help="Language of the user's pages: en, cs, sv, lt, pl or ru (default: the "
+        "installation's CENTRICITY_DEFAULT_LANGUAGE).",
+    ),
+    time_zone: str = typer.Option(
+        None,
+        "--time-zone",
+        help="IANA time zone of the user's pages, e.g. Europe/Prague (default: "
+        "CENTRICITY_TIME_ZONE).",
+    ),
     password: str = typer.Option(
         ..., "--password", prompt=True, hide_input=True, confirmation_prompt=True
     ),
@@ -121,12 +146,20 @@ def create_user(
     settings = get_settings()
     try:
         data = UserCreate(
-            email=email, name=name, password=password, role=role, department=department
+            email=email,
+            name=name,
+            password=password,
+            role=role,
+            department=department,
+            language=language,
+            time_zone=time_zone,
         )
         with session_scope(settings) as session:
             user = service.create(session, data=data, actor=None)
             typer.echo(f"Created {user.role} {user.email} (id {user.id}).")
     except DomainError as exc:
-        raise _fail(exc.message) from None
+        raise _fail(str(exc)) from None
+    except ValidationError as exc:
+        raise _fail(_first_problem(exc)) from None
     except ValueError as exc:
         raise _fail(str(exc).splitlines()[0]) from None

@@ -52,6 +52,9 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Empty: the installation's CENTRICITY_DEFAULT_LANGUAGE / CENTRICITY_TIME_ZONE.
+    language: Mapped[str | None] = mapped_column(String(8))
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
     department: Mapped[Department | None] = relationship(lazy="joined")
 

@@ -1,4 +1,5 @@
-"""Settings pages (admins): staff users, API tokens and the audit log."""
+"""Settings pages: everyone's own language and time zone; for admins, staff users, API
+tokens and the audit log."""
 
 from __future__ import annotations
 
@@ -9,39 +10,66 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from centricity.accounts import service
 from centricity.accounts.models import Role, User
-from centricity.accounts.schemas import UserCreate
+from centricity.accounts.schemas import UserCreate, UserPreferences
 from centricity.audit import service as audit
 from centricity.kit.errors import DomainError, Invalid
 from centricity.web.api import PathId
 from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
-from centricity.web.forms import form_fields, parse
+from centricity.web.forms import form_fields, parse, safe_next
 from centricity.web.templating import render
 
 router = APIRouter(prefix="/settings", include_in_schema=False)
 Admin = Annotated[User, require_page(Role.ADMIN)]
+Viewer = Annotated[User, require_page(Role.VIEWER)]
 
 
 def _settings_page(request: Request, session: DbSession, user: User, **extra: Any) -> Response:
+    is_admin = user.role_enum is Role.ADMIN
     context: dict[str, Any] = {
         "user": user,
-        "users": service.list_users(session),
+        "users": service.list_users(session) if is_admin else [],
         "roles": [r.value for r in Role],
         "values": {},
         "errors": {},
+        "preferences": {"language": user.language or "", "time_zone": user.time_zone or ""},
+        "preference_errors": {},
         "new_token": None,
         "added": bool(request.query_params.get("added")),
+        "saved": bool(request.query_params.get("saved")),
         **extra,
     }
-    return render(
-        request, "accounts/settings.html", context, status_code=422 if context["errors"] else 200
-    )
+    failed = context["errors"] or context["preference_errors"]
+    return render(request, "accounts/settings.html", context, status_code=422 if failed else 200)
 
 
 @router.get("", response_class=HTMLResponse)
-def settings_page(request: Request, session: DbSession, user: Admin) -> Response:
-    """Staff users and their tokens."""
+def settings_page(request: Request, session: DbSession, user: Viewer) -> Response:
+    """Everyone's own language and time zone; for admins also staff users and tokens."""
     return _settings_page(request, session, user)
+
+
+@router.post("/preferences", dependencies=[Depends(csrf_protect)])
+async def save_preferences(request: Request, session: DbSession, user: Viewer) -> Response:
+    """Save the language and time zone of the signed-in user's own pages."""
+    values = await form_fields(request)
+    data, errors = parse(UserPreferences, values)
+    if data is None:
+        return _settings_page(request, session, user, preferences=values, preference_errors=errors)
+    service.set_preferences(session, user=user, data=data)
+    return RedirectResponse("/settings?saved=1", status_code=303)
+
+
+@router.post("/language", dependencies=[Depends(csrf_protect)])
+async def switch_language(request: Request, session: DbSession, user: Viewer) -> Response:
+    """The header's language switch: change the user's language and return to the page."""
+    values = await form_fields(request)
+    data, _errors = parse(UserPreferences, {"language": values.get("language", "")})
+    if data is not None:
+        service.set_preferences(
+            session, user=user, data=data.model_copy(update={"time_zone": user.time_zone})
+        )
+    return RedirectResponse(safe_next(values.get("next")), status_code=303)
 
 
 @router.post("/users", dependencies=[Depends(csrf_protect)])

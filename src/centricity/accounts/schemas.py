@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
 from centricity.accounts.models import Role
+from centricity.kit.i18n import check_language
 from centricity.kit.schema import InputSchema
+from centricity.kit.time import check_time_zone
+
+Language = Annotated[str, AfterValidator(check_language)]
+TimeZone = Annotated[str, Field(max_length=64), AfterValidator(check_time_zone)]
 
 
 class UserCreate(InputSchema):
@@ -16,6 +23,15 @@ class UserCreate(InputSchema):
     password: str = Field(min_length=1, max_length=2048)
     role: Role = Role.AGENT
     department: str | None = Field(None, max_length=120)
+    language: Language | None = None
+    time_zone: TimeZone | None = None
+
+
+class UserPreferences(InputSchema):
+    """What a member of staff chooses for themselves: page language and time zone."""
+
+    language: Language
+    time_zone: TimeZone | None = None
 
 
 class UserRead(BaseModel):
@@ -29,3 +45,5 @@ class UserRead(BaseModel):
     role: str
     department_id: int | None
     is_active: bool
+    language: str = Field(description="Language of the user's pages (their own or the default).")
+    time_zone: str = Field(description="IANA time zone of the user's pages.")

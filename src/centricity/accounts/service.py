@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from centricity.accounts import passwords
 from centricity.accounts.models import ApiToken, Department, Role, User, WebSession
-from centricity.accounts.schemas import UserCreate
+from centricity.accounts.schemas import UserCreate, UserPreferences
 from centricity.audit import service as audit
 from centricity.config import get_settings
 from centricity.kit.errors import Conflict, NotFound
@@ -83,11 +83,21 @@ def create(session: Session, *, data: UserCreate, actor: User | None) -> User:
         password_hash=passwords.hash_password(data.password),
         role=data.role.value,
         department_id=department.id if department else None,
+        language=data.language,
+        time_zone=data.time_zone,
     )
     session.add(user)
     session.flush()
     audit.record(session, actor=actor, action="user.create", entity=("user", user.id))
     return user
+
+
+def set_preferences(session: Session, *, user: User, data: UserPreferences) -> None:
+    """Save the language and time zone a member of staff chose for their own pages."""
+    user.language = data.language
+    user.time_zone = data.time_zone
+    session.flush()
+    audit.record(session, actor=user, action="user.set_preferences", entity=("user", user.id))
 
 
 def set_password(session: Session, *, user: User, password: str, actor: User | None) -> None:

@@ -24,7 +24,7 @@ def _print(title: str, result: service.BackupResult) -> None:
 
 
 def _fail(error: DomainError) -> typer.Exit:
-    typer.echo(f"Error: {error.message}", err=True)
+    typer.echo(f"Error: {error}", err=True)
     return typer.Exit(1)
 
 

@@ -27,7 +27,7 @@ from centricity.value import queries as value_queries
 from centricity.web.api import Offset, PathId
 from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
-from centricity.web.forms import form_fields, parse
+from centricity.web.forms import FormErrors, form_fields, parse
 from centricity.web.templating import render
 
 router = APIRouter(prefix="/customers", include_in_schema=False)
@@ -65,7 +65,7 @@ def _form_page(
     request: Request,
     user: User,
     values: dict[str, Any],
-    errors: dict[str, str],
+    errors: FormErrors,
     customer_id: int | None,
     status: int = 200,
 ) -> Response:

@@ -96,7 +96,7 @@ def build_workspace(settings: Settings, options: generator.DemoOptions) -> gener
         with session_scope(settings) as session:
             return generator.build(session, options)
     except Conflict as error:
-        _fail(error.message)
+        _fail(str(error))
 
 
 def analyze_value(settings: Settings, as_of: date) -> None:

@@ -148,7 +148,7 @@ def ingest(
         except Invalid as exc:
             refusals.append(exc)
             group_counts = Counts(read=len(indexes), quarantined=len(indexes))
-            group_errors = [(i, exc.message) for i in indexes]
+            group_errors = [(i, str(exc)) for i in indexes]
         counts.add(group_counts)
         errors += group_errors
     if len(refusals) == len(groups):  # no record has the fields the kind needs

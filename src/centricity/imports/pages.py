@@ -28,10 +28,12 @@ from centricity.imports import api, duplicates, exports, quarantine, registry, s
 from centricity.imports.models import ImportJob, JobStatus
 from centricity.imports.plan import ImportOptions
 from centricity.kit.errors import DomainError, Invalid
+from centricity.kit.i18n import Message, lazy
 from centricity.kit.text import size_text
 from centricity.web.api import PathId
 from centricity.web.csrf import CSRF_FIELD, csrf_protect
 from centricity.web.deps import DbSession, require_page
+from centricity.web.forms import FormErrors
 from centricity.web.security import too_large_message
 from centricity.web.templating import render
 
@@ -84,10 +86,10 @@ async def upload(request: Request, session: DbSession, user: Manager) -> Respons
     fields = {k: v for k, v in form.items() if isinstance(v, str) and k != CSRF_FIELD}
     file = form.get("file")
     if not isinstance(file, UploadFile) or not file.filename:
-        errors = {"file": "choose a file to upload"}
+        errors: FormErrors = {"file": lazy("choose a file to upload")}
         return _index(request, session, user, values=fields, errors=errors, status=422)
     if not service.known_format(file.filename):
-        errors = {"file": "use a .csv, .tsv, .txt, .xlsx, .parquet or .jsonl file"}
+        errors = {"file": lazy("use a .csv, .tsv, .txt, .xlsx, .parquet or .jsonl file")}
         return _index(request, session, user, values=fields, errors=errors, status=422)
     settings = request.app.state.settings
     try:
@@ -121,7 +123,7 @@ def _create(
         raise
 
 
-def _job_page(request: Request, user: User, job: ImportJob, error: str = "") -> Response:
+def _job_page(request: Request, user: User, job: ImportJob, error: Message = "") -> Response:
     """A job's page from what is stored: a view never opens the uploaded file again."""
     context: dict[str, Any] = {"user": user, "job": job, "error": error, "preview": None}
     if job.status == JobStatus.PENDING:

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from centricity.interactions.models import Channel, Direction
+from centricity.kit.i18n import noop
 from centricity.kit.schema import InputSchema
 from centricity.kit.time import utcnow
 from centricity.kit.validation import MAX_ID, ExternalId, UtcDatetime
@@ -32,7 +33,7 @@ class InteractionCreate(InputSchema):
     @classmethod
     def _utc_not_future(cls, value: datetime) -> datetime:
         if (value - utcnow()).total_seconds() > 24 * 3600:
-            raise ValueError("started_at is more than a day in the future")
+            raise ValueError(noop("started_at is more than a day in the future"))
         return value
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from centricity.kit.i18n import Message
+
 
 class DomainError(Exception):
     """Base of all errors a user can cause and fix."""
 
     status_code = 400
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: Message, *, field: str | None = None) -> None:
+        # `message` may be a lazy text: pages show it translated, the API in English.
+        super().__init__(str(message))
         self.message = message
         self.field = field
 

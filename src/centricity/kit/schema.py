@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from centricity.kit.i18n import noop
+
 MAX_NESTING = 10
 
 
@@ -19,11 +21,11 @@ def check_text(value: Any, depth: int = 0) -> None:
         raise ValueError(f"is nested deeper than {MAX_NESTING} levels")
     if isinstance(value, str):
         if "\x00" in value:
-            raise ValueError("must not contain NUL characters")
+            raise ValueError(noop("must not contain NUL characters"))
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            raise ValueError("must be valid Unicode text") from None
+            raise ValueError(noop("must be valid Unicode text")) from None
     elif isinstance(value, dict):
         for key, item in value.items():
             check_text(key, depth + 1)

@@ -20,3 +20,17 @@ def as_utc(value: datetime) -> datetime:
 def parse_date(value: str) -> date:
     """Parse an ISO date (YYYY-MM-DD) given on the command line or in a query string."""
     return date.fromisoformat(value)
+
+
+def check_time_zone(name: str) -> str:
+    """Accept an IANA time zone name (`Europe/Prague`) or raise ValueError saying so."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        if not name or name != name.strip() or name.startswith("/"):
+            raise ValueError
+        ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError, OSError):
+        hint = "use an IANA name, e.g. Europe/Prague"
+        raise ValueError(f"unknown time zone {name!r}; {hint}") from None
+    return name

@@ -11,6 +11,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
+from centricity.kit.i18n import LazyText, lazy, noop
+
 EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$"
 PHONE_PATTERN = r"^\+?[ ()./-]*([0-9][ ()./-]*){5,20}$"
 TEXT_PATTERN = r"\S"
@@ -42,10 +44,32 @@ MAX_ID = 2**31 - 1
 RecordId = Annotated[int, Field(gt=0, le=MAX_ID)]
 
 _PATTERN_MESSAGES = {
-    EMAIL_PATTERN: "not a valid e-mail address",
-    PHONE_PATTERN: "not a valid phone number (5+ digits; spaces, + ( ) . - allowed)",
-    TEXT_PATTERN: "must not be empty",
-    r"^[A-Za-z]{2}$": "use a two-letter code, e.g. cs or CZ",
+    EMAIL_PATTERN: noop("not a valid e-mail address"),
+    PHONE_PATTERN: noop("not a valid phone number (5+ digits; spaces, + ( ) . - allowed)"),
+    TEXT_PATTERN: noop("must not be empty"),
+    r"^[A-Za-z]{2}$": noop("use a two-letter code, e.g. cs or CZ"),
+}
+# Pydantic's own messages by error type, reworded for forms; `%(name)s` comes from the
+# error's context.
+_TYPE_MESSAGES = {
+    "missing": noop("is required"),
+    "string_too_long": noop("must be at most %(max_length)s characters"),
+    "too_long": noop("has too many items"),
+    "int_parsing": noop("must be a whole number"),
+    "int_type": noop("must be a whole number"),
+    "int_from_float": noop("must be a whole number"),
+    "float_parsing": noop("must be a number"),
+    "float_type": noop("must be a number"),
+    "decimal_parsing": noop("must be a number"),
+    "greater_than": noop("must be more than %(gt)s"),
+    "greater_than_equal": noop("must be at least %(ge)s"),
+    "less_than": noop("must be less than %(lt)s"),
+    "less_than_equal": noop("must be at most %(le)s"),
+    "enum": noop("choose one of: %(expected)s"),
+    "literal_error": noop("choose one of: %(expected)s"),
+    "bool_parsing": noop("must be yes or no"),
+    "datetime_parsing": noop("use an ISO 8601 date and time, e.g. 2026-03-04T09:30:00Z"),
+    "datetime_from_date_parsing": noop("use an ISO 8601 date and time, e.g. 2026-03-04T09:30:00Z"),
 }
 
 
@@ -57,6 +81,30 @@ def friendly_message(error: dict[str, Any]) -> str:
     return str(error.get("msg", "invalid")).removeprefix("Value error, ")
 
 
+def friendly_text(error: dict[str, Any]) -> LazyText:
+    """The same sentence for a page, translated into the viewer's language when shown."""
+    kind = str(error.get("type", ""))
+    context = error.get("ctx") or {}
+    if kind == "string_pattern_mismatch":
+        return lazy(
+            _PATTERN_MESSAGES.get(context.get("pattern", ""), noop("has an invalid format"))
+        )
+    if kind == "string_too_short":
+        if context.get("min_length") == 1:
+            return lazy(noop("must not be empty"))
+        return lazy(noop("must be at least %(min_length)s characters"), **context)
+    if kind == "value_error":
+        message = friendly_message(error)
+        if message.startswith("value is not a valid email address"):
+            return lazy(_PATTERN_MESSAGES[EMAIL_PATTERN])
+        return lazy(message)
+    if kind in _TYPE_MESSAGES:
+        params = {key: context.get(key, "") for key in ("max_length", "gt", "ge", "lt", "le")}
+        params["expected"] = context.get("expected", "")
+        return lazy(_TYPE_MESSAGES[kind], **params)
+    return lazy(noop("has an invalid value"))
+
+
 _ISO_DATETIME = re.compile(r"\s*\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
 
 
@@ -65,16 +113,16 @@ def _iso_8601_only(value: Any) -> Any:
     seconds since 1970, which the API's documented ISO 8601 format does not allow."""
     if isinstance(value, datetime) or (isinstance(value, str) and _ISO_DATETIME.match(value)):
         return value
-    raise ValueError("use an ISO 8601 date and time, e.g. 2026-03-04T09:30:00Z")
+    raise ValueError(noop("use an ISO 8601 date and time, e.g. 2026-03-04T09:30:00Z"))
 
 
 def _utc_in_range(value: datetime) -> datetime:
     try:
         value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     except OverflowError:
-        raise ValueError("is out of range") from None
+        raise ValueError(noop("is out of range")) from None
     if not 1900 <= value.year <= 9998:
-        raise ValueError("must be between the years 1900 and 9998")
+        raise ValueError(noop("must be between the years 1900 and 9998"))
     return value
 
 

@@ -63,7 +63,11 @@ def _remember(request: Request, principal: Principal) -> None:
     # Plain copies for templates: error pages render after a rollback has expired the ORM rows.
     request.state.principal = principal
     request.state.viewer = SimpleNamespace(
-        id=principal.user.id, name=principal.user.name, role=principal.user.role
+        id=principal.user.id,
+        name=principal.user.name,
+        role=principal.user.role,
+        language=principal.user.language,
+        time_zone=principal.user.time_zone,
     )
     if principal.web_session is not None:
         request.state.csrf_token = principal.web_session.csrf_token

@@ -16,6 +16,7 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from centricity.kit.errors import DomainError
+from centricity.kit.i18n import Message
 from centricity.kit.validation import friendly_message
 from centricity.web.csrf import CsrfFailed
 from centricity.web.deps import Forbidden, NotAuthenticated
@@ -38,10 +39,11 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def error_response(request: Request, status: int, message: str, **extra: Any) -> Response:
-    """Answer an error as JSON for the API or as a friendly page for people."""
+def error_response(request: Request, status: int, message: Message, **extra: Any) -> Response:
+    """Answer an error as JSON for the API (English) or as a friendly page for people (in
+    their language)."""
     if _is_api(request):
-        return JSONResponse({"detail": message, **extra}, status_code=status)
+        return JSONResponse({"detail": str(message), **extra}, status_code=status)
     context = {
         "status": status,
         "title": _TITLES.get(status, "Error"),
@@ -74,7 +76,7 @@ async def _on_http(request: Request, exc: StarletteHTTPException) -> Response:
 
 
 async def _on_domain(request: Request, exc: DomainError) -> Response:
-    extra = {"errors": [{"field": exc.field, "message": exc.message}]} if exc.field else {}
+    extra = {"errors": [{"field": exc.field, "message": str(exc)}]} if exc.field else {}
     return error_response(request, exc.status_code, exc.message, **extra)
 
 

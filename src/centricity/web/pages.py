@@ -16,6 +16,7 @@ from centricity.interactions import service as interaction_service
 from centricity.kit.time import utcnow
 from centricity.web.csrf import LOGIN_CSRF_COOKIE, csrf_protect, login_csrf_protect, new_login_token
 from centricity.web.deps import SESSION_COOKIE, DbSession, page_principal, public, require_page
+from centricity.web.forms import safe_next
 from centricity.web.ratelimit import LoginThrottle
 from centricity.web.templating import render
 
@@ -33,12 +34,6 @@ def healthz(session: DbSession) -> JSONResponse:
     """Liveness and store check for load balancers: 200 when the store answers."""
     session.execute(text("SELECT 1"))
     return JSONResponse({"status": "ok"})
-
-
-def _safe_next(value: str | None) -> str:
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return "/"
 
 
 def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
@@ -61,8 +56,8 @@ def _login_page(request: Request, next_url: str, error: str | None, status: int)
 def login_form(request: Request, session: DbSession, next: str | None = None) -> Response:
     """Show the sign-in form (or go straight on when already signed in)."""
     if page_principal(request, session) is not None:
-        return RedirectResponse(_safe_next(next), status_code=303)
-    return _login_page(request, _safe_next(next), None, 200)
+        return RedirectResponse(safe_next(next), status_code=303)
+    return _login_page(request, safe_next(next), None, 200)
 
 
 @router.post(
@@ -81,16 +76,16 @@ def login(
     address = request.client.host if request.client else "unknown"
     wait = throttle.retry_after(session, address=address, email=email)
     if wait:
-        response = _login_page(request, _safe_next(next), "Too many attempts; try later.", 429)
+        response = _login_page(request, safe_next(next), "Too many attempts; try later.", 429)
         response.headers["Retry-After"] = str(wait)
         return response
     user = accounts.authenticate(session, email=email, password=password)
     if user is None:
         throttle.record_failure(session, address=address, email=email)
-        return _login_page(request, _safe_next(next), "Wrong e-mail or password.", 400)
+        return _login_page(request, safe_next(next), "Wrong e-mail or password.", 400)
     max_age = request.app.state.settings.session_max_age_seconds
     started = accounts.start_session(session, user=user, max_age_seconds=max_age)
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    response = RedirectResponse(safe_next(next), status_code=303)
     set_cookie(request, response, SESSION_COOKIE, started.token, max_age)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
     return response

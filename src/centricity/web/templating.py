@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,43 +10,59 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 from centricity.accounts.models import Role
-from centricity.kit.money import format_money
+from centricity.kit import i18n, localeformat
+from centricity.kit.i18n import LANGUAGE_NAMES, LANGUAGES, noop, use_locale
+from centricity.web.locale import viewer_locale
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATE_DIRS = [p for p in sorted(_PACKAGE.glob("*/templates")) if p.is_dir()]
 
 # (label, address, least role that may open it); the bar shows each user what they can use.
 NAVIGATION = [
-    ("Dashboard", "/", Role.VIEWER),
-    ("Customers", "/customers", Role.VIEWER),
-    ("Cases", "/cases", Role.VIEWER),
-    ("Voice", "/voice", Role.VIEWER),
-    ("Value", "/value", Role.VIEWER),
-    ("Insights", "/insights", Role.VIEWER),
-    ("Import", "/imports", Role.MANAGER),
-    ("Settings", "/settings", Role.VIEWER),
+    (noop("Dashboard"), "/", Role.VIEWER),
+    (noop("Customers"), "/customers", Role.VIEWER),
+    (noop("Cases"), "/cases", Role.VIEWER),
+    (noop("Voice"), "/voice", Role.VIEWER),
+    (noop("Value"), "/value", Role.VIEWER),
+    (noop("Insights"), "/insights", Role.VIEWER),
+    (noop("Import"), "/imports", Role.MANAGER),
+    (noop("Settings"), "/settings", Role.VIEWER),
 ]
 
 
 def navigation_for(user: Any) -> list[tuple[str, str]]:
-    """The main navigation entries this user's role may open (`user` is a User or the
-    plain copy error pages get)."""
+    """The main navigation entries this user's role may open, labelled in the viewer's
+    language (`user` is a User or the plain copy error pages get)."""
     if user is None:
         return []
     rank = Role(user.role).rank
-    return [(label, href) for label, href, least in NAVIGATION if rank >= least.rank]
+    return [(i18n.gettext(label), href) for label, href, least in NAVIGATION if rank >= least.rank]
 
 
-def _datetime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return value.strftime(fmt) if value else "–"
+def _label(context: str) -> Any:
+    def translate(value: Any) -> str:
+        if value is None or value == "":
+            return localeformat.EMPTY
+        return i18n.pgettext(context, str(value))
+
+    translate.__doc__ = f"Translate a stored {context} value for display."
+    return translate
 
 
-def _duration(seconds: int | None) -> str:
-    if seconds is None:
-        return "–"
-    minutes, secs = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h {minutes:02d}m" if hours else f"{minutes}m {secs:02d}s"
+# Stored code values shown to staff, each translated in its own context (tests check that
+# every code of these enums has a catalog entry).
+LABEL_CONTEXTS = (
+    "role",
+    "channel",
+    "direction",
+    "kind",
+    "status",
+    "segment",
+    "tier",
+    "attribute",
+    "import kind",
+    "duplicate reason",
+)
 
 
 def build_templates() -> Jinja2Templates:
@@ -58,10 +73,25 @@ def build_templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["datetime"] = _datetime
-    env.filters["duration"] = _duration
-    env.filters["money"] = format_money
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext
+    )
+    # Lazy texts inside data handed to `tojson` (chart titles) become translated strings.
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "default": str}
+    env.filters["datetime"] = localeformat.datetime_text
+    env.filters["date"] = localeformat.date_text
+    env.filters["relative"] = localeformat.relative
+    env.filters["duration"] = localeformat.duration
+    env.filters["money"] = localeformat.money
+    env.filters["number"] = localeformat.number
+    env.filters["percent"] = localeformat.percent
+    env.filters["country"] = localeformat.country
+    env.filters["language"] = localeformat.language
+    for context in LABEL_CONTEXTS:
+        env.filters[context.replace(" ", "_")] = _label(context)
     env.globals["navigation_for"] = navigation_for
+    env.globals["languages"] = [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
     return Jinja2Templates(env=env)
 
 
@@ -69,7 +99,14 @@ templates = build_templates()
 
 
 def render(request: Any, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
-    """Render a full page, or only its `content` block when htmx asks for a fragment."""
+    """Render a full page, or only its `content` block when htmx asks for a fragment, in
+    the viewer's language and time zone."""
+    locale = viewer_locale(request, context.get("user"))
+    with use_locale(locale):
+        return _render(request, name, {"locale": locale, **context}, status_code)
+
+
+def _render(request: Any, name: str, context: dict[str, Any], status_code: int) -> Response:
     block = context.pop("_block", None)
     if block and request.headers.get("HX-Request"):
         template = templates.env.get_template(name)
