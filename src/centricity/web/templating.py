@@ -49,6 +49,24 @@ def _label(context: str) -> Any:
     return translate
 
 
+def _attribute(key: Any) -> str:
+    """A free customer attribute's name as a label: its translation when the catalog has
+    one (`acquisition_channel` → "Acquisition channel"), else the key made readable."""
+    text = str(key)
+    label = i18n.pgettext("attribute", text)
+    return label if label != text else text.replace("_", " ").strip().capitalize()
+
+
+def _attribute_value(value: Any) -> str:
+    """A free attribute's value for display: booleans as yes/no in the viewer's language,
+    numbers in the viewer's format, text as written."""
+    if isinstance(value, bool):
+        return i18n.gettext("yes") if value else i18n.gettext("no")
+    if isinstance(value, int | float):
+        return localeformat.number(value, 0 if isinstance(value, int) else 2)
+    return "" if value is None else str(value)
+
+
 # Stored code values shown to staff, each translated in its own context (tests check that
 # every code of these enums has a catalog entry).
 LABEL_CONTEXTS = (
@@ -59,7 +77,6 @@ LABEL_CONTEXTS = (
     "status",
     "segment",
     "tier",
-    "attribute",
     "import kind",
     "duplicate reason",
 )
@@ -88,6 +105,8 @@ def build_templates() -> Jinja2Templates:
     env.filters["percent"] = localeformat.percent
     env.filters["country"] = localeformat.country
     env.filters["language"] = localeformat.language
+    env.filters["attribute"] = _attribute
+    env.filters["attribute_value"] = _attribute_value
     for context in LABEL_CONTEXTS:
         env.filters[context.replace(" ", "_")] = _label(context)
     env.globals["navigation_for"] = navigation_for
