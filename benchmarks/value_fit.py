@@ -9,7 +9,7 @@ of the package. If they are missing, the script installs them into the running i
 environment with pip; if that or the import fails (lifetimes is unmaintained and may break on
 new NumPy/SciPy/pandas), it says so and prints our figures alone.
 
-CDNOW comes from <repo>/../shared/data/cdnow (see its README). The simulated customers follow
+CDNOW comes from tests/data/cdnow (see its README). The simulated customers follow
 the BG/NBD process at the CDNOW estimates, with first purchases spread over a year and ages
 in whole days expressed in weeks, as a daily-dated transaction log gives them.
 """
@@ -44,7 +44,7 @@ from centricity.analytics.value import (  # noqa: E402
     summary_from_transactions,
 )
 
-CDNOW = REPO / ".." / "shared" / "data" / "cdnow"
+CDNOW = REPO / "tests" / "data" / "cdnow"
 CDNOW_BGNBD = {"r": 0.2426, "alpha": 4.414, "a": 0.7929, "b": 2.426}
 NAMES = {"bgnbd": ("r", "alpha", "a", "b"), "pareto": ("r", "alpha", "s", "beta")}
 

@@ -1,6 +1,7 @@
 """Fixtures for the customer-value models: the CDNOW sample and seeded, vectorised simulators.
 
-The CDNOW files live in the shared data folder beside the repository (<repo>/../shared/data).
+The public CDNOW sample (2,357 customers) is kept in `tests/data/cdnow` (source named in its
+README), so the known-answer tests never skip in a fresh clone.
 """
 
 from __future__ import annotations
@@ -17,16 +18,13 @@ import pytest
 FloatArray = npt.NDArray[np.float64]
 Simulated = tuple[FloatArray, FloatArray, FloatArray]
 
-CDNOW_DIR = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "cdnow"
+CDNOW_DIR = Path(__file__).resolve().parents[2] / "data" / "cdnow"
 
 
 @pytest.fixture(scope="session")
 def cdnow_dir() -> Path:
-    """The shared CDNOW folder; the tests that need it skip when it is absent."""
-    if not (CDNOW_DIR / "CDNOW_sample.txt").exists():
-        pytest.skip(
-            f"CDNOW sample not found at {CDNOW_DIR.resolve()} (shared/data beside the repo)"
-        )
+    """The CDNOW folder in the repository (a missing file is a failure, not a skip)."""
+    assert (CDNOW_DIR / "CDNOW_sample.txt").is_file(), f"missing {CDNOW_DIR}/CDNOW_sample.txt"
     return CDNOW_DIR
 
 
