@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from centricity.kit.files import private_dir, write_secret
-from centricity.kit.i18n import check_language
+from centricity.kit.i18n import check_language, pnoop
 from centricity.kit.time import check_time_zone
 
 # Secret keys that must never protect a real installation.
@@ -34,12 +35,13 @@ DEFAULT_CONTACT_COSTS = {
     "other": (1.0, 0.5),
 }
 # Tiers, best first: (name, minimum CLV quantile, minimum predicted profit or None for no
-# minimum); the last tier takes everyone left.
+# minimum); the last tier takes everyone left. Pages translate the default names (`|tier`);
+# configured names of other tiers show as written.
 DEFAULT_TIERS = (
-    ("Platinum", 0.95, 0.0),
-    ("Gold", 0.80, 0.0),
-    ("Silver", 0.50, 0.0),
-    ("Bronze", 0.0, None),
+    (pnoop("tier", "Platinum"), 0.95, 0.0),
+    (pnoop("tier", "Gold"), 0.80, 0.0),
+    (pnoop("tier", "Silver"), 0.50, 0.0),
+    (pnoop("tier", "Bronze"), 0.0, None),
 )
 
 
@@ -110,6 +112,11 @@ class Settings(BaseSettings):
     )
     value_default_margin: float = Field(
         0.30, ge=0, le=1, description="Margin share of revenue for orders without a cost."
+    )
+    value_as_of: date | None = Field(
+        None,
+        description="Score customer value as of this day instead of today (the demo pins "
+        "its --as-of day here); empty: today.",
     )
     value_contact_costs: dict[str, tuple[float, float]] = Field(
         default_factory=lambda: dict(DEFAULT_CONTACT_COSTS),

@@ -255,8 +255,11 @@ def test_it_builds_the_same_workspace_on_postgresql(store: str) -> None:
 
 @pytest.fixture()
 def demo_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> typer.Typer:
-    """A bare CLI with only `demo`, writing to a fresh data folder."""
-    monkeypatch.delenv("CENTRICITY_ENVIRONMENT", raising=False)
+    """A bare CLI with only `demo`, writing to a fresh data folder; the variables `demo`
+    sets for its in-process worker are restored afterwards."""
+    for name in ("CENTRICITY_ENVIRONMENT", "CENTRICITY_TIME_ZONE", "CENTRICITY_VALUE_AS_OF"):
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     monkeypatch.delenv("CENTRICITY_DATABASE_URL", raising=False)
     monkeypatch.delenv("CENTRICITY_SECRET_KEY", raising=False)
     monkeypatch.setenv("CENTRICITY_DATA_DIR", str(tmp_path / "data"))

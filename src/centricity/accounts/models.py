@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from centricity.db import Base, UTCDateTime
+from centricity.kit.i18n import pnoop
 from centricity.kit.time import utcnow
 
 
@@ -24,6 +25,15 @@ class Role(StrEnum):
     def rank(self) -> int:
         """Order roles so `require(Role.AGENT)` also admits managers and admins."""
         return list(Role).index(self)
+
+
+# Each role's name as staff read it (pages show `role|role`).
+ROLE_LABELS = (
+    pnoop("role", "viewer"),
+    pnoop("role", "agent"),
+    pnoop("role", "manager"),
+    pnoop("role", "admin"),
+)
 
 
 class Department(Base):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
 
 import typer
 from sqlalchemy.engine import make_url
@@ -19,6 +20,8 @@ from centricity.kit.time import parse_date
 from centricity.migrations import runner
 from centricity.value import service as value_service
 
+DEMO_TIME_ZONE = "Europe/Prague"
+
 
 def register(app: typer.Typer) -> None:
     """Add `demo` to the root CLI."""
@@ -30,17 +33,21 @@ def demo(
     customers: int = typer.Option(5000, "--customers", min=1, help="How many customers."),
     years: int = typer.Option(2, "--years", min=1, max=10, help="Years of order history."),
     as_of: str = typer.Option(
-        generator.AS_OF.isoformat(), "--as-of", help="Day the simulated history ends (YYYY-MM-DD)."
+        None,
+        "--as-of",
+        help="Day the simulated history ends (YYYY-MM-DD); default: today, so the demo looks "
+        "like a live business on any day. With it, the value analysis stays on that day.",
     ),
     no_serve: bool = typer.Option(False, "--no-serve", help="Build and print the login only."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     reset: bool = typer.Option(False, "--reset", help="Delete the SQLite store first."),
 ) -> None:
-    """Build a demo workspace in six languages (once per seed) and serve it."""
-    options = generator.DemoOptions(seed, customers, years, _as_of(as_of))
-    settings = demo_settings()
-    prepare_store(settings, reset=reset)
+    """Build a demo workspace in six languages (once per seed and day) and serve it."""
+    settings = demo_settings(pinned=_as_of(as_of) if as_of else None)
+    day = settings.value_as_of or today(settings)
+    options = generator.DemoOptions(seed, customers, years, day)
+    prepare_store(settings, reset=reset or _outdated(settings, options))
     started = time.perf_counter()
     summary = build_workspace(settings, options)
     analyze_value(settings, options.as_of)
@@ -52,6 +59,31 @@ def demo(
         run(settings, host=host, port=port)
 
 
+def today(settings: Settings) -> date:
+    """Today in the installation's time zone (the demo's: Europe/Prague)."""
+    return datetime.now(ZoneInfo(settings.time_zone)).date()
+
+
+def _outdated(settings: Settings, options: generator.DemoOptions) -> bool:
+    """Tell whether the store holds this seed's workspace built for another day; a SQLite
+    demo store is then rebuilt, so the dashboard never shows a history that ended weeks ago."""
+    if not settings.is_sqlite:
+        return False
+    runner.upgrade(get_engine(settings))
+    with session_scope(settings) as session:
+        if generator.existing_seed(session) != options.seed:
+            return False
+        built = generator.built_as_of(session)
+    if built == options.as_of:
+        return False
+    typer.echo(
+        f"The demo workspace's history ends on {built or 'an unrecorded day'}; "
+        f"rebuilding it to end on {options.as_of} (--as-of keeps a fixed day)."
+    )
+    get_engine(settings).dispose()
+    return True
+
+
 def _as_of(value: str) -> date:
     try:
         return parse_date(value)
@@ -59,12 +91,19 @@ def _as_of(value: str) -> date:
         raise typer.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from error
 
 
-def demo_settings() -> Settings:
-    """Settings with development conveniences unless CENTRICITY_ENVIRONMENT says otherwise.
+def demo_settings(pinned: date | None = None) -> Settings:
+    """Settings with development conveniences unless CENTRICITY_ENVIRONMENT says otherwise,
+    pages in Prague time unless CENTRICITY_TIME_ZONE says otherwise, and with `--as-of`
+    the value analysis pinned to that day (a later one would see every customer lapsing).
 
     Production is refused: every demo account's password can be derived from the seed.
     """
-    overrides = {} if os.environ.get("CENTRICITY_ENVIRONMENT") else {"environment": "development"}
+    # Through the environment, so the in-process job worker's settings agree.
+    os.environ.setdefault("CENTRICITY_ENVIRONMENT", Environment.DEVELOPMENT.value)
+    os.environ.setdefault("CENTRICITY_TIME_ZONE", DEMO_TIME_ZONE)
+    if pinned is not None:
+        os.environ["CENTRICITY_VALUE_AS_OF"] = pinned.isoformat()
+    overrides: dict[str, Any] = {}
     settings = get_settings(**overrides)
     if settings.environment is Environment.PRODUCTION:
         _fail("refusing to build a demo in production: its passwords follow from the seed")

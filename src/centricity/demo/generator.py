@@ -15,13 +15,17 @@ from numpy.typing import NDArray
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from centricity.audit import service as audit
+from centricity.audit.models import AuditEntry
 from centricity.customers.models import ContactPerson, Customer
 from centricity.demo import catalogue, notes, people
 from centricity.interactions.models import Interaction
 from centricity.kit.errors import Conflict
 from centricity.orders.models import Order, OrderLine, Product, ProductCategory
 
+# The day the tests' fixed workspaces end; `centricity demo` ends on the day it is built.
 AS_OF = date(2026, 11, 1)
+BUILD_ACTION = "demo.build"
 BATCH = 5000
 COUNTED = {
     "customers": Customer,
@@ -84,6 +88,18 @@ def existing_seed(session: Session) -> int | None:
     return None if external_id is None else int(external_id.split("-")[1])
 
 
+def built_as_of(session: Session) -> date | None:
+    """The day the stored workspace's history ends (None: built before this was recorded)."""
+    details = session.scalar(
+        select(AuditEntry.details)
+        .where(AuditEntry.action == BUILD_ACTION)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    as_of = (details or {}).get("as_of")
+    return date.fromisoformat(as_of) if isinstance(as_of, str) else None
+
+
 def build(session: Session, options: DemoOptions) -> BuildSummary:
     """Build the workspace unless this seed's is already there; never mix it with other data."""
     found = existing_seed(session)
@@ -93,6 +109,13 @@ def build(session: Session, options: DemoOptions) -> BuildSummary:
         held = f"the demo workspace of seed {found}" if found is not None else "customers"
         raise Conflict(f"the store already holds {held}; use --reset or an empty store")
     _build(session, options)
+    audit.record(
+        session,
+        actor=None,
+        action=BUILD_ACTION,
+        entity=("demo", options.seed),
+        details={"as_of": options.as_of.isoformat(), "customers": options.customers},
+    )
     return BuildSummary(True, counts(session))
 
 

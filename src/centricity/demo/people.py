@@ -218,6 +218,24 @@ STAFF: tuple[tuple[str, str | None, Role], ...] = (
 )
 
 
+# Each member of staff works in their own language (the admin in the default, English).
+STAFF_LANGUAGES = {
+    "Alice Dvořáková": "cs",
+    "Bob Lindqvist": "sv",
+    "Jana Horáková": "cs",
+    "Piotr Wiśniewski": "pl",
+    "Charlie Kowalski": "pl",
+    "Eglė Kazlauskaitė": "lt",
+    "Oskar Berg": "sv",
+    "Dana Petrauskienė": "lt",
+    "Ivan Sokolov": "ru",
+    "Tereza Marková": "cs",
+    "Erik Johansson": "sv",
+    "Olga Smirnova": "ru",
+    "Věra Novotná": "cs",
+}
+
+
 @dataclass(frozen=True)
 class Desk:
     """The demo staff by department: who can be named on a logged contact."""
@@ -248,6 +266,7 @@ def create_staff(session: Session, *, password: str, at: datetime) -> Desk:
             "password_hash": admin.password_hash,
             "role": role.value,
             "department_id": departments[department] if department else None,
+            "language": STAFF_LANGUAGES.get(name),
             "created_at": at,
         }
         for name, department, role in STAFF

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from centricity.config import get_settings
 from centricity.jobs.registry import job_handler, schedule
 from centricity.kit.time import utcnow
 from centricity.value import service
@@ -14,9 +15,12 @@ from centricity.value import service
 
 @job_handler("value.analyze")
 def analyze(session: Session, payload: dict[str, Any]) -> None:
-    """Score customer value as of the payload's date (default: today, UTC)."""
+    """Score customer value as of the payload's date (default: CENTRICITY_VALUE_AS_OF, else
+    today, UTC)."""
     as_of = payload.get("as_of")
-    service.analyze(session, as_of=date.fromisoformat(as_of) if as_of else utcnow().date())
+    settings = get_settings()
+    day = date.fromisoformat(as_of) if as_of else settings.value_as_of or utcnow().date()
+    service.analyze(session, as_of=day, settings=settings)
 
 
 schedule("value.analyze", every=timedelta(days=1))
