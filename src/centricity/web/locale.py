@@ -15,7 +15,7 @@ from centricity.kit.i18n import ViewerLocale, supported
 
 # One entry of Accept-Language: a tag and an optional quality (RFC 9110 §12.5.4).
 _ENTRY = re.compile(
-    r"^\s*([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*$"
+    r"^\s*([A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*$"
 )
 # Longer headers are not a browser's: ignore them rather than parse them.
 _MAX_HEADER = 512

@@ -1,0 +1,253 @@
+"""Every page family, rendered in each language, holds no English phrase of the catalog.
+
+The store is a small seeded demo workspace with a value analysis, an import waiting for
+review and duplicate pairs, so the pages show their tables, charts and notes, not only
+their empty states.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from centricity.accounts import service as accounts
+from centricity.accounts.models import Role
+from centricity.accounts.schemas import UserCreate
+from centricity.app import create_app
+from centricity.config import Settings
+from centricity.customers import service as customer_service
+from centricity.customers.models import Customer
+from centricity.customers.schemas import CustomerCreate
+from centricity.db import make_engine, session_factory
+from centricity.demo import generator
+from centricity.imports import duplicates
+from centricity.kit.i18n import LANGUAGES, LOCALE_DIR, SOURCE_LANGUAGE
+from centricity.migrations import runner
+from centricity.value import service as value_service
+from centricity.web.deps import SESSION_COOKIE
+from store_helpers import TEST_SECRET
+
+pytestmark = pytest.mark.slow
+TRANSLATED = [code for code in LANGUAGES if code != SOURCE_LANGUAGE]
+PASSWORD = "x7-Quartz-Meadow-91"
+CSV = "name;email;country\nJana Nováková;jana@example.cz;CZ\nBroken Row;not-an-email;CZ\n"
+
+
+@dataclass
+class Site:
+    """The served store: a client per language and the addresses of its pages."""
+
+    clients: dict[str, TestClient]
+    pages: dict[str, str]
+
+
+def _store(tmp: Path) -> tuple[Settings, dict[str, str]]:
+    url = f"sqlite:///{tmp / 'pages.db'}"
+    engine = make_engine(url)
+    runner.upgrade(engine)
+    options = generator.DemoOptions(seed=5, customers=120, years=2)
+    settings = Settings(
+        environment="test",
+        database_url=url,
+        data_dir=tmp / "data",
+        secret_key=TEST_SECRET,
+        scheduler_enabled=False,
+        time_zone="Europe/Prague",
+    )
+    tokens: dict[str, str] = {}
+    with session_factory(engine)() as session:
+        generator.build(session, options)
+        session.commit()
+        value_service.analyze(session, as_of=options.as_of, settings=settings)
+        admin = None
+        for language in LANGUAGES:
+            user = accounts.create(
+                session,
+                data=UserCreate(
+                    email=f"{language}@test.example",
+                    name=f"Staff {language}",
+                    password=PASSWORD,
+                    role=Role.ADMIN,
+                    department="Customer Care",
+                    language=language,
+                ),
+                actor=None,
+            )
+            tokens[language] = accounts.start_session(
+                session, user=user, max_age_seconds=3600
+            ).token
+            admin = admin or user
+        twin = session.scalars(select(Customer).where(Customer.email.is_not(None)).limit(1)).one()
+        data = CustomerCreate(name=twin.name, email=twin.email, country=twin.country)
+        customer_service.create(session, data=data, actor=admin)
+        assert duplicates.scan(session) >= 1
+        customer_id = session.scalar(
+            select(Customer.id).where(Customer.preferred_language == "cs").limit(1)
+        )
+        session.commit()
+    engine.dispose()
+    return settings, {"customer": str(customer_id), **tokens}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    settings, found = _store(tmp_path_factory.mktemp("pages"))
+    app = create_app(settings)
+    clients = {}
+    for language in LANGUAGES:
+        client = TestClient(app, follow_redirects=False)
+        client.cookies.set(SESSION_COOKIE, found[language])
+        clients[language] = client
+    admin = clients[SOURCE_LANGUAGE]
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', admin.get("/").text)
+    assert csrf
+    upload = admin.post(
+        "/imports",
+        data={"kind": "customers", "csrf_token": csrf.group(1)},
+        files={"file": ("people.csv", io.BytesIO(CSV.encode()), "text/csv")},
+    )
+    assert upload.status_code == 303, upload.text[:500]
+    customer = found["customer"]
+    pages = {
+        "dashboard": "/",
+        "customers": "/customers",
+        "customer search": "/customers?q=zzzz-nobody",
+        "customer 360": f"/customers/{customer}",
+        "customer form": "/customers/new",
+        "customer edit": f"/customers/{customer}/edit",
+        "value": "/value",
+        "import": "/imports",
+        "import job": upload.headers["location"],
+        "duplicates": "/customers/duplicates",
+        "settings": "/settings",
+        "audit": "/settings/audit",
+        "not found": "/customers/99999999",
+        "unbuilt section": "/cases",
+    }
+    yield Site(clients, pages)
+    for client in clients.values():
+        client.close()
+
+
+class _Text(HTMLParser):
+    """Visible text and read-aloud attributes, outside <script>, <style> and translate=no."""
+
+    READ = ("aria-label", "placeholder", "title", "alt")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag in ("script", "style") or values.get("translate") == "no" or self._skip:
+            if tag not in ("input", "br", "img", "meta", "link", "hr"):
+                self._skip.append(tag)
+            return
+        self.parts.extend(str(values[name]) for name in self.READ if values.get(name))
+        if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
+            self.parts.append(str(values["value"]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skip and self._skip[-1] == tag:
+            self._skip.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    """What a reader of the page sees or hears, as one string."""
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def _catalog(language: str) -> Catalog:
+    with (LOCALE_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+def english_phrases(language: str) -> list[str]:
+    """Phrases of the English catalog that must not appear on a page in `language`: every
+    literal piece of two words or more, and single words of four letters or more; entries
+    whose translation is the same text (E-mail, CSV) are left out."""
+    phrases: set[str] = set()
+    for message in _catalog(language):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for english in ids:
+            if english in strings:
+                continue
+            for piece in re.split(r"%\(\w+\)s|%s|%%|\s[–·—:;]\s", english):
+                words = re.findall(r"[A-Za-z][A-Za-z'’-]*", piece)
+                piece = piece.strip(' .,:;()“”"')
+                if len(words) >= 2 or (
+                    len(words) == 1 and len(words[0]) >= 4 and piece == words[0]
+                ):
+                    phrases.add(piece)
+    return sorted(phrases, key=len, reverse=True)
+
+
+def english_left(text: str, phrases: list[str]) -> list[str]:
+    """The catalog phrases found in a page's text (as whole words, case as written)."""
+    return [p for p in phrases if re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", text)]
+
+
+PAGE_NAMES = [
+    "dashboard",
+    "customers",
+    "customer search",
+    "customer 360",
+    "customer form",
+    "customer edit",
+    "value",
+    "import",
+    "import job",
+    "duplicates",
+    "settings",
+    "audit",
+    "not found",
+    "unbuilt section",
+]
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_page_family_speaks_the_users_language(site: Site, language: str) -> None:
+    phrases = english_phrases(language)
+    found: dict[str, list[str]] = {}
+    for name in PAGE_NAMES:
+        page = site.clients[language].get(site.pages[name])
+        assert page.status_code in (200, 404), (name, page.status_code)
+        assert f'<html lang="{language}">' in page.text, name
+        left = english_left(visible_text(page.text), phrases)
+        if left:
+            found[name] = left
+    assert not found, f"{language}: English left on pages: {found}"
+
+
+def test_the_check_finds_english_on_an_english_page(site: Site) -> None:
+    text = visible_text(site.clients["en"].get("/customers").text)
+    assert english_left(text, english_phrases("cs")), "the check cannot see English"
+
+
+def test_login_page_speaks_each_language(site: Site) -> None:
+    for language in TRANSLATED:
+        with TestClient(site.clients[language].app) as anon:
+            page = anon.get("/login", headers={"Accept-Language": language})
+        left = english_left(visible_text(page.text), english_phrases(language))
+        assert not left, (language, left)
