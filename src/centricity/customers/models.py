@@ -9,7 +9,22 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from centricity.db import Base, JSONType, UTCDateTime
+from centricity.kit.i18n import noop, pnoop
 from centricity.kit.time import utcnow
+
+# Each customer kind as staff read it (pages show `customer.kind|kind`).
+KIND_LABELS = (
+    pnoop("kind", "person"),
+    pnoop("kind", "business"),
+)
+
+# Readable names of the free attributes the demo and imports fill (pages show
+# `key|attribute`); keys not listed here are shown made readable (`vip_level` → "Vip level").
+ATTRIBUTE_LABELS = {
+    "acquisition_channel": noop("Acquisition channel"),
+    "newsletter": noop("Newsletter"),
+    "vat_id": noop("VAT ID"),
+}
 
 
 class Customer(Base):

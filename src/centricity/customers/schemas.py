@@ -6,8 +6,18 @@ import json
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    WithJsonSchema,
+    model_validator,
+)
 
+from centricity.kit.i18n import LazyText, Message, noop
 from centricity.kit.schema import InputSchema
 from centricity.kit.validation import CountryCode, Email, ExternalId, LanguageCode, Name, Phone
 
@@ -49,6 +59,13 @@ class CustomerCreate(InputSchema):
     attributes: Attributes = Field(default_factory=dict)
 
 
+# The required fields a change may leave out but not empty.
+_CANNOT_CLEAR = {
+    "name": noop("name cannot be cleared"),
+    "kind": noop("kind cannot be cleared"),
+}
+
+
 class CustomerUpdate(InputSchema):
     """A partial change; fields left out stay as they are, explicit nulls clear them."""
 
@@ -64,9 +81,9 @@ class CustomerUpdate(InputSchema):
 
     @model_validator(mode="after")
     def _required_stay_set(self) -> CustomerUpdate:
-        for field in ("name", "kind"):
+        for field, message in _CANNOT_CLEAR.items():
             if field in self.model_fields_set and getattr(self, field) is None:
-                raise ValueError(f"{field} cannot be cleared")
+                raise ValueError(message)
         return self
 
 
@@ -119,13 +136,29 @@ class ContactPersonRead(BaseModel):
     job_title: str | None
 
 
+def _message(value: Any) -> Message:
+    if isinstance(value, str | LazyText):
+        return value
+    raise ValueError("must be text")  # only code builds timeline items
+
+
+# A text a page shows in the viewer's language (a lazy text) or as written; the API (and
+# anything else outside a page) turns it into its English string.
+Text = Annotated[
+    Message,
+    PlainValidator(_message),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string"}),
+]
+
+
 class TimelineItem(BaseModel):
     """One event on the customer's timeline (an order, a contact, later cases and feedback)."""
 
     kind: str
     id: int
     at: datetime
-    title: str
+    title: Text  # pages show a lazy text translated, the API in English
     detail: str = ""
     channel: str | None = None
     direction: str | None = None

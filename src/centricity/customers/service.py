@@ -14,6 +14,7 @@ from centricity.customers import search
 from centricity.customers.models import ContactPerson, Customer
 from centricity.customers.schemas import ContactPersonCreate, CustomerCreate, CustomerUpdate
 from centricity.kit.errors import Conflict, NotFound
+from centricity.kit.i18n import lazy
 from centricity.kit.pagination import MAX_LIMIT, Page
 from centricity.kit.text import digits, search_key
 
@@ -81,7 +82,7 @@ def get(session: Session, customer_id: int, *, actor: User) -> Customer:
     """Load one customer the actor may see, or raise NotFound."""
     customer = session.scalar(accessible_customers(actor).where(Customer.id == customer_id))
     if customer is None:
-        raise NotFound("customer not found")
+        raise NotFound(lazy("customer not found"))
     return customer
 
 
@@ -95,7 +96,7 @@ def _check_external_id(session: Session, external_id: str | None, own_id: int | 
         return
     other = get_by_external_id(session, external_id)
     if other is not None and other.id != own_id:
-        raise Conflict("another customer has this external_id", field="external_id")
+        raise Conflict(lazy("another customer has this external_id"), field="external_id")
 
 
 def create(session: Session, *, data: CustomerCreate, actor: User | None) -> Customer:
@@ -134,7 +135,7 @@ def delete(session: Session, *, customer: Customer, actor: User) -> None:
 
     if session.scalar(select(exists().where(Order.customer_id == customer.id))):
         raise Conflict(
-            "the customer has orders; use erasure (centricity erase-person) to anonymise"
+            lazy("the customer has orders; use erasure (centricity erase-person) to anonymise")
         )
     audit.record(session, actor=actor, action="customer.delete", entity=("customer", customer.id))
     session.delete(customer)

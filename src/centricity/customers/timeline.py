@@ -18,8 +18,9 @@ from centricity.accounts.models import Department, User
 from centricity.customers.models import Customer
 from centricity.customers.schemas import Timeline, TimelineItem
 from centricity.interactions import service as interaction_service
-from centricity.interactions.models import Interaction
+from centricity.interactions.models import Channel, Direction, Interaction
 from centricity.kit.errors import Invalid
+from centricity.kit.i18n import Message, lazy, noop
 from centricity.kit.time import as_utc
 from centricity.kit.validation import MAX_ID
 from centricity.orders.models import Order
@@ -86,7 +87,7 @@ def read_cursor(token: str | None) -> Cursor | None:
     try:
         return Cursor.parse(token)
     except ValueError:
-        raise Invalid("not a cursor given by a previous page", field="cursor") from None
+        raise Invalid(lazy("not a cursor given by a previous page"), field="cursor") from None
 
 
 def page_cursor(token: str | None) -> Cursor | None:
@@ -116,13 +117,40 @@ def _order_items(
             kind="order",
             id=o.id,
             at=o.ordered_at,
-            title=f"Order {o.external_id or o.id}",
+            title=lazy("Order %(number)s", number=o.external_id or o.id),
             detail=o.status,
             amount=f"{o.total_amount:.2f}",
             currency=o.currency,
         )
         for o in rows
     ]
+
+
+# A logged contact's title, whole in each language ("Inbound phone" cannot be glued from
+# two words where adjectives agree with the noun or follow it).
+_CONTACT_TITLES: dict[tuple[str, str], str] = {
+    (Direction.INBOUND, Channel.PHONE): noop("Inbound phone"),
+    (Direction.INBOUND, Channel.EMAIL): noop("Inbound email"),
+    (Direction.INBOUND, Channel.CHAT): noop("Inbound chat"),
+    (Direction.INBOUND, Channel.VISIT): noop("Inbound visit"),
+    (Direction.INBOUND, Channel.SOCIAL): noop("Inbound social"),
+    (Direction.INBOUND, Channel.LETTER): noop("Inbound letter"),
+    (Direction.INBOUND, Channel.OTHER): noop("Inbound other"),
+    (Direction.OUTBOUND, Channel.PHONE): noop("Outbound phone"),
+    (Direction.OUTBOUND, Channel.EMAIL): noop("Outbound email"),
+    (Direction.OUTBOUND, Channel.CHAT): noop("Outbound chat"),
+    (Direction.OUTBOUND, Channel.VISIT): noop("Outbound visit"),
+    (Direction.OUTBOUND, Channel.SOCIAL): noop("Outbound social"),
+    (Direction.OUTBOUND, Channel.LETTER): noop("Outbound letter"),
+    (Direction.OUTBOUND, Channel.OTHER): noop("Outbound other"),
+}
+
+
+def _contact_title(direction: str, channel: str) -> Message:
+    """The title of a contact: translated when shown on a page, English in the API (a code
+    no form offers, from an old import, stays as written)."""
+    title = _CONTACT_TITLES.get((direction, channel))
+    return lazy(title) if title else f"{direction.capitalize()} {channel}"
 
 
 def _interaction_items(
@@ -144,7 +172,7 @@ def _interaction_items(
             kind="interaction",
             id=i.id,
             at=i.started_at,
-            title=f"{i.direction.capitalize()} {i.channel}",
+            title=_contact_title(i.direction, i.channel),
             detail=i.note,
             channel=i.channel,
             direction=i.direction,

@@ -22,6 +22,7 @@ from centricity.imports import registry
 from centricity.imports.kinds import choice_key
 from centricity.imports.models import ImportJob
 from centricity.kit.errors import NotFound
+from centricity.kit.i18n import lazy
 
 CONFIDENTIAL_KIND, CONFIDENTIAL_FIELD = "interactions", "confidential"
 DEPARTMENT = "department_id"  # key of `ImportJob.options`: the department owning the job
@@ -68,7 +69,7 @@ def get_job(session: Session, job_id: int, *, actor: User) -> ImportJob:
     query = select(ImportJob).where(ImportJob.id == job_id, visible_jobs(actor))
     job = session.scalar(query)
     if job is None:
-        raise NotFound("import not found")
+        raise NotFound(lazy("import not found"))
     return job
 
 

@@ -20,8 +20,10 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from centricity.imports import reasons
 from centricity.imports.frames import Record, column_names, frame_from_records, parsed_frame
 from centricity.imports.sources import UnreadableFile
+from centricity.kit.i18n import lazy
 
 csv.field_size_limit(64 * 1024 * 1024)
 
@@ -97,7 +99,7 @@ def records(reader: Any, first_line: int) -> Iterator[Record]:
             return
         except csv.Error:
             before = reader.line_num
-            yield start, None, "cannot be parsed as CSV (check the quotes)"
+            yield start, None, reasons.CSV_UNPARSABLE
             continue
         before = reader.line_num
         if record:
@@ -128,8 +130,10 @@ class CsvSource:
             # Records are cut at LF (the fast path); a CR-only file read as one record
             # used to yield its header and no rows at all.
             raise UnreadableFile(
-                "the lines end with CR only (classic Mac OS); save the file as CSV with "
-                "Windows or Unix line endings"
+                lazy(
+                    "the lines end with CR only (classic Mac OS); save the file as CSV with "
+                    "Windows or Unix line endings"
+                )
             )
         offset = len(BOM) if head.startswith(BOM) else 0
         text = head[offset:].decode(self.encoding, errors="replace")

@@ -11,6 +11,9 @@ import io
 import re
 from collections.abc import Iterable
 
+from centricity.imports import reasons
+from centricity.kit.i18n import lazy
+
 # Single-byte encodings of the exports this product meets (CZ, PL, SE, LT, RU, DE).
 CANDIDATE_ENCODINGS = ("cp1250", "cp1252", "cp1257", "cp1251", "iso8859_2")
 ENCODING_ALIASES = {
@@ -43,8 +46,11 @@ def canonical_encoding(name: str) -> str:
     allowed = {"utf-8", "utf8", *CANDIDATE_ENCODINGS, "iso88592"}
     if codec not in allowed:
         raise ValueError(
-            f"unsupported encoding {name!r}; use utf-8, windows-1250, windows-1251, "
-            "windows-1252, windows-1257 or iso-8859-2"
+            lazy(
+                "unsupported encoding %(name)s; use utf-8, windows-1250, windows-1251, "
+                "windows-1252, windows-1257 or iso-8859-2",
+                name=repr(name),
+            )
         )
     return {"utf8": "utf-8", "iso88592": "iso8859_2"}.get(codec, codec)
 
@@ -113,7 +119,7 @@ def guess_decimal(values: Iterable[str]) -> tuple[str, str | None]:
         return ".", None
     if comma or dot:
         mark = "," if comma > dot else "."
-        return mark, f"numbers use both decimal marks; assumed '{mark}' (set --decimal)"
+        return mark, reasons.fill(reasons.BOTH_DECIMAL_MARKS, mark=mark)
     return ".", None
 
 
@@ -134,5 +140,5 @@ def guess_day_first(values: Iterable[str]) -> tuple[bool, str | None]:
     if month_first and not day_first:
         return False, None
     if seen and not day_first:
-        return True, "dates like 01/02/2024 are read day first (set --date-format)"
+        return True, reasons.DAY_FIRST
     return True, None

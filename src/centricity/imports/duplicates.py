@@ -27,6 +27,7 @@ from centricity.db import Base
 from centricity.imports.fields import fold
 from centricity.imports.models import CustomerMerge, DuplicatePair
 from centricity.kit.errors import Invalid, NotFound
+from centricity.kit.i18n import lazy, pnoop, register_labels
 from centricity.kit.pagination import MAX_LIMIT, Page
 from centricity.kit.time import utcnow
 from centricity.orders.models import Order
@@ -37,6 +38,16 @@ SIMILARITY = 0.85
 FILLABLE = ("email", "phone", "preferred_language", "country", "postcode")
 SNAPSHOT = ("external_id", "kind", "name", *FILLABLE, "attributes", "created_at")
 Pairs = dict[tuple[int, int], tuple[str, float]]
+# Why a pair was found (`DuplicatePair.reason`), labelled for the catalog; the review page
+# shows `pair.reason|duplicate_reason`.
+REASON_LABELS = register_labels(
+    "duplicate reason",
+    {
+        "email": pnoop("duplicate reason", "same e-mail"),
+        "phone": pnoop("duplicate reason", "same phone"),
+        "name_postcode": pnoop("duplicate reason", "similar name, same postcode"),
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -166,7 +177,7 @@ def get_pair(session: Session, pair_id: int) -> DuplicatePair:
     """One pair, or NotFound."""
     pair = session.get(DuplicatePair, pair_id)
     if pair is None:
-        raise NotFound("duplicate pair not found")
+        raise NotFound(lazy("duplicate pair not found"))
     return pair
 
 
@@ -240,7 +251,7 @@ def merge(
 ) -> CustomerMerge:
     """Fold `duplicate` into `survivor`: move its history, keep a snapshot, delete it."""
     if survivor.id == duplicate.id:
-        raise Invalid("choose two different customers")
+        raise Invalid(lazy("choose two different customers"))
     snapshot = {name: jsonable(getattr(duplicate, name)) for name in SNAPSHOT}
     pairs = or_(
         DuplicatePair.customer_a_id == duplicate.id, DuplicatePair.customer_b_id == duplicate.id

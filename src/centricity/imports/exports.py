@@ -26,6 +26,7 @@ from centricity.customers.models import Customer
 from centricity.customers.schemas import CUSTOMER_FIELDS
 from centricity.imports.jobstore import SessionFactory
 from centricity.kit.errors import Invalid
+from centricity.kit.i18n import lazy, lazy_plural
 from centricity.kit.spreadsheet import cell, xlsx_cells
 
 COLUMNS = ("id", *CUSTOMER_FIELDS, "created_at")
@@ -71,11 +72,18 @@ def start(
 ) -> tuple[Select[Any], int]:
     """Check and audit an export; returns the query to stream and its row count."""
     if fmt not in MEDIA_TYPES:
-        raise Invalid("format must be csv or xlsx", field="format")
+        raise Invalid(lazy("format must be csv or xlsx"), field="format")
     query = customers_query(session, actor=actor, selection=selection)
     rows = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
     if fmt == "xlsx" and rows > XLSX_MAX_ROWS:
-        raise Invalid(f"{rows} rows do not fit in a spreadsheet; export CSV", field="format")
+        raise Invalid(
+            lazy_plural(
+                "%(n)s row does not fit in a spreadsheet; export CSV",
+                "%(n)s rows do not fit in a spreadsheet; export CSV",
+                rows,
+            ),
+            field="format",
+        )
     details = {"format": fmt, "rows": rows, "search": selection.filtered}
     audit.record(
         session, actor=actor, action="customer.export", entity=("customer", None), details=details

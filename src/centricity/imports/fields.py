@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from centricity.imports import reasons as r
 from centricity.imports.registry import FieldSpec, FieldType
 from centricity.kit import spreadsheet
 from centricity.kit.time import utcnow
@@ -232,10 +233,12 @@ def _choice(text: pl.Series, spec: FieldSpec) -> Checked:
     key = fold(text).str.replace_all(r"[\s_\-.]+", "")
     value = key.replace_strict(choices, default=None, return_dtype=pl.String)
     allowed = ", ".join(sorted(set(choices.values())))
-    return value, value.is_null(), f"must be one of {allowed}"
+    return value, value.is_null(), (r.NOT_A_CHOICE, {"choices": allowed})
 
 
-Checked = tuple[pl.Series, pl.Series, str]
+# A message: its template (`reasons.py`) and values besides the field's name.
+Problem = tuple[str, dict[str, Any]]
+Checked = tuple[pl.Series, pl.Series, Problem]
 
 
 def _decimal(text: pl.Series, spec: FieldSpec, formats: Formats) -> Checked:
@@ -247,15 +250,15 @@ def _decimal(text: pl.Series, spec: FieldSpec, formats: Formats) -> Checked:
         return (
             value,
             invalid | negative.fill_null(False),
-            (f"not a non-negative number with at most {spec.places} decimals"),
+            (r.NOT_NON_NEGATIVE, {"places": spec.places}),
         )
-    return value, invalid, f"not a number with at most {spec.places} decimals"
+    return value, invalid, (r.NOT_NUMBER, {"places": spec.places})
 
 
 def _integer(value: pl.Series, spec: FieldSpec) -> Checked:
     low, high = spec.minimum or 0, spec.maximum or 2**31 - 1
     invalid = value.is_null() | (value < low).fill_null(True) | (value > high).fill_null(True)
-    return value, invalid, f"not a whole number from {low} to {high}"
+    return value, invalid, (r.NOT_WHOLE_NUMBER, {"low": low, "high": high})
 
 
 def _datetime(text: pl.Series, spec: FieldSpec, formats: Formats) -> Checked:
@@ -263,10 +266,10 @@ def _datetime(text: pl.Series, spec: FieldSpec, formats: Formats) -> Checked:
     year = value.dt.year()
     invalid = value.is_null() | ((year < 1900) | (year > 2100)).fill_null(True)
     if not spec.not_future:
-        return value, invalid, "not a date (use e.g. 2025-01-31 or 31.01.2025 14:30)"
+        return value, invalid, (r.NOT_DATE, {})
     tomorrow = utcnow().replace(tzinfo=None) + timedelta(days=1)
     late = ((year < 1970) | (value > tomorrow)).fill_null(True)
-    return value, invalid | late, "not a date from 1970 to tomorrow"
+    return value, invalid | late, (r.NOT_RECENT_DATE, {})
 
 
 def _code(text: pl.Series, pattern: str, upper: bool) -> pl.Series:
@@ -278,20 +281,20 @@ def _typed(text: pl.Series, spec: FieldSpec, formats: Formats) -> Checked:
     kind = spec.type
     if kind is FieldType.EMAIL:
         bad = ~text.str.contains(EMAIL_PATTERN) | (text.str.len_chars() > 254)
-        return text.str.to_lowercase(), bad, "not a valid e-mail address"
+        return text.str.to_lowercase(), bad, (r.NOT_EMAIL, {})
     if kind is FieldType.PHONE:
         bad = ~text.str.contains(PHONE_PATTERN) | (text.str.len_chars() > 50)
-        return text, bad, "not a valid phone number (5+ digits)"
+        return text, bad, (r.NOT_PHONE, {})
     if kind is FieldType.LANGUAGE:
         code = _code(text, r"^([A-Za-z]{2})(?:[-_][A-Za-z0-9]{2,8})?$", upper=False)
-        return code, code.is_null(), "use a two-letter code, e.g. cs"
+        return code, code.is_null(), (r.NOT_LANGUAGE, {})
     if kind is FieldType.COUNTRY:
         code = _code(text, r"^([A-Za-z]{2})$", upper=True)
-        return code, code.is_null(), "use a two-letter code, e.g. CZ"
+        return code, code.is_null(), (r.NOT_COUNTRY, {})
     if kind is FieldType.CURRENCY:
         named = text.str.to_lowercase().replace(_CURRENCY_SIGNS)
         code = _code(named, r"^([A-Za-z]{3})$", upper=True)
-        return code, code.is_null(), "use a three-letter code, e.g. CZK"
+        return code, code.is_null(), (r.NOT_CURRENCY, {})
     if kind is FieldType.DECIMAL:
         return _decimal(text, spec, formats)
     if kind is FieldType.INTEGER:
@@ -301,12 +304,12 @@ def _typed(text: pl.Series, spec: FieldSpec, formats: Formats) -> Checked:
     if kind is FieldType.DATETIME:
         return _datetime(text, spec, formats)
     if kind is FieldType.BOOLEAN:
-        value, invalid, message = _choice(text, spec)
-        return value == "true", invalid, message
+        value, invalid, problem = _choice(text, spec)
+        return value == "true", invalid, problem
     if kind is FieldType.CHOICE:
         return _choice(text, spec)
     limit = spec.max_length or 10_000
-    return text, text.str.len_chars() > limit, f"longer than {limit} characters"
+    return text, text.str.len_chars() > limit, (r.TOO_LONG, {"limit": limit})
 
 
 def _unescaped(source: pl.Series) -> pl.Series:
@@ -323,16 +326,16 @@ def parse_field(spec: FieldSpec, source: pl.Series, formats: Formats) -> Parsed:
     stripped = _unescaped(source).str.strip_chars()
     text = _where(stripped != "", stripped)
     present = text.is_not_null()
-    value, invalid, message = _typed(text, spec, formats)
+    value, invalid, (template, values) = _typed(text, spec, formats)
     has_nul = text.str.contains("\x00", literal=True).fill_null(False)
     bad = present & invalid.fill_null(True)
     error = pl.select(
         pl.when(~present & pl.lit(spec.required))
-        .then(pl.lit(f"{spec.name}: required"))
+        .then(pl.lit(r.fill(r.REQUIRED, field=spec.name)))
         .when(has_nul)
-        .then(pl.lit(f"{spec.name}: contains a NUL character"))
+        .then(pl.lit(r.fill(r.NUL_CHARACTER, field=spec.name)))
         .when(bad)
-        .then(pl.lit(f"{spec.name}: {message}"))
+        .then(pl.lit(r.fill(template, field=spec.name, **values)))
         .otherwise(None)
     ).to_series()
     clean = _where(present & error.is_null(), value)

@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from centricity.imports import reasons
+
 LINE, PROBLEM, RAW = "__line", "__problem", "__raw"
 META = (LINE, PROBLEM, RAW)
 
@@ -60,7 +62,7 @@ def frame_from_records(
         ):
             continue  # a blank line is not a record
         if problem is None and len(values) != count:
-            problem = f"has {len(values)} fields; the header has {count}"
+            problem = reasons.fill(reasons.FIELD_COUNT, count=len(values), header=count)
         ragged = problem is not None and fields is not None and len(values) != count
         raws.append(json.dumps([_cell(v) for v in values], ensure_ascii=False) if ragged else None)
         padded = (values + [None] * count)[:count]

@@ -18,12 +18,14 @@ from sqlalchemy.orm import Session
 
 from centricity.accounts.models import Role
 from centricity.customers.models import Customer
+from centricity.imports import reasons
 from centricity.imports import synonyms as syn
 from centricity.imports.models import CustomerMerge
 from centricity.imports.registry import FieldSpec, KeyOption, KindSpec, Reference, register
 from centricity.imports.registry import FieldType as T
 from centricity.interactions import service as interaction_service
 from centricity.interactions.schemas import MAX_SECONDS
+from centricity.kit.i18n import noop, pnoop
 from centricity.kit.text import digits, fold, search_key
 from centricity.kit.time import utcnow
 
@@ -54,9 +56,8 @@ def _touch() -> dict[str, Any]:
 
 def _merged_away(_session: Session, staging: Table) -> Select[Any]:
     """Rows for a customer that was merged into another one are skipped, not recreated."""
-    reason = literal("external_id: merged into customer #") + cast(
-        CustomerMerge.survivor_id, String
-    )
+    prefix = reasons.MERGED_AWAY.removesuffix("%(id)s")
+    reason = literal(prefix) + cast(CustomerMerge.survivor_id, String)
     return (
         select(staging.c.line, reason)
         .join(CustomerMerge, CustomerMerge.duplicate_external_id == staging.c.external_id)
@@ -112,7 +113,7 @@ CUSTOMERS = register(
     KindSpec(
         name="customers",
         table="customers",
-        description="customer records, keyed by external_id",
+        description=noop("customer records, keyed by external_id"),
         fields=(
             FieldSpec(
                 "external_id",
@@ -159,7 +160,7 @@ PRODUCTS = register(
     KindSpec(
         name="products",
         table="products",
-        description="the product catalogue, keyed by external_id",
+        description=noop("the product catalogue, keyed by external_id"),
         fields=(
             FieldSpec(
                 "external_id",
@@ -194,7 +195,7 @@ ORDERS = register(
     KindSpec(
         name="orders",
         table="orders",
-        description="orders, keyed by external_id; customers named by their external_id",
+        description=noop("orders, keyed by external_id; customers named by their external_id"),
         fields=(
             FieldSpec("external_id", required=True, max_length=100, synonyms=syn.ORDER_ID),
             FieldSpec(
@@ -248,8 +249,9 @@ ORDER_LINES = register(
     KindSpec(
         name="order-lines",
         table="order_lines",
-        description="order lines, keyed by order_external_id + line_number "
-        "(or + product_external_id)",
+        description=noop(
+            "order lines, keyed by order_external_id + line_number (or + product_external_id)"
+        ),
         fields=(
             FieldSpec(
                 "order_external_id",
@@ -287,7 +289,7 @@ INTERACTIONS = register(
     KindSpec(
         name="interactions",
         table="interactions",
-        description="the contact log, keyed by external_id or by customer + channel + start",
+        description=noop("the contact log, keyed by external_id or by customer + channel + start"),
         fields=(
             FieldSpec(
                 "customer_external_id",
@@ -356,4 +358,14 @@ INTERACTIONS = register(
         # An imported contact belongs to the importer's department, as one logged by hand.
         owner_values=lambda actor: {"user_id": actor.id, "department_id": actor.department_id},
     )
+)
+
+# Each kind's name for the catalog; pages show `kind.name|import_kind` (the form still
+# posts the name itself).
+KIND_LABELS = (
+    pnoop("import kind", "customers"),
+    pnoop("import kind", "products"),
+    pnoop("import kind", "orders"),
+    pnoop("import kind", "order-lines"),
+    pnoop("import kind", "interactions"),
 )

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from centricity.imports import reasons
 from centricity.imports.registry import KindSpec
+from centricity.kit.i18n import lazy
 from centricity.kit.text import fold
 
 # Columns the quarantine file puts first; re-importing a fixed quarantine file ignores
@@ -20,7 +22,8 @@ OPTION_KEYS = ("encoding", "delimiter", "decimal", "date_format", "timezone", "s
 
 
 class MappingError(ValueError):
-    """The mapping cannot work: an unknown target, or a required field with no column."""
+    """The mapping cannot work: an unknown target, or a required field with no column
+    (a lazy text when a page may show it: `str()` is English)."""
 
 
 def normalise(header: str) -> str:
@@ -76,7 +79,8 @@ def auto_map(spec: KindSpec, headers: list[str]) -> ColumnMapping:
         if (quarantine_layout and index < len(RESERVED)) or target is None:
             continue
         if target in taken:
-            mapping.notes.append(f"column {header!r} also looks like {target}; ignored")
+            note = reasons.fill(reasons.ALSO_LOOKS_LIKE, header=repr(header), field=target)
+            mapping.notes.append(note)
             continue
         mapping.targets[index] = target
         taken.add(target)
@@ -92,7 +96,13 @@ def _find_column(headers: list[str], source: str) -> int:
     for index, header in enumerate(headers):
         if normalise(header) == wanted:
             return index
-    raise MappingError(f"no column named {source!r}; columns: {', '.join(headers)}")
+    raise MappingError(
+        lazy(
+            "no column named %(name)s; columns: %(columns)s",
+            name=repr(source),
+            columns=", ".join(headers),
+        )
+    )
 
 
 def apply_overrides(
@@ -104,7 +114,14 @@ def apply_overrides(
     for source, target in overrides.items():
         index = _find_column(result.headers, source)
         if target and target not in known:
-            raise MappingError(f"{spec.name} has no field {target!r}; fields: {', '.join(known)}")
+            raise MappingError(
+                lazy(
+                    "%(kind)s has no field %(name)s; fields: %(fields)s",
+                    kind=spec.name,
+                    name=repr(target),
+                    fields=", ".join(known),
+                )
+            )
         if target:
             result.targets = {i: t for i, t in result.targets.items() if t != target}
             result.targets[index] = target
@@ -118,12 +135,15 @@ def check_complete(spec: KindSpec, mapping: ColumnMapping) -> None:
     missing = [name for name in spec.required if name not in mapping.fields]
     if missing:
         raise MappingError(
-            f"required column(s) not found: {', '.join(missing)}; "
-            f"map them with --map 'HEADER=FIELD' (columns: {', '.join(mapping.headers)})"
+            lazy(
+                reasons.MISSING_COLUMNS,
+                missing=", ".join(missing),
+                columns=", ".join(mapping.headers),
+            )
         )
     if spec.key_for(mapping.fields) is None:
         options = " or ".join("+".join(k.fields) for k in spec.keys)
-        raise MappingError(f"rows cannot be identified: map {options}")
+        raise MappingError(lazy(reasons.UNIDENTIFIABLE, options=options))
 
 
 def parse_overrides(items: list[str]) -> dict[str, str | None]:

@@ -39,15 +39,12 @@ from sqlalchemy.orm import Session
 
 from centricity.accounts.models import User
 from centricity.db import Base
+from centricity.imports import reasons
 from centricity.imports.models import RecordKey
 from centricity.imports.registry import KeyOption, KindSpec
 from centricity.imports.staging import Stage
 
 UNIQUE_VIOLATION = "23505"
-# The reason a row naming a record the importer may not see is quarantined with: the same
-# words as a taken id on the REST API, so it says nothing about the record that holds it.
-UNAVAILABLE = "{fields}: not available: another record uses this id; choose another"
-READ_ONLY = "{fields}: names another department's contact; only that department can change it"
 
 
 @dataclass(frozen=True)
@@ -74,8 +71,11 @@ def _access_check(
     contact): one join of the batch with the records its keys name, before any match."""
     fields = ", ".join(key.fields)
     rules = [
-        (rule(actor), reason.format(fields=fields))
-        for rule, reason in ((spec.hidden, UNAVAILABLE), (spec.read_only, READ_ONLY))
+        (rule(actor), reasons.fill(reason, fields=fields))
+        for rule, reason in (
+            (spec.hidden, reasons.UNAVAILABLE),
+            (spec.read_only, reasons.READ_ONLY),
+        )
         if rule is not None and actor is not None
     ]
     if not rules:

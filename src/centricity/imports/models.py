@@ -11,6 +11,7 @@ from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column
 
 from centricity.db import Base, JSONType, UTCDateTime
+from centricity.kit.i18n import pnoop
 from centricity.kit.time import utcnow
 
 
@@ -23,6 +24,17 @@ class JobStatus(StrEnum):
     INTERRUPTED = "interrupted"
     DONE = "done"
     EXPIRED = "expired"
+
+
+# Each status's label for the catalog; pages show `job.status|status`.
+STATUS_LABELS = (
+    pnoop("status", "pending"),
+    pnoop("status", "queued"),
+    pnoop("status", "running"),
+    pnoop("status", "interrupted"),
+    pnoop("status", "done"),
+    pnoop("status", "expired"),
+)
 
 
 class ImportJob(Base):

@@ -6,7 +6,9 @@ the result page refreshes itself. Larger files than the upload limit are refused
 they are read, with a message pointing to `centricity import`. A file is parsed outside
 the request's transaction (so never under SQLite's write lock) and only when uploaded or
 re-mapped: its preview is stored with the job, and viewing the page reads only that. A
-job is shown only to its uploader's department and admins (`access.py`).
+job is shown only to its uploader's department and admins (`access.py`). The preview's
+notes, problem and row reasons are stored in English and shown in the viewer's language
+(`reasons.py`).
 """
 
 from __future__ import annotations
@@ -20,13 +22,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException
 
 from centricity.accounts.models import Role, User
 from centricity.db import begin_writing
 from centricity.imports import api, duplicates, exports, quarantine, registry, service
 from centricity.imports.models import ImportJob, JobStatus
 from centricity.imports.plan import ImportOptions
+from centricity.imports.reasons import reason_shown, shown
 from centricity.kit.errors import DomainError, Invalid
 from centricity.kit.i18n import Message, lazy
 from centricity.kit.text import size_text
@@ -34,7 +36,7 @@ from centricity.web.api import PathId
 from centricity.web.csrf import CSRF_FIELD, csrf_protect
 from centricity.web.deps import DbSession, require_page
 from centricity.web.forms import FormErrors
-from centricity.web.security import too_large_message
+from centricity.web.security import too_large_text
 from centricity.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -43,6 +45,12 @@ INLINE_BYTES = 2 * 1024 * 1024  # smaller uploads import while the page waits
 ENCODINGS = ("utf-8", "windows-1250", "windows-1251", "windows-1252", "windows-1257",
              "iso-8859-2")  # fmt: skip
 OPTION_FIELDS = ("encoding", "delimiter", "decimal", "date_format", "timezone", "sheet")
+
+
+class UploadTooLarge(DomainError):
+    """The upload is over the limit: a page of its own (413) says what to do instead."""
+
+    status_code = 413
 
 
 def _index(request: Request, session: DbSession, user: User, **extra: Any) -> Response:
@@ -94,6 +102,8 @@ async def upload(request: Request, session: DbSession, user: Manager) -> Respons
     settings = request.app.state.settings
     try:
         job = await run_in_threadpool(_create, session, settings, file, fields, user)
+    except UploadTooLarge:
+        raise
     except DomainError as exc:
         errors = {exc.field or "file": exc.message}
         return _index(request, session, user, values=fields, errors=errors, status=422)
@@ -104,14 +114,14 @@ def _create(
     session: DbSession, settings: Any, file: UploadFile, fields: dict[str, Any], user: User
 ) -> ImportJob:
     if fields.get("kind") not in registry.names():
-        raise Invalid("choose what the file holds", field="kind")
+        raise Invalid(lazy("choose what the file holds"), field="kind")
     limit = settings.max_upload_bytes
     try:
         path, _size = service.store_upload(
             settings, filename=file.filename or "", stream=file.file, limit=limit
         )
     except Invalid:
-        raise HTTPException(413, too_large_message(limit)) from None
+        raise UploadTooLarge(too_large_text(limit)) from None
     prepared = service.inspect_upload(settings, path=path, options=_options(fields))
     try:
         begin_writing(session)  # parsed outside any transaction; now the job is written
@@ -123,15 +133,29 @@ def _create(
         raise
 
 
+def _shown_preview(preview: dict[str, Any]) -> dict[str, Any]:
+    """A stored preview as its page shows it: the English notes, problem and row reasons
+    it holds become texts in the viewer's language (the stored preview stays as it is)."""
+    problem = preview.get("problem")
+    return {
+        **preview,
+        "notes": [shown(str(note)) for note in preview.get("notes") or []],
+        "problem": shown(str(problem)) if problem else None,
+        "problems": [
+            (line, reason_shown(str(reason))) for line, reason in preview.get("problems") or []
+        ],
+    }
+
+
 def _job_page(request: Request, user: User, job: ImportJob, error: Message = "") -> Response:
     """A job's page from what is stored: a view never opens the uploaded file again."""
     context: dict[str, Any] = {"user": user, "job": job, "error": error, "preview": None}
     if job.status == JobStatus.PENDING:
         if job.preview:
-            context["preview"] = job.preview
+            context["preview"] = _shown_preview(job.preview)
             context["spec"] = registry.get(job.kind)
         else:
-            context["error"] = error or "the upload is no longer available; upload it again"
+            context["error"] = error or service.NO_LONGER_AVAILABLE
     status = 422 if error else 200
     return render(request, "imports/job.html", context, status_code=status)
 
@@ -204,12 +228,10 @@ def _apply(
         return _job_page(request, user, job)
     problem = (job.preview or {}).get("problem")
     if problem:
-        return _job_page(request, user, job, str(problem))
+        return _job_page(request, user, job, shown(str(problem)))
     stored = Path(job.stored_path or "")
     if not stored.is_file():
-        return _job_page(
-            request, user, job, "the uploaded file is no longer available; upload it again"
-        )
+        return _job_page(request, user, job, service.NO_LONGER_AVAILABLE)
     size = stored.stat().st_size
     service.queue_upload(session, job)
     session.commit()

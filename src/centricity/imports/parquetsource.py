@@ -16,8 +16,10 @@ from typing import Any
 import polars as pl
 
 from centricity.imports.frames import column_names, parsed_frame
+from centricity.imports.reasons import LocalNumber
 from centricity.imports.sources import UnreadableFile, as_text
 from centricity.imports.xlsxsource import LIMIT_SETTING, MAX_CELL_CHARS
+from centricity.kit.i18n import lazy
 from centricity.kit.text import size_text
 
 MAX_RATIO = 100  # uncompressed data : file size, as for XLSX
@@ -37,14 +39,23 @@ def check_parquet(file: Any, weight: int, max_unpacked_bytes: int) -> None:
     total = sum(groups)
     if total > max(MAX_RATIO * weight, RATIO_FLOOR):
         raise UnreadableFile(
-            f"the Parquet file unpacks to {size_text(total)}, more than {MAX_RATIO} times "
-            f"its size of {size_text(weight)} (possible decompression bomb)"
+            lazy(
+                "the Parquet file unpacks to %(size)s, more than %(ratio)s times its size of "
+                "%(weight)s (possible decompression bomb)",
+                size=size_text(total),
+                ratio=MAX_RATIO,
+                weight=size_text(weight),
+            )
         )
     if groups and max(groups) > max_unpacked_bytes:
         raise UnreadableFile(
-            f"a row group of the Parquet file unpacks to {size_text(max(groups))}, more than "
-            f"the limit of {size_text(max_unpacked_bytes)} ({LIMIT_SETTING}); write it "
-            "with smaller row groups"
+            lazy(
+                "a row group of the Parquet file unpacks to %(size)s, more than the limit of "
+                "%(limit)s (%(setting)s); write it with smaller row groups",
+                size=size_text(max(groups)),
+                limit=size_text(max_unpacked_bytes),
+                setting=LIMIT_SETTING,
+            )
         )
 
 
@@ -67,8 +78,12 @@ def _check_cells(batch: Any) -> None:
         longest = pc.max(lengths).as_py() or 0
         if longest > MAX_CELL_CHARS * 4:  # UTF-8 takes at most 4 bytes a character
             raise UnreadableFile(
-                f"the Parquet file has a text cell of {size_text(longest)}; "
-                f"a cell may hold at most {MAX_CELL_CHARS:,} characters"
+                lazy(
+                    "the Parquet file has a text cell of %(size)s; a cell may hold at most "
+                    "%(limit)s characters",
+                    size=size_text(longest),
+                    limit=LocalNumber(MAX_CELL_CHARS),
+                )
             )
 
 
@@ -84,7 +99,7 @@ class ParquetSource:
             schema = pq.read_schema(path)
             self._file = pq.ParquetFile(path, read_dictionary=_text_columns(schema))
         except Exception:  # pyarrow raises ArrowInvalid, OSError, …
-            raise UnreadableFile("not a readable Parquet file") from None
+            raise UnreadableFile(lazy("not a readable Parquet file")) from None
         check_parquet(self._file, path.stat().st_size, max_unpacked_bytes)
         self.header = list(self._file.schema_arrow.names)
 
@@ -101,7 +116,9 @@ class ParquetSource:
             try:  # the schema once: asking each column for it cost O(columns²)
                 text = frame.select(as_text(n, t) for n, t in frame.schema.items())
             except pl.exceptions.ComputeError:  # bytes that are not UTF-8 text
-                raise UnreadableFile("a column of the Parquet file holds bytes, not text") from None
+                raise UnreadableFile(
+                    lazy("a column of the Parquet file holds bytes, not text")
+                ) from None
             text.columns = names
             yield text
 

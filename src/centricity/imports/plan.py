@@ -30,6 +30,7 @@ from centricity.imports.readers import (
 from centricity.imports.registry import FieldType, KindSpec
 from centricity.imports.seen import SeenKeys
 from centricity.imports.validate import REASON, Plan, check
+from centricity.kit.i18n import lazy
 
 SAMPLE_ROWS = 5000
 PREVIEW_ROWS = 200  # rows checked for the page's "n would be quarantined"
@@ -137,7 +138,7 @@ def detect_formats(
         decimal, note = detect.guess_decimal(_values(sample, numbers))
         notes += [note] if note else []
     if decimal not in (",", "."):
-        raise UnreadableFile(f"--decimal takes ',' or '.', got {decimal!r}")
+        raise UnreadableFile(lazy("--decimal takes ',' or '.', got %(given)s", given=repr(decimal)))
     dates = _values(sample, by_type.get(FieldType.DATETIME, []))
     day_first, note = detect.guess_day_first(dates)
     if note and not options.date_format:
@@ -184,7 +185,7 @@ def prepare(
 def _open(path: Path, options: ImportOptions, max_unpacked_bytes: int) -> tuple[FileFacts, Source]:
     _check_timezone(options.timezone)
     if not path.is_file():
-        raise UnreadableFile(f"no such file: {path}")
+        raise UnreadableFile(lazy("no such file: %(path)s", path=path))
     facts = file_facts(path)
     source = open_source(
         path,
@@ -196,7 +197,7 @@ def _open(path: Path, options: ImportOptions, max_unpacked_bytes: int) -> tuple[
         max_unpacked_bytes=max_unpacked_bytes,
     )
     if not source.header:
-        raise UnreadableFile("the file has no header row")
+        raise UnreadableFile(lazy("the file has no header row"))
     return facts, source
 
 
@@ -204,7 +205,9 @@ def _check_timezone(name: str) -> None:
     try:
         pl.Series([None], dtype=pl.Datetime("us")).dt.replace_time_zone(name)
     except Exception:  # polars raises ComputeError / InvalidOperationError
-        raise UnreadableFile(f"unknown time zone {name!r} (use e.g. Europe/Prague)") from None
+        raise UnreadableFile(
+            lazy("unknown time zone %(name)s (use e.g. Europe/Prague)", name=repr(name))
+        ) from None
 
 
 def preview(prepared: Prepared) -> dict[str, Any]:

@@ -23,8 +23,10 @@ from centricity.imports import detect
 from centricity.imports.csvsource import BOM, CsvSource
 from centricity.imports.frames import META, RAW
 from centricity.imports.parquetsource import ParquetSource
+from centricity.imports.reasons import LocalNumber, message_of
 from centricity.imports.sources import JsonLinesSource, UnreadableFile, cell_text, map_text
 from centricity.imports.xlsxsource import XlsxSource, too_much
+from centricity.kit.i18n import lazy
 from centricity.kit.text import size_text
 
 FORMATS = ("csv", "xlsx", "parquet", "jsonl")
@@ -108,7 +110,13 @@ def detect_format(path: Path, given: str | None = None) -> str:
     """The format from `--format`, the extension, or the first bytes."""
     if given:
         if given not in FORMATS:
-            raise UnreadableFile(f"unknown format {given!r}; use one of {', '.join(FORMATS)}")
+            raise UnreadableFile(
+                lazy(
+                    "unknown format %(format)s; use one of %(formats)s",
+                    format=repr(given),
+                    formats=", ".join(FORMATS),
+                )
+            )
         return given
     by_extension = EXTENSIONS.get(path.suffix.lower())
     if by_extension:
@@ -218,14 +226,14 @@ def choose_encoding(facts: FileFacts, given: str | None) -> str:
         try:
             codec = detect.canonical_encoding(given)
         except ValueError as exc:
-            raise UnreadableFile(str(exc)) from None
+            raise UnreadableFile(message_of(exc)) from None
         if codec == "utf-8" and not facts.utf8:
-            raise UnreadableFile("the file is not valid UTF-8; try --encoding windows-1250")
+            raise UnreadableFile(lazy("the file is not valid UTF-8; try --encoding windows-1250"))
         return codec
     if facts.utf8:
         return "utf-8"
     if facts.sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UnreadableFile("UTF-16 files are not supported; save the file as UTF-8 CSV")
+        raise UnreadableFile(lazy("UTF-16 files are not supported; save the file as UTF-8 CSV"))
     return detect.guess_single_byte_encoding(facts.sample)
 
 
@@ -234,7 +242,9 @@ def choose_delimiter(path: Path, encoding: str, given: str | None) -> str:
     if given:
         value = "\t" if given.lower() in ("tab", "\\t") else given
         if len(value) != 1 or not value.isascii() or value in '"\r\n':
-            raise UnreadableFile(f"the delimiter must be one character, got {given!r}")
+            raise UnreadableFile(
+                lazy("the delimiter must be one character, got %(given)s", given=repr(given))
+            )
         return value
     if path.suffix.lower() in (".tsv", ".tab"):
         return "\t"
@@ -251,15 +261,25 @@ def check_xlsx(path: Path, max_unpacked_bytes: int) -> None:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError):
-        raise UnreadableFile("not a valid XLSX file (the zip container is damaged)") from None
+        raise UnreadableFile(lazy("not a valid XLSX file (the zip container is damaged)")) from None
     if len(entries) > XLSX_MAX_ENTRIES:
-        raise UnreadableFile(f"the XLSX file has more than {XLSX_MAX_ENTRIES:,} parts")
+        raise UnreadableFile(
+            lazy(
+                "the XLSX file has more than %(limit)s parts",
+                limit=LocalNumber(XLSX_MAX_ENTRIES),
+            )
+        )
     total = sum(e.file_size for e in entries)
     if total > max_unpacked_bytes:
         raise too_much(total, max_unpacked_bytes)
     weight = path.stat().st_size
     if total > max(XLSX_MAX_RATIO * weight, XLSX_RATIO_FLOOR):
         raise UnreadableFile(
-            f"the XLSX file unpacks to {size_text(total)}, more than {XLSX_MAX_RATIO} times "
-            f"its size of {size_text(weight)} (possible zip bomb)"
+            lazy(
+                "the XLSX file unpacks to %(size)s, more than %(ratio)s times its size of "
+                "%(weight)s (possible zip bomb)",
+                size=size_text(total),
+                ratio=XLSX_MAX_RATIO,
+                weight=size_text(weight),
+            )
         )

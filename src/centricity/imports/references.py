@@ -14,6 +14,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from centricity.db import Base
+from centricity.imports import reasons
 from centricity.imports.frames import LINE
 from centricity.imports.models import CustomerMerge
 from centricity.imports.registry import KindSpec, Reference
@@ -88,23 +89,23 @@ class Resolver:
     ) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
         """Add the id columns; rows naming unknown records come back as (line, reason)."""
         unknown = pl.Series("unknown", [False] * good.height, dtype=pl.Boolean)
-        reasons: list[pl.Series] = []
+        found: list[pl.Series] = []
         for ref in self.spec.references:
             if ref.field not in good.columns:
                 continue
             cache = self.caches.setdefault(ref.field, ReferenceCache(ref))
             ids = cache.resolve(session, good[ref.field]).alias(ref.column)
             missing = good[ref.field].is_not_null() & ids.is_null()
-            reasons.append(
-                pl.select(
-                    pl.when(missing).then(pl.lit(f"{ref.field}: no {ref.label} with this id"))
-                ).to_series()
-            )
+            template = reasons.UNKNOWN_REFERENCE.get(ref.label, reasons.UNKNOWN_RECORD)
+            message = reasons.fill(template, field=ref.field, label=ref.label)
+            found.append(pl.select(pl.when(missing).then(pl.lit(message))).to_series())
             unknown = unknown | missing
             good = good.with_columns(ids)
         if not unknown.any():
             return good, []
-        reason = pl.select(pl.concat_str(reasons, separator="; ", ignore_nulls=True)).to_series()
+        reason = pl.select(
+            pl.concat_str(found, separator=reasons.SEPARATOR, ignore_nulls=True)
+        ).to_series()
         rejected = list(
             zip(good.filter(unknown)[LINE].to_list(), reason.filter(unknown).to_list(), strict=True)
         )

@@ -115,6 +115,9 @@ class KindSpec:
     search key) are stored too but never make a row count as changed. `hidden`,
     `read_only` and `owner_values` apply the kind's access rules to writes (None: every
     user sees and changes every row).
+
+    The import page shows a kind in the viewer's language: mark `description` with
+    `noop()` and declare the name with `pnoop("import kind", name)` beside the spec.
     """
 
     name: str

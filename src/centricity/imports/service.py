@@ -22,15 +22,18 @@ from centricity.imports.mapping import MappingError
 from centricity.imports.models import IdempotencyKey, ImportJob, JobStatus, QuarantineRow
 from centricity.imports.plan import ImportOptions, Prepared, prepare, preview
 from centricity.imports.readers import EXTENSIONS, UnreadableFile
+from centricity.imports.reasons import message_of, shown
 from centricity.imports.runner import Progress, Summary, run
 from centricity.jobs import service as jobs
 from centricity.kit.errors import Invalid, NotFound
+from centricity.kit.i18n import lazy
 from centricity.kit.time import utcnow
 
 RUN_JOB = "imports.run"
 SCAN_DUPLICATES = "imports.scan_duplicates"
 UPLOAD_TTL = timedelta(days=1)
 QUARANTINE_TTL = timedelta(days=30)
+NO_LONGER_AVAILABLE = lazy("the uploaded file is no longer available; upload it again")
 
 
 def prepare_file(
@@ -91,7 +94,7 @@ def write_quarantine(
             else session.get(ImportJob, job_id)
         )
         if job is None:
-            raise NotFound("import job not found")
+            raise NotFound(lazy("import job not found"))
         return write_quarantine_file(session, job, path, actor=actor)
 
 
@@ -135,7 +138,10 @@ def store_upload(
             if size > limit:
                 handle.close()
                 target.unlink(missing_ok=True)
-                raise Invalid(f"the file is larger than {limit // (1024 * 1024)} MB", field="file")
+                raise Invalid(
+                    lazy("the file is larger than %(size)s MB", size=limit // (1024 * 1024)),
+                    field="file",
+                )
             handle.write(block)
     return target, size
 
@@ -149,7 +155,7 @@ def inspect_upload(settings: Settings, *, path: Path, options: ImportOptions) ->
         return prepare_file(path, options, settings=settings, strict=False)
     except (UnreadableFile, MappingError) as exc:
         path.unlink(missing_ok=True)
-        raise Invalid(str(exc), field="file") from None
+        raise Invalid(message_of(exc), field="file") from None
 
 
 def register_upload(
@@ -222,20 +228,20 @@ def reprepare(path: Path, options: ImportOptions, settings: Settings) -> Prepare
     """Open an uploaded file again with changed options (mapping, formats); like
     `inspect_upload`, called outside any transaction."""
     if not path.is_file():
-        raise Invalid("the uploaded file is no longer available; upload it again")
+        raise Invalid(NO_LONGER_AVAILABLE)
     try:
         return prepare_file(path, options, settings=settings, strict=False)
     except (UnreadableFile, MappingError) as exc:
-        raise Invalid(str(exc)) from None
+        raise Invalid(message_of(exc)) from None
 
 
 def queue_upload(session: Session, job: ImportJob, prepared: Prepared | None = None) -> None:
     """Confirm a pending upload: it runs in the background worker."""
     if job.status != JobStatus.PENDING:
-        raise Invalid("this import has already been started")
+        raise Invalid(lazy("this import has already been started"))
     problem = prepared.problem if prepared else (job.preview or {}).get("problem")
     if problem:
-        raise Invalid(str(problem))
+        raise Invalid(shown(str(problem)))
     job.status = JobStatus.QUEUED
     jobs.enqueue(session, kind=RUN_JOB, payload={"job_id": job.id}, max_attempts=3)
     session.flush()

@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from centricity.imports import reasons
 from centricity.imports.frames import Record, frame_from_records
 
 JSON_BATCH_ROWS = 20_000
@@ -21,7 +22,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class UnreadableFile(Exception):
-    """The file cannot be read at all (format, encoding, zip bomb); the message says why."""
+    """The file cannot be read at all (format, encoding, zip bomb); the message says why
+    (a lazy text: pages show it in the viewer's language, `str()` is English)."""
 
 
 # A typed number whose fraction has exactly three digits gets a fourth ("1.2340"): a
@@ -122,9 +124,9 @@ class JsonLinesSource:
         try:
             value = _load(text)
         except ValueError:
-            return number, None, "not valid JSON"
+            return number, None, reasons.NOT_JSON
         if not isinstance(value, dict):
-            return number, None, "not a JSON object"
+            return number, None, reasons.NOT_JSON_OBJECT
         return number, [cell_text(value.get(k)) for k in self.header], None
 
     def _frame(self, rows: list[Record], raws: list[str]) -> pl.DataFrame:

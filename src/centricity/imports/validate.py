@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from centricity.imports import reasons
 from centricity.imports.fields import Formats, parse_field
 from centricity.imports.frames import LINE, PROBLEM
 from centricity.imports.mapping import ColumnMapping
@@ -55,7 +56,7 @@ class Plan:
         own_error = {v.name: e.name for v, e in zip(values, errors, strict=True)}
         blank = [
             pl.when(pl.col(f).is_null() & pl.col(own_error[f]).is_null()).then(
-                pl.lit(f"{f}: empty, but it identifies the row")
+                pl.lit(reasons.fill(reasons.EMPTY_KEY, field=f))
             )
             for f in self.key.fields
             if f in own_error
@@ -103,7 +104,7 @@ def check(plan: Plan, frame: pl.DataFrame, seen: SeenKeys) -> Checked:
     typed, errors = plan.typed(frame)
     usable = typed[PROBLEM].is_null()
     repeated = _duplicates(plan.key_hashes(typed), seen, usable)
-    message = f"duplicate: an earlier row has the same {'+'.join(plan.key.fields)}"
+    message = reasons.fill(reasons.DUPLICATE, fields="+".join(plan.key.fields))
     duplicate = pl.when(pl.Series(repeated)).then(pl.lit(message)).otherwise(None)
     field_errors = pl.concat_str([pl.col(e) for e in errors], separator="; ", ignore_nulls=True)
     field_errors = field_errors.replace("", None)

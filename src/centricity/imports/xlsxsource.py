@@ -22,7 +22,9 @@ from xml.etree.ElementTree import Element, XMLParser, iterparse
 import polars as pl
 
 from centricity.imports.frames import Record, frame_from_records
+from centricity.imports.reasons import LocalNumber
 from centricity.imports.sources import JSON_BATCH_ROWS, UnreadableFile, cell_text
+from centricity.kit.i18n import lazy
 from centricity.kit.text import size_text
 
 MAX_ROWS = 1_048_576  # Excel's limits: a sheet past them was not written by a spreadsheet
@@ -38,8 +40,11 @@ def too_long() -> UnreadableFile:
     """The refusal of a cell longer than any spreadsheet can hold (read before it is held:
     one 250 MB cell in a 2.9 MB workbook took the server to 2.4 GB; found by a probe)."""
     return UnreadableFile(
-        f"the XLSX file has a text cell longer than {MAX_CELL_CHARS:,} characters, "
-        "the most a spreadsheet cell holds"
+        lazy(
+            "the XLSX file has a text cell longer than %(limit)s characters, the most a "
+            "spreadsheet cell holds",
+            limit=LocalNumber(MAX_CELL_CHARS),
+        )
     )
 
 
@@ -86,8 +91,13 @@ _ROW, _CELL = f"{_MAIN}row", f"{_MAIN}c"
 def too_much(total: int, limit: int) -> UnreadableFile:
     """The refusal of a workbook whose parts unpack to more than the limit."""
     return UnreadableFile(
-        f"the XLSX file unpacks to {size_text(total)}, more than the limit of "
-        f"{size_text(limit)} ({LIMIT_SETTING}; possible zip bomb)"
+        lazy(
+            "the XLSX file unpacks to %(size)s, more than the limit of %(limit)s "
+            "(%(setting)s; possible zip bomb)",
+            size=size_text(total),
+            limit=size_text(limit),
+            setting=LIMIT_SETTING,
+        )
     )
 
 
@@ -109,8 +119,12 @@ class SharedStrings:
         self._ends.append(len(self._data))
         if len(self._data) + 4 * len(self._ends) > self.budget:
             raise UnreadableFile(
-                f"the XLSX file's shared strings take more than {size_text(self.budget)} "
-                f"in memory, half the limit set by {LIMIT_SETTING} (possible zip bomb)"
+                lazy(
+                    "the XLSX file's shared strings take more than %(size)s in memory, half "
+                    "the limit set by %(setting)s (possible zip bomb)",
+                    size=size_text(self.budget),
+                    setting=LIMIT_SETTING,
+                )
             )
 
     def __len__(self) -> int:
@@ -214,10 +228,12 @@ class XlsxSource:
         except UnreadableFile:
             raise
         except Exception:  # openpyxl raises many kinds on damaged files
-            raise UnreadableFile("not a readable XLSX workbook") from None
+            raise UnreadableFile(lazy("not a readable XLSX workbook")) from None
         if sheet is not None and sheet not in self._book.sheetnames:
             names = ", ".join(self._book.sheetnames)
-            raise UnreadableFile(f"no sheet named {sheet!r}; sheets: {names}")
+            raise UnreadableFile(
+                lazy("no sheet named %(sheet)s; sheets: %(names)s", sheet=repr(sheet), names=names)
+            )
         self._sheet = self._book[sheet] if sheet else self._book.worksheets[0]
         self.header, self._header_row = self._find_header()
 
@@ -229,7 +245,9 @@ class XlsxSource:
         except UnreadableFile:
             raise
         except (zipfile.BadZipFile, SyntaxError, ValueError, IndexError, KeyError, OverflowError):
-            raise UnreadableFile("not a readable XLSX workbook (a sheet is damaged)") from None
+            raise UnreadableFile(
+                lazy("not a readable XLSX workbook (a sheet is damaged)")
+            ) from None
 
     def _parser(self, source: IO[bytes] | TextRunGuard) -> Any:
         from openpyxl.worksheet._reader import WorkSheetParser  # type: ignore[import-untyped]
@@ -292,7 +310,7 @@ def _parse_rows(source: IO[bytes] | TextRunGuard, parser: Any) -> Iterator[tuple
             path.append(node)
             in_cell += 1 if in_cell or node.tag == _CELL else 0
             if in_cell > MAX_CELL_ELEMENTS:
-                raise UnreadableFile("the XLSX sheet has a cell too complex to read")
+                raise UnreadableFile(lazy("the XLSX sheet has a cell too complex to read"))
             if node.tag == _ROW:
                 _start_row(parser, node)
                 values = []
@@ -312,13 +330,17 @@ def _start_row(parser: Any, row: Element) -> None:
     parser.row_counter = int(float(number)) if number else parser.row_counter + 1
     parser.col_counter = 0
     if not 1 <= parser.row_counter <= MAX_ROWS:
-        raise UnreadableFile(f"the XLSX sheet has more than {MAX_ROWS:,} rows")
+        raise UnreadableFile(
+            lazy("the XLSX sheet has more than %(limit)s rows", limit=LocalNumber(MAX_ROWS))
+        )
 
 
 def _add_cell(values: list[Any], cell: dict[str, Any]) -> None:
     column = int(cell["column"])
     if not 1 <= column <= MAX_COLUMNS:
-        raise UnreadableFile(f"the XLSX sheet has more than {MAX_COLUMNS:,} columns")
+        raise UnreadableFile(
+            lazy("the XLSX sheet has more than %(limit)s columns", limit=LocalNumber(MAX_COLUMNS))
+        )
     if column > len(values):
         values.extend([None] * (column - len(values)))
     values[column - 1] = cell["value"]

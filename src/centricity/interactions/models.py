@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from centricity.db import Base, UTCDateTime
+from centricity.kit.i18n import pnoop
 from centricity.kit.time import utcnow
 
 
@@ -29,6 +30,23 @@ class Direction(StrEnum):
 
     INBOUND = "inbound"
     OUTBOUND = "outbound"
+
+
+# Each channel and direction as staff read it (pages show `i.channel|channel` and
+# `i.direction|direction`).
+CHANNEL_LABELS = {
+    Channel.PHONE: pnoop("channel", "phone"),
+    Channel.EMAIL: pnoop("channel", "email"),
+    Channel.CHAT: pnoop("channel", "chat"),
+    Channel.VISIT: pnoop("channel", "visit"),
+    Channel.SOCIAL: pnoop("channel", "social"),
+    Channel.LETTER: pnoop("channel", "letter"),
+    Channel.OTHER: pnoop("channel", "other"),
+}
+DIRECTION_LABELS = {
+    Direction.INBOUND: pnoop("direction", "inbound"),
+    Direction.OUTBOUND: pnoop("direction", "outbound"),
+}
 
 
 class Interaction(Base):

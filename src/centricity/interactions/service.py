@@ -14,12 +14,13 @@ from centricity.customers.models import ContactPerson
 from centricity.interactions.models import Interaction
 from centricity.interactions.schemas import InteractionCreate
 from centricity.kit.errors import Conflict, Invalid, NotFound, PermissionDenied
+from centricity.kit.i18n import lazy
 from centricity.kit.pagination import MAX_LIMIT, Page
 
 # One answer for every taken external id, whether or not the caller may see the record
 # that holds it: the answer must not tell another department that a confidential contact
 # exists, nor point at it.
-EXTERNAL_ID_TAKEN = "not available: another record uses this id; choose another"
+EXTERNAL_ID_TAKEN = lazy("not available: another record uses this id; choose another")
 
 
 def visibility(actor: User) -> ColumnElement[bool]:
@@ -100,7 +101,7 @@ def get(session: Session, interaction_id: int, *, actor: User) -> Interaction:
         visible_to(actor).where(Interaction.id == interaction_id)
     )
     if row is None:
-        raise NotFound("interaction not found")
+        raise NotFound(lazy("interaction not found"))
     return row
 
 
@@ -111,7 +112,8 @@ def create(session: Session, *, data: InteractionCreate, actor: User) -> Interac
         person = session.get(ContactPerson, data.contact_person_id)
         if person is None or person.customer_id != customer.id:
             raise Invalid(
-                "contact person does not belong to this customer", field="contact_person_id"
+                lazy("contact person does not belong to this customer"),
+                field="contact_person_id",
             )
     if data.external_id is not None and session.scalar(
         select(Interaction.id).where(Interaction.external_id == data.external_id)
@@ -139,8 +141,10 @@ def refuse_hidden_on_delete(session: Session, *, customer_id: int, actor: User) 
     )
     if session.scalar(hidden.limit(1)) is not None:
         raise Conflict(
-            "the customer has history that must be kept; use erasure "
-            "(centricity erase-person) to anonymise, or ask an administrator"
+            lazy(
+                "the customer has history that must be kept; use erasure "
+                "(centricity erase-person) to anonymise, or ask an administrator"
+            )
         )
 
 
@@ -151,7 +155,7 @@ def delete(session: Session, *, interaction: Interaction, actor: User) -> None:
         Interaction.id == interaction.id, not_(read_only_for(actor))
     )
     if session.scalar(writable) is None:
-        raise PermissionDenied("only the contact's own department or an admin can delete it")
+        raise PermissionDenied(lazy("only the contact's own department or an admin can delete it"))
     audit.record(
         session, actor=actor, action="interaction.delete", entity=("interaction", interaction.id)
     )

@@ -9,9 +9,19 @@ from sqlalchemy import ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from centricity.db import Base, UTCDateTime
+from centricity.kit.i18n import pnoop
 from centricity.kit.time import utcnow
 
 Money = Numeric(14, 2, asdecimal=True)
+
+# The statuses an order may have (`orders.schemas.OrderCreate`), as staff read them (pages
+# show `order.status|status`).
+ORDER_STATUS_LABELS = (
+    pnoop("status", "completed"),
+    pnoop("status", "cancelled"),
+    pnoop("status", "returned"),
+    pnoop("status", "open"),
+)
 
 
 class ProductCategory(Base):

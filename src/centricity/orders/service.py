@@ -14,6 +14,7 @@ from centricity.accounts.models import User
 from centricity.audit import service as audit
 from centricity.customers import service as customer_service
 from centricity.kit.errors import Conflict, Invalid, NotFound
+from centricity.kit.i18n import lazy
 from centricity.kit.money import to_money
 from centricity.kit.pagination import MAX_LIMIT, Page
 from centricity.orders.models import Order, OrderLine, Product, ProductCategory
@@ -57,7 +58,7 @@ def get(session: Session, order_id: int, *, actor: User) -> Order:
     """Load one order of a customer the actor may see, or raise NotFound."""
     order = session.get(Order, order_id)
     if order is None:
-        raise NotFound("order not found")
+        raise NotFound(lazy("order not found"))
     customer_service.get(session, order.customer_id, actor=actor)
     return order
 
@@ -72,7 +73,7 @@ def _build_lines(session: Session, data: OrderCreate) -> builtins.list[OrderLine
     built = []
     for line in data.lines:
         if line.product_id is not None and session.get(Product, line.product_id) is None:
-            raise Invalid(f"product {line.product_id} does not exist", field="lines")
+            raise Invalid(lazy("product %(id)s does not exist", id=line.product_id), field="lines")
         amount = to_money(line.quantity * line.unit_price)
         built.append(
             OrderLine(
@@ -93,12 +94,12 @@ def create(session: Session, *, data: OrderCreate, actor: User | None) -> Order:
     if data.external_id and session.scalar(
         select(Order.id).where(Order.external_id == data.external_id)
     ):
-        raise Conflict("another order has this external_id", field="external_id")
+        raise Conflict(lazy("another order has this external_id"), field="external_id")
     built = _build_lines(session, data)
     total = data.total_amount
     if total is None:
         if not built:
-            raise Invalid("give total_amount or at least one line", field="total_amount")
+            raise Invalid(lazy("give total_amount or at least one line"), field="total_amount")
         total = sum((line.amount for line in built), Decimal(0))
     order = Order(
         external_id=data.external_id,
@@ -178,7 +179,7 @@ def create_product(session: Session, *, data: ProductCreate, actor: User | None)
     if data.external_id and session.scalar(
         select(Product.id).where(Product.external_id == data.external_id)
     ):
-        raise Conflict("another product has this external_id", field="external_id")
+        raise Conflict(lazy("another product has this external_id"), field="external_id")
     category = get_or_create_category(session, data.category) if data.category else None
     product = Product(
         **data.model_dump(exclude={"category"}), category_id=category.id if category else None
