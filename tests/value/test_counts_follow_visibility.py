@@ -93,7 +93,7 @@ def test_pages_count_only_what_the_user_may_see(
     assert not re.search(r"\d+ contacts? cost", page.text)  # no company count of contacts
     assert "company figure" in page.text
     dashboard = client.get("/")
-    tile = re.search(r"<strong>(\d+)</strong><span>contacts in the last 7 days", dashboard.text)
+    tile = re.search(r"<strong>(\d+)</strong><span>contacts? in the last 7 days", dashboard.text)
     assert tile is not None and int(tile.group(1)) == VISIBLE[who]
     assert dashboard.text.count(f"/customers/{customer.id}") == VISIBLE[who]
     assert "company figures" in client.get("/value").text

@@ -32,6 +32,8 @@ CLASSIFICATION: Tables = {
         "is_active": N,
         "created_at": S,
         "last_login_at": S,
+        "language": S,
+        "time_zone": S,
     },
     "web_sessions": {"id": X, "user_id": S, "csrf_token": X, "created_at": S, "expires_at": S},
     "api_tokens": {

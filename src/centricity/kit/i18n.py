@@ -43,6 +43,23 @@ def noop(message: str) -> str:
     return message
 
 
+# Readable English labels of stored codes whose code is not a word (`name_postcode`), per
+# context; codes that read well (`phone`, `agent`) need no entry.
+_CODE_LABELS: dict[str, dict[str, str]] = {}
+
+
+def register_labels(context: str, labels: dict[str, str]) -> dict[str, str]:
+    """Give stored codes readable English labels (each marked with `pnoop(context, ...)`);
+    pages show `label_for(context, code)` translated."""
+    _CODE_LABELS.setdefault(context, {}).update(labels)
+    return labels
+
+
+def label_for(context: str, code: str) -> str:
+    """A stored code as the viewer reads it, in its context."""
+    return pgettext(context, _CODE_LABELS.get(context, {}).get(code, code))
+
+
 def pnoop(context: str, message: str) -> str:
     """Mark a stored code's label for the catalog in its context (`channel`, `status`...);
     pages translate it with the filter of the same name."""

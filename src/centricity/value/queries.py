@@ -19,6 +19,8 @@ from centricity.value.models import CustomerValue
 RUN_KIND = "value"
 AT_RISK_MIN_DROP = 0.10
 AT_RISK_MAX_ALIVE = 0.5
+# The CLV chart folds this share of the highest values into its last bar.
+CLV_FOLDED_SHARE = 0.01
 
 
 def latest_run(session: Session) -> AnalyticsRun | None:
@@ -141,7 +143,7 @@ def clv_histogram(
     )
     if values.size == 0:
         return [], []
-    top = float(np.quantile(values, 0.99)) or float(values.max()) or 1.0
+    top = float(np.quantile(values, 1 - CLV_FOLDED_SHARE)) or float(values.max()) or 1.0
     counts, edges = np.histogram(values.clip(max=top), bins=bins)
     return [round(float(e), 2) for e in edges[:-1]], [int(c) for c in counts]
 
@@ -172,6 +174,12 @@ def at_risk(session: Session, run: AnalyticsRun, limit: int = 50) -> list[AtRisk
     """
     query = _at_risk_query(session, run).limit(limit)
     return [AtRisk(*row) for row in session.execute(query)]
+
+
+def at_risk_count(session: Session, run: AnalyticsRun) -> int:
+    """How many valuable customers are slipping away in a run (all of them, not a page)."""
+    query = _at_risk_query(session, run).order_by(None)
+    return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
 
 def _at_risk_query(session: Session, run: AnalyticsRun) -> AtRiskQuery:

@@ -25,6 +25,10 @@ from centricity.analytics.value import (
 DAYS_PER_WEEK = 7.0
 DAYS_PER_MONTH = 30.4375
 HORIZON_90_DAYS_WEEKS = 90 / DAYS_PER_WEEK
+# Why a run has no model predictions: `model_note` says it in English (CLI, API), the code
+# lets the Value page say it in the viewer's language.
+NOTE_NOT_FITTED = "not_fitted"
+NOTE_UNUSABLE = "unusable"
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,7 @@ def _fit_models(frame: pl.DataFrame, stats: dict[str, Any]) -> tuple[Any, Any] |
         money = GammaGammaModel().fit(spenders, np.where(spend > 0, spend, 1.0))
     except ValueError as exc:
         stats["model_note"] = f"value models not fitted: {exc}"
+        stats["model_note_code"] = NOTE_NOT_FITTED
         return None
     stats["bgnbd"] = {"params": purchases.params_, "log_likelihood": purchases.log_likelihood_}
     stats["gamma_gamma"] = {"params": money.params_}
@@ -144,6 +149,7 @@ def _predictions(frame: pl.DataFrame, config: ValueConfig, stats: dict[str, Any]
             f"value models gave unusable predictions for these {frame.height} customers "
             "(too little purchase history); tiers use historic margin instead"
         )
+        stats["model_note_code"] = NOTE_UNUSABLE
         stats.pop("bgnbd", None)
         stats.pop("gamma_gamma", None)
         return _no_predictions(frame)

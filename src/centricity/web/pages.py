@@ -8,12 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from centricity.accounts import service as accounts
 from centricity.accounts.models import Role, User
 from centricity.customers import service as customer_service
+from centricity.customers.models import Customer
 from centricity.interactions import service as interaction_service
+from centricity.kit.i18n import Message, lazy, noop
 from centricity.kit.time import utcnow
+from centricity.value import queries as value_queries
 from centricity.web.csrf import LOGIN_CSRF_COOKIE, csrf_protect, login_csrf_protect, new_login_token
 from centricity.web.deps import SESSION_COOKIE, DbSession, page_principal, public, require_page
 from centricity.web.forms import safe_next
@@ -22,11 +26,18 @@ from centricity.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
+# (title, what it will hold): marked for the catalog, translated when the page renders.
 UNBUILT_SECTIONS = {
-    "/cases": ("Cases", "Cases with service-level targets and breach warnings"),
-    "/voice": ("Voice", "Surveys, feedback analysis, ideas and follow-ups"),
-    "/insights": ("Insights", "Theme trends, the customer-centricity index and the digest"),
+    "/cases": (noop("Cases"), noop("Cases with service-level targets and breach warnings")),
+    "/voice": (noop("Voice"), noop("Surveys, feedback analysis, ideas and follow-ups")),
+    "/insights": (
+        noop("Insights"),
+        noop("Theme trends, the customer-centricity index and the digest"),
+    ),
 }
+# Shown on the sign-in page, in the language of whoever is signing in.
+TOO_MANY_ATTEMPTS = noop("Too many attempts; try later.")
+WRONG_CREDENTIALS = noop("Wrong e-mail or password.")
 
 
 @router.get("/healthz", dependencies=[public()], include_in_schema=False)
@@ -44,7 +55,7 @@ def set_cookie(request: Request, response: Response, name: str, value: str, max_
     )
 
 
-def _login_page(request: Request, next_url: str, error: str | None, status: int) -> Response:
+def _login_page(request: Request, next_url: str, error: Message | None, status: int) -> Response:
     token = new_login_token(request.app.state.settings.secret_key)
     context = {"next": next_url, "error": error, "csrf_token": token, "user": None}
     response = render(request, "login.html", context, status_code=status)
@@ -76,13 +87,13 @@ def login(
     address = request.client.host if request.client else "unknown"
     wait = throttle.retry_after(session, address=address, email=email)
     if wait:
-        response = _login_page(request, safe_next(next), "Too many attempts; try later.", 429)
+        response = _login_page(request, safe_next(next), lazy(TOO_MANY_ATTEMPTS), 429)
         response.headers["Retry-After"] = str(wait)
         return response
     user = accounts.authenticate(session, email=email, password=password)
     if user is None:
         throttle.record_failure(session, address=address, email=email)
-        return _login_page(request, safe_next(next), "Wrong e-mail or password.", 400)
+        return _login_page(request, safe_next(next), lazy(WRONG_CREDENTIALS), 400)
     max_age = request.app.state.settings.session_max_age_seconds
     started = accounts.start_session(session, user=user, max_age_seconds=max_age)
     response = RedirectResponse(safe_next(next), status_code=303)
@@ -109,23 +120,39 @@ def logout(
 def dashboard(
     request: Request, session: DbSession, user: Annotated[User, require_page(Role.VIEWER)]
 ) -> Response:
-    """The start page: how many customers, and the latest contacts the user may see."""
+    """The start page: how many customers, contacts this week and valuable customers at
+    risk (each tile leads to where they are listed), and the latest contacts the user may
+    see, with their customers' names."""
     recent = interaction_service.list(session, actor=user, limit=10)
     week = interaction_service.list(
         session, actor=user, since=utcnow() - timedelta(days=7), limit=1
     )
+    run = value_queries.latest_run(session)
     context = {
         "user": user,
         "customer_count": customer_service.count(session, actor=user),
         "contacts_this_week": week.total,
+        "at_risk_count": None if run is None else value_queries.at_risk_count(session, run),
         "recent": recent.items,
+        "customer_names": _customer_names(
+            session, user, {contact.customer_id for contact in recent.items}
+        ),
     }
     return render(request, "dashboard.html", context)
 
 
+def _customer_names(session: Session, user: User, ids: set[int]) -> dict[int, str]:
+    """The names of the given customers the user may see, in one query."""
+    if not ids:
+        return {}
+    query = customer_service.accessible_customers(user).where(Customer.id.in_(ids))
+    return {customer.id: customer.name for customer in session.scalars(query)}
+
+
 def _unbuilt(title: str, summary: str):  # type: ignore[no-untyped-def]
     def page(request: Request, user: Annotated[User, require_page(Role.VIEWER)]) -> Response:
-        return render(request, "unbuilt.html", {"user": user, "section": title, "summary": summary})
+        context = {"user": user, "section": lazy(title), "summary": lazy(summary)}
+        return render(request, "unbuilt.html", context)
 
     page.__doc__ = f"The {title} section, which says plainly that it is not built yet."
     return page

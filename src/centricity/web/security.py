@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.exc import OperationalError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from centricity.kit.i18n import LazyText, lazy, noop
 from centricity.kit.logs import frames_only
 from centricity.kit.text import size_text
 
@@ -22,7 +23,9 @@ log = logging.getLogger("centricity.web")
 
 # How long a client is asked to wait when the store's write lock could not be had.
 RETRY_AFTER_SECONDS = 5
-BUSY_MESSAGE = "The store is busy with other changes; try again in a few seconds."
+# Pages show it in the viewer's language (web/errors.py); the API and the bare answer below
+# in English.
+BUSY_MESSAGE = noop("The store is busy with other changes; try again in a few seconds.")
 # PostgreSQL: lock_not_available (lock_timeout, NOWAIT) and deadlock_detected.
 _LOCK_STATES = frozenset({"55P03", "40P01"})
 _SQLITE_LOCKED = ("database is locked", "database table is locked")
@@ -98,13 +101,21 @@ class BodyTooLarge(Exception):
 FORM_OVERHEAD = 64 * 1024
 
 
+# What a person whose upload is over the limit reads, and what to do instead.
+TOO_LARGE = noop(
+    "The file is larger than the upload limit of %(limit)s. Import it on the server with "
+    "`centricity import KIND FILE`, or ask an admin to raise CENTRICITY_MAX_UPLOAD_BYTES."
+)
+
+
 def too_large_message(limit: int) -> str:
-    """What a person whose upload is over the limit reads, and what to do instead."""
-    return (
-        f"The file is larger than the upload limit of {size_text(limit)}. "
-        "Import it on the server with `centricity import KIND FILE`, or ask an admin to "
-        "raise CENTRICITY_MAX_UPLOAD_BYTES."
-    )
+    """The refusal in English (the answer sent before any page knows the language)."""
+    return TOO_LARGE % {"limit": size_text(limit)}
+
+
+def too_large_text(limit: int) -> LazyText:
+    """The refusal for a page, in the viewer's language."""
+    return lazy(TOO_LARGE, limit=size_text(limit))
 
 
 def _too_large_page(limit: int) -> str:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_context, select_autoescape
 
 from centricity.accounts.models import Role
+from centricity.customers.models import ATTRIBUTE_LABELS
 from centricity.kit import i18n, localeformat
 from centricity.kit.i18n import LANGUAGE_NAMES, LANGUAGES, noop, use_locale
 from centricity.web.locale import viewer_locale
@@ -43,18 +45,20 @@ def _label(context: str) -> Any:
     def translate(value: Any) -> str:
         if value is None or value == "":
             return localeformat.EMPTY
-        return i18n.pgettext(context, str(value))
+        return i18n.label_for(context, str(value))
 
     translate.__doc__ = f"Translate a stored {context} value for display."
     return translate
 
 
 def _attribute(key: Any) -> str:
-    """A free customer attribute's name as a label: its translation when the catalog has
-    one (`acquisition_channel` → "Acquisition channel"), else the key made readable."""
+    """A free customer attribute's name as a label: the translated label of a known key
+    (`acquisition_channel` → "Acquisition channel"), else the key made readable."""
     text = str(key)
-    label = i18n.pgettext("attribute", text)
-    return label if label != text else text.replace("_", " ").strip().capitalize()
+    label = ATTRIBUTE_LABELS.get(text)
+    if label is not None:
+        return i18n.gettext(label)
+    return text.replace("_", " ").strip().capitalize()
 
 
 def _attribute_value(value: Any) -> str:
@@ -82,6 +86,18 @@ LABEL_CONTEXTS = (
 )
 
 
+def _per_render(function: Callable[..., str]) -> Callable[..., str]:
+    """Make a locale filter run at every render: Jinja folds filters on literals at compile
+    time, which would fix `{{ 0.01|percent }}` in whichever language compiled it first."""
+
+    @pass_context
+    def filtered(_context: Any, *args: Any, **kwargs: Any) -> str:
+        return function(*args, **kwargs)
+
+    filtered.__doc__ = function.__doc__
+    return filtered
+
+
 def build_templates() -> Jinja2Templates:
     """Create the template engine with autoescaping and Centricity's filters."""
     env = Environment(
@@ -96,19 +112,22 @@ def build_templates() -> Jinja2Templates:
     )
     # Lazy texts inside data handed to `tojson` (chart titles) become translated strings.
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "default": str}
-    env.filters["datetime"] = localeformat.datetime_text
-    env.filters["date"] = localeformat.date_text
-    env.filters["relative"] = localeformat.relative
-    env.filters["duration"] = localeformat.duration
-    env.filters["money"] = localeformat.money
-    env.filters["number"] = localeformat.number
-    env.filters["percent"] = localeformat.percent
-    env.filters["country"] = localeformat.country
-    env.filters["language"] = localeformat.language
-    env.filters["attribute"] = _attribute
-    env.filters["attribute_value"] = _attribute_value
-    for context in LABEL_CONTEXTS:
-        env.filters[context.replace(" ", "_")] = _label(context)
+    filters: dict[str, Callable[..., str]] = {
+        "datetime": localeformat.datetime_text,
+        "date": localeformat.date_text,
+        "relative": localeformat.relative,
+        "duration": localeformat.duration,
+        "money": localeformat.money,
+        "number": localeformat.number,
+        "percent": localeformat.percent,
+        "country": localeformat.country,
+        "language": localeformat.language,
+        "attribute": _attribute,
+        "attribute_value": _attribute_value,
+        **{context.replace(" ", "_"): _label(context) for context in LABEL_CONTEXTS},
+    }
+    for name, function in filters.items():
+        env.filters[name] = _per_render(function)
     env.globals["navigation_for"] = navigation_for
     env.globals["languages"] = [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
     return Jinja2Templates(env=env)

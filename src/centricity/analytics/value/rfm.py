@@ -12,18 +12,22 @@ from datetime import date, datetime
 
 import polars as pl
 
+from centricity.kit.i18n import pnoop
+
+# Each segment's name, declared once for the catalog: pages show it translated (`|segment`),
+# the store, the API and the CLI keep the English name.
 SEGMENTS = (
-    "Champions",
-    "Loyal",
-    "Potential loyalists",
-    "New",
-    "Promising",
-    "Need attention",
-    "About to sleep",
-    "At risk",
-    "Can't lose them",
-    "Hibernating",
-    "Lost",
+    pnoop("segment", "Champions"),
+    pnoop("segment", "Loyal"),
+    pnoop("segment", "Potential loyalists"),
+    pnoop("segment", "New"),
+    pnoop("segment", "Promising"),
+    pnoop("segment", "Need attention"),
+    pnoop("segment", "About to sleep"),
+    pnoop("segment", "At risk"),
+    pnoop("segment", "Can't lose them"),
+    pnoop("segment", "Hibernating"),
+    pnoop("segment", "Lost"),
 )
 
 # SEGMENT_GRID[r_score - 1][fm_score - 1]
