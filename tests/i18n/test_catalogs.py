@@ -84,8 +84,8 @@ PLURAL_FORMS = {
     "ru": {1: 0, 2: 1, 5: 2, 21: 0, 22: 1, 25: 2},
     # Polish: 21 is "many" (only 1 itself is "one").
     "pl": {1: 0, 2: 1, 5: 2, 21: 2, 22: 1, 25: 2},
-    # Lithuanian: 21 is "one", 22 "few", 25 the third form.
-    "lt": {1: 0, 2: 1, 5: 2, 21: 0, 22: 1, 25: 2},
+    # Lithuanian: 2–9 share a form (5 and 25 too); 10–20 take the third (gen. plural).
+    "lt": {1: 0, 2: 1, 5: 1, 21: 0, 22: 1, 25: 1, 10: 2, 11: 2},
 }
 
 
