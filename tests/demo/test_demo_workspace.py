@@ -6,7 +6,7 @@ import hashlib
 import json
 import unicodedata
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from statistics import median
@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from centricity.accounts.models import User
 from centricity.analytics.models import AnalyticsRun
 from centricity.customers.models import ContactPerson, Customer
 from centricity.db import make_engine
@@ -328,3 +329,35 @@ def test_the_demo_password_follows_the_seed_and_passes_the_policy() -> None:
     assert generator.demo_password(42) == generator.demo_password(42)
     assert generator.demo_password(42) != generator.demo_password(43)
     passwords.check_policy(generator.demo_password(42))
+
+
+def test_it_ends_the_history_today_and_rebuilds_an_outdated_workspace(
+    demo_app: typer.Typer, tmp_path: Path
+) -> None:
+    runner_ = CliRunner()
+    args = ["demo", "--no-serve", "--customers", "60"]
+    pinned = runner_.invoke(demo_app, [*args, "--as-of", "2026-06-30"])
+    assert pinned.exit_code == 0, pinned.output
+    fresh = runner_.invoke(demo_app, args)
+    assert fresh.exit_code == 0, fresh.output
+    today = cli.today(cli.demo_settings())
+    assert f"rebuilding it to end on {today}" in fresh.output
+    engine = make_engine(f"sqlite:///{tmp_path / 'data' / 'centricity.db'}")
+    try:
+        with Session(engine) as session:
+            assert generator.built_as_of(session) == today
+            run = session.scalars(select(AnalyticsRun)).one()
+            week_ago = datetime.now(UTC) - timedelta(days=7)
+            recent = session.scalar(
+                select(func.count())
+                .select_from(Interaction)
+                .where(Interaction.started_at >= week_ago)
+            )
+            staff = dict(session.execute(select(User.email, User.language)).all())
+    finally:
+        engine.dispose()
+    assert run.as_of_date == today
+    assert recent and recent > 0, "a live-looking demo has contacts in the last 7 days"
+    assert staff[people.staff_email("Piotr Wiśniewski")] == "pl"
+    again = runner_.invoke(demo_app, args)
+    assert "already built" in again.output and "rebuilding" not in again.output

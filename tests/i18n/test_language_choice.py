@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,10 @@ from typer.testing import CliRunner
 from centricity.accounts import service as accounts
 from centricity.accounts.models import Role, User
 from centricity.cli import app as root_cli
+from centricity.customers import service as customer_service
+from centricity.customers.schemas import CustomerCreate
 from centricity.db import make_engine
+from centricity.interactions import service as interaction_service
 from centricity.kit.i18n import LANGUAGES, translations
 from centricity.web.locale import negotiate
 from fixtures_web import Browser, Personas, make_user
@@ -211,3 +215,28 @@ def test_user_create_takes_a_language_and_refuses_unknown_ones(
                 assert accounts.get_by_email(session, "xx@test.example") is None
         finally:
             engine.dispose()
+
+
+def test_a_contact_time_is_read_in_the_agents_time_zone(
+    browser_for: Callable[[User], Browser], personas: Personas, db: Session
+) -> None:
+    personas.bob.time_zone = "Europe/Prague"
+    db.commit()
+    customer = customer_service.create(db, data=CustomerCreate(name="Eva Malá"), actor=None)
+    db.commit()
+    bob = browser_for(personas.bob)
+    logged = bob.client.post(
+        f"/customers/{customer.id}/interactions",
+        data={
+            "channel": "phone",
+            "direction": "inbound",
+            "started_at": "2026-03-04T10:30",
+            "csrf_token": bob.csrf,
+        },
+    )
+    assert logged.status_code == 303, logged.text[:300]
+    stored = interaction_service.list(db, actor=personas.bob, limit=1).items[0]
+    # 10:30 in Prague in winter (CET, UTC+1) is 09:30 UTC.
+    assert stored.started_at.astimezone(UTC) == datetime(2026, 3, 4, 9, 30, tzinfo=UTC)
+    page = bob.client.get(f"/customers/{customer.id}")
+    assert "10:30" in page.text and "Europe/Prague" in page.text

@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from centricity.db import Base, JSONType, UTCDateTime
-from centricity.kit.i18n import noop, pnoop
+from centricity.kit.i18n import noop, pnoop, register_labels
 from centricity.kit.time import utcnow
 
 # Each customer kind as staff read it (pages show `customer.kind|kind`).
@@ -25,6 +25,18 @@ ATTRIBUTE_LABELS = {
     "newsletter": noop("Newsletter"),
     "vat_id": noop("VAT ID"),
 }
+# Coded values of free attributes, labelled in the attribute's context (pages show
+# `value|attribute_value(key)`); values nobody labelled are shown as written.
+ACQUISITION_CHANNEL_LABELS = register_labels(
+    "acquisition channel",
+    {
+        "web": pnoop("acquisition channel", "web shop"),
+        "app": pnoop("acquisition channel", "mobile app"),
+        "store": pnoop("acquisition channel", "store"),
+        "marketplace": pnoop("acquisition channel", "marketplace"),
+        "referral": pnoop("acquisition channel", "referral"),
+    },
+)
 
 
 class Customer(Base):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -149,11 +151,25 @@ def customer_timeline(
     return render(request, "customers/timeline.html", context)
 
 
-def _contact_data(values: dict[str, str], customer_id: PathId) -> dict[str, Any]:
+def _in_utc(local: str, zone: str) -> str:
+    """The form's `datetime-local` value is the agent's own wall-clock time: make it UTC
+    (text that is no such time is passed on for validation to name)."""
+    try:
+        moment = datetime.fromisoformat(local)
+    except ValueError:
+        return local
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
+    return moment.astimezone(UTC).isoformat()
+
+
+def _contact_data(values: dict[str, str], customer_id: PathId, zone: str) -> dict[str, Any]:
     data: dict[str, Any] = {"customer_id": customer_id, "confidential": "confidential" in values}
-    for key in ("channel", "direction", "note", "started_at"):
+    for key in ("channel", "direction", "note"):
         if key in values:
             data[key] = values[key]
+    if "started_at" in values:
+        data["started_at"] = _in_utc(values["started_at"], zone)
     if "duration_minutes" in values:
         try:
             minutes = float(values["duration_minutes"].replace(",", "."))
@@ -174,7 +190,8 @@ async def log_contact(
     """Log a contact from the 360 page and go back to the timeline."""
     service.get(session, customer_id, actor=user)
     values = await form_fields(request)
-    data, errors = parse(InteractionCreate, _contact_data(values, customer_id))
+    zone = user.time_zone or request.app.state.settings.time_zone
+    data, errors = parse(InteractionCreate, _contact_data(values, customer_id, zone))
     if data is None:
         context = _detail_context(session, user, customer_id)
         context.update(contact=values, contact_errors=errors)

@@ -103,6 +103,8 @@ def demo_settings(pinned: date | None = None) -> Settings:
     os.environ.setdefault("CENTRICITY_TIME_ZONE", DEMO_TIME_ZONE)
     if pinned is not None:
         os.environ["CENTRICITY_VALUE_AS_OF"] = pinned.isoformat()
+    else:  # the demo's history ends today: nothing may pin its analysis to another day
+        os.environ.pop("CENTRICITY_VALUE_AS_OF", None)
     overrides: dict[str, Any] = {}
     settings = get_settings(**overrides)
     if settings.environment is Environment.PRODUCTION:

@@ -61,9 +61,12 @@ def _attribute(key: Any) -> str:
     return text.replace("_", " ").strip().capitalize()
 
 
-def _attribute_value(value: Any) -> str:
+def _attribute_value(value: Any, key: str = "") -> str:
     """A free attribute's value for display: booleans as yes/no in the viewer's language,
-    numbers in the viewer's format, text as written."""
+    numbers in the viewer's format, coded values by their label in the attribute's context
+    (`acquisition_channel: store`), other text as written."""
+    if isinstance(value, str) and key:
+        return i18n.label_for(key.replace("_", " "), value)
     if isinstance(value, bool):
         return i18n.gettext("yes") if value else i18n.gettext("no")
     if isinstance(value, int | float):
