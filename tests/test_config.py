@@ -76,6 +76,11 @@ def test_it_writes_a_private_random_secret_once(tmp_path: Path) -> None:
         ("CENTRICITY_DATABASE_URL", "mysql://x/y"),
         ("CENTRICITY_SESSION_MAX_AGE_SECONDS", "5"),
         ("CENTRICITY_ENVIRONMENT", "staging"),
+        ("CENTRICITY_DEFAULT_LANGUAGE", "de"),
+        ("CENTRICITY_DEFAULT_LANGUAGE", "cs-CZ"),
+        ("CENTRICITY_TIME_ZONE", "Mars/Olympus"),
+        ("CENTRICITY_TIME_ZONE", "../../etc/passwd"),
+        ("CENTRICITY_VALUE_AS_OF", "yesterday"),
     ],
 )
 def test_it_names_the_bad_variable(
@@ -86,6 +91,14 @@ def test_it_names_the_bad_variable(
         Settings()
     field = variable.removeprefix("CENTRICITY_").lower()
     assert field in str(raised.value) or variable in str(raised.value)
+
+
+def test_it_lists_the_supported_languages_when_refusing_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CENTRICITY_DEFAULT_LANGUAGE", "de")
+    with pytest.raises(ValidationError, match="supported: en, cs, sv, lt, pl, ru"):
+        Settings()
 
 
 def test_it_documents_every_setting() -> None:

@@ -14,7 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from centricity.kit.files import private_dir, write_secret
@@ -158,21 +158,15 @@ class Settings(BaseSettings):
             raise ValueError("CENTRICITY_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return upper
 
-    @field_validator("default_language")
+    @field_validator("default_language", "time_zone")
     @classmethod
-    def _check_default_language(cls, value: str) -> str:
+    def _check_locale(cls, value: str, info: ValidationInfo) -> str:
+        check = check_language if info.field_name == "default_language" else check_time_zone
         try:
-            return check_language(value)
+            return check(value)
         except ValueError as exc:
-            raise ValueError(f"CENTRICITY_DEFAULT_LANGUAGE: {value!r}: {exc}") from None
-
-    @field_validator("time_zone")
-    @classmethod
-    def _check_time_zone(cls, value: str) -> str:
-        try:
-            return check_time_zone(value)
-        except ValueError as exc:
-            raise ValueError(f"CENTRICITY_TIME_ZONE: {exc}") from None
+            name = f"CENTRICITY_{str(info.field_name).upper()}"
+            raise ValueError(f"{name}: {value!r}: {exc}") from None
 
     @field_validator("forwarded_allow_ips")
     @classmethod
