@@ -81,6 +81,28 @@ def fill_workspace(session: Session, settings: Settings) -> Workspace:
     return Workspace(customer_id=czech, sessions=sessions)
 
 
+# Forms sent with mistakes: the page that comes back shows its error messages.
+# (name, address, form fields, expected status)
+FORM_ERRORS = (
+    ("new customer invalid", "/customers/new", {"name": " ", "email": "not-an-email"}, 422),
+    ("contact invalid", "/customers/{customer}/interactions", {"note": "x"}, 422),
+    (
+        "preferences invalid",
+        "/settings/preferences",
+        {"language": "xx", "time_zone": "Mars/X"},
+        422,
+    ),
+    (
+        "staff member invalid",
+        "/settings/users",
+        {"name": "Eva", "email": "eva@pages.example", "password": "password"},
+        422,
+    ),
+    ("upload without a file", "/imports", {"kind": "customers"}, 422),
+)
+# Every page answers 200 except the one for a missing record.
+STATUS = {"not found": 404}
+
 # Page families by address ({customer} is the Czech customer, {job} the uploaded import).
 PAGES = {
     "dashboard": "/",

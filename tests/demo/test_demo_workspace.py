@@ -20,11 +20,14 @@ from typer.testing import CliRunner
 
 from centricity.accounts.models import User
 from centricity.analytics.models import AnalyticsRun
+from centricity.customers import service as customer_service
 from centricity.customers.models import ContactPerson, Customer
+from centricity.customers.schemas import CustomerCreate
 from centricity.db import make_engine
 from centricity.demo import cli, generator, notes, people
 from centricity.interactions.models import Interaction
 from centricity.kit.errors import Conflict
+from centricity.kit.time import today_utc
 from centricity.migrations import runner
 from centricity.orders.models import Order, OrderLine
 from centricity.value.models import CustomerValue
@@ -340,7 +343,7 @@ def test_it_ends_the_history_today_and_rebuilds_an_outdated_workspace(
     assert pinned.exit_code == 0, pinned.output
     fresh = runner_.invoke(demo_app, args)
     assert fresh.exit_code == 0, fresh.output
-    today = cli.today(cli.demo_settings())
+    today = today_utc()
     assert f"rebuilding it to end on {today}" in fresh.output
     engine = make_engine(f"sqlite:///{tmp_path / 'data' / 'centricity.db'}")
     try:
@@ -361,3 +364,32 @@ def test_it_ends_the_history_today_and_rebuilds_an_outdated_workspace(
     assert staff[people.staff_email("Piotr Wiśniewski")] == "pl"
     again = runner_.invoke(demo_app, args)
     assert "already built" in again.output and "rebuilding" not in again.output
+
+
+def test_it_keeps_an_outdated_workspace_someone_worked_in(
+    demo_app: typer.Typer, tmp_path: Path
+) -> None:
+    runner_ = CliRunner()
+    args = ["demo", "--no-serve", "--customers", "40"]
+    assert runner_.invoke(demo_app, [*args, "--as-of", "2026-06-30"]).exit_code == 0
+    url = f"sqlite:///{tmp_path / 'data' / 'centricity.db'}"
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            customer_service.create(session, data=CustomerCreate(name="Real Customer"), actor=None)
+            session.commit()
+    finally:
+        engine.dispose()
+    kept = runner_.invoke(demo_app, args)
+    assert kept.exit_code == 0, kept.output
+    assert "it is kept" in kept.output and "rebuilding" not in kept.output
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            names = set(session.scalars(select(Customer.name)))
+            runs = {run.as_of_date for run in session.scalars(select(AnalyticsRun))}
+            assert generator.built_as_of(session) == date(2026, 6, 30)
+    finally:
+        engine.dispose()
+    assert "Real Customer" in names
+    assert runs == {date(2026, 6, 30)}, "a kept workspace is analysed as of its own day"

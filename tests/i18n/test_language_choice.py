@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
@@ -240,3 +241,45 @@ def test_a_contact_time_is_read_in_the_agents_time_zone(
     assert stored.started_at.astimezone(UTC) == datetime(2026, 3, 4, 9, 30, tzinfo=UTC)
     page = bob.client.get(f"/customers/{customer.id}")
     assert "10:30" in page.text and "Europe/Prague" in page.text
+
+
+def test_a_user_without_a_preference_gets_the_browsers_language(
+    browser_for: Callable[[User], Browser], personas: Personas
+) -> None:
+    page = browser_for(personas.bob).client.get("/", headers={"Accept-Language": "lt"})
+    assert _lang(page.text) == "lt"
+
+
+def test_the_switch_on_a_page_rendered_by_a_failed_form_returns_to_a_page(
+    browser_for: Callable[[User], Browser], personas: Personas
+) -> None:
+    bob = browser_for(personas.bob)
+    failed = bob.client.post(
+        "/settings/preferences",
+        data={"language": "xx", "csrf_token": bob.csrf},
+        headers={"Referer": "http://testserver/settings"},
+    )
+    assert failed.status_code == 422
+    back = re.search(r'name="next" value="([^"]*)"', failed.text)
+    assert back and back.group(1) == "/settings"
+    elsewhere = bob.client.post(
+        "/settings/preferences",
+        data={"language": "xx", "csrf_token": bob.csrf},
+        headers={"Referer": "https://evil.example/settings"},
+    )
+    back = re.search(r'name="next" value="([^"]*)"', elsewhere.text)
+    assert back and back.group(1) == "/"
+
+
+def test_a_failed_sign_in_keeps_the_chosen_language(app: FastAPI) -> None:
+    with TestClient(app, follow_redirects=False, base_url="https://testserver") as client:
+        form = client.get("/login?lang=ru")
+        assert 'action="/login?lang=ru"' in form.text
+        token = form.cookies["centricity_login_csrf"]
+        client.cookies.set("centricity_login_csrf", token)
+        failed = client.post(
+            "/login?lang=ru",
+            data={"email": "nobody@test.example", "password": "wrong-pass", "csrf_token": token},
+        )
+    assert failed.status_code == 400 and _lang(failed.text) == "ru"
+    assert translations("ru").gettext("Wrong e-mail or password.") in failed.text

@@ -24,7 +24,7 @@ from centricity.db import make_engine, session_factory
 from centricity.kit.i18n import LANGUAGES, LOCALE_DIR, SOURCE_LANGUAGE
 from centricity.migrations import runner
 from centricity.web.deps import SESSION_COOKIE
-from page_store import IMPORT_CSV, PAGES, fill_workspace
+from page_store import FORM_ERRORS, IMPORT_CSV, PAGES, STATUS, fill_workspace
 from store_helpers import TEST_SECRET
 
 pytestmark = pytest.mark.slow
@@ -37,6 +37,7 @@ class Site:
 
     clients: dict[str, TestClient]
     pages: dict[str, str]
+    customer_id: int
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +75,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         name: path.format(customer=workspace.customer_id, job=upload.headers["location"])
         for name, path in PAGES.items()
     }
-    yield Site(clients, pages)
+    yield Site(clients, pages, workspace.customer_id)
     for client in clients.values():
         client.close()
 
@@ -179,12 +180,31 @@ def test_every_page_family_speaks_the_users_language(site: Site, language: str) 
     found: dict[str, list[str]] = {}
     for name in PAGES:
         page = site.clients[language].get(site.pages[name])
-        assert page.status_code in (200, 404), (name, page.status_code)
+        assert page.status_code == STATUS.get(name, 200), (name, page.status_code)
         assert f'<html lang="{language}">' in page.text, name
         left = english_left(visible_text(page.text), phrases)
         if left:
             found[name] = left
     assert not found, f"{language}: English left on pages: {found}"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_form_errors_speak_the_users_language(site: Site, language: str) -> None:
+    client = site.clients[language]
+    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/").text)
+    assert token
+    phrases = english_phrases(language)
+    found: dict[str, list[str]] = {}
+    for name, path, fields, status in FORM_ERRORS:
+        answer = client.post(
+            path.format(customer=site.customer_id), data={**fields, "csrf_token": token.group(1)}
+        )
+        assert answer.status_code == status, (name, answer.status_code)
+        assert 'class="error"' in answer.text or 'class="field-error"' in answer.text, name
+        left = english_left(visible_text(answer.text), phrases)
+        if left:
+            found[name] = left
+    assert not found, f"{language}: English left in form errors: {found}"
 
 
 def test_the_check_finds_english_on_an_english_page(site: Site) -> None:

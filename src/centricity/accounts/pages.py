@@ -13,6 +13,7 @@ from centricity.accounts.models import Role, User
 from centricity.accounts.schemas import UserCreate, UserPreferences
 from centricity.audit import service as audit
 from centricity.kit.errors import DomainError, Invalid
+from centricity.kit.i18n import lazy
 from centricity.web.api import PathId
 from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
@@ -91,7 +92,7 @@ async def add_user(request: Request, session: DbSession, user: Admin) -> Respons
 async def _target(session: DbSession, user_id: int, actor: User) -> User:
     target = service.get(session, user_id)
     if target.id == actor.id:
-        raise Invalid("you cannot change your own access here", field="user")
+        raise Invalid(lazy("you cannot change your own access here"), field="user")
     return target
 
 

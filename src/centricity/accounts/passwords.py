@@ -9,6 +9,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from centricity.kit.errors import Invalid
+from centricity.kit.i18n import lazy
 
 MIN_LENGTH = 8
 MAX_LENGTH = 1024
@@ -31,11 +32,15 @@ def _common_passwords() -> frozenset[str]:
 def check_policy(password: str) -> None:
     """Reject short, absurdly long and common passwords (NIST 800-63B), naming the rule."""
     if len(password) < MIN_LENGTH:
-        raise Invalid(f"password must be at least {MIN_LENGTH} characters", field="password")
+        raise Invalid(
+            lazy("password must be at least %(n)s characters", n=MIN_LENGTH), field="password"
+        )
     if len(password) > MAX_LENGTH:
-        raise Invalid(f"password must be at most {MAX_LENGTH} characters", field="password")
+        raise Invalid(
+            lazy("password must be at most %(n)s characters", n=MAX_LENGTH), field="password"
+        )
     if password.casefold() in _common_passwords():
-        raise Invalid("password is too common; choose another", field="password")
+        raise Invalid(lazy("password is too common; choose another"), field="password")
 
 
 def hash_password(password: str) -> str:

@@ -15,6 +15,7 @@ from centricity.accounts.schemas import UserCreate, UserPreferences
 from centricity.audit import service as audit
 from centricity.config import get_settings
 from centricity.kit.errors import Conflict, NotFound
+from centricity.kit.i18n import lazy
 from centricity.kit.signing import hmac_sha256
 from centricity.kit.time import utcnow
 
@@ -62,7 +63,7 @@ def get(session: Session, user_id: int) -> User:
     """Load a user or raise NotFound."""
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("user not found")
+        raise NotFound(lazy("user not found"))
     return user
 
 
@@ -75,7 +76,7 @@ def create(session: Session, *, data: UserCreate, actor: User | None) -> User:
     """Create a staff user after the password policy check; e-mails are unique."""
     passwords.check_policy(data.password)
     if get_by_email(session, data.email) is not None:
-        raise Conflict("a user with this e-mail exists", field="email")
+        raise Conflict(lazy("a user with this e-mail exists"), field="email")
     department = get_or_create_department(session, data.department) if data.department else None
     user = User(
         email=data.email.strip().lower(),

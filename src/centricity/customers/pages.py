@@ -30,6 +30,7 @@ from centricity.web.api import Offset, PathId
 from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
 from centricity.web.forms import FormErrors, form_fields, parse
+from centricity.web.locale import viewer_locale
 from centricity.web.templating import render
 
 router = APIRouter(prefix="/customers", include_in_schema=False)
@@ -190,7 +191,7 @@ async def log_contact(
     """Log a contact from the 360 page and go back to the timeline."""
     service.get(session, customer_id, actor=user)
     values = await form_fields(request)
-    zone = user.time_zone or request.app.state.settings.time_zone
+    zone = viewer_locale(request, user).time_zone
     data, errors = parse(InteractionCreate, _contact_data(values, customer_id, zone))
     if data is None:
         context = _detail_context(session, user, customer_id)

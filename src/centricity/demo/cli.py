@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
-from zoneinfo import ZoneInfo
+from typing import NoReturn
 
 import typer
 from sqlalchemy.engine import make_url
@@ -16,7 +16,7 @@ from centricity.config import Environment, Settings, ensure_secret_key_file, get
 from centricity.db import get_engine, session_scope
 from centricity.demo import generator, people
 from centricity.kit.errors import Conflict
-from centricity.kit.time import parse_date
+from centricity.kit.time import parse_date, today_utc
 from centricity.migrations import runner
 from centricity.value import service as value_service
 
@@ -45,9 +45,11 @@ def demo(
 ) -> None:
     """Build a demo workspace in six languages (once per seed and day) and serve it."""
     settings = demo_settings(pinned=_as_of(as_of) if as_of else None)
-    day = settings.value_as_of or today(settings)
+    day = settings.value_as_of or today_utc()
     options = generator.DemoOptions(seed, customers, years, day)
-    prepare_store(settings, reset=reset or _outdated(settings, options))
+    rebuild, day = (False, day) if reset else _plan(settings, options)
+    options = replace(options, as_of=day)
+    prepare_store(settings, reset=reset or rebuild)
     started = time.perf_counter()
     summary = build_workspace(settings, options)
     analyze_value(settings, options.as_of)
@@ -59,29 +61,31 @@ def demo(
         run(settings, host=host, port=port)
 
 
-def today(settings: Settings) -> date:
-    """Today in the installation's time zone (the demo's: Europe/Prague)."""
-    return datetime.now(ZoneInfo(settings.time_zone)).date()
-
-
-def _outdated(settings: Settings, options: generator.DemoOptions) -> bool:
-    """Tell whether the store holds this seed's workspace built for another day; a SQLite
-    demo store is then rebuilt, so the dashboard never shows a history that ended weeks ago."""
+def _plan(settings: Settings, options: generator.DemoOptions) -> tuple[bool, date]:
+    """Whether to rebuild, and the day the workspace's history ends. A SQLite store with
+    this seed's workspace built for another day is rebuilt when nobody changed it since,
+    so the dashboard never shows a history that ended weeks ago; a store someone worked in
+    is kept as it is (and analysed as of its own day), with a word on how to rebuild it."""
     if not settings.is_sqlite:
-        return False
+        return False, options.as_of
     runner.upgrade(get_engine(settings))
     with session_scope(settings) as session:
         if generator.existing_seed(session) != options.seed:
-            return False
+            return False, options.as_of
         built = generator.built_as_of(session)
-    if built == options.as_of:
-        return False
-    typer.echo(
-        f"The demo workspace's history ends on {built or 'an unrecorded day'}; "
-        f"rebuilding it to end on {options.as_of} (--as-of keeps a fixed day)."
-    )
+        if built == options.as_of:
+            return False, options.as_of
+        changed = generator.changed_since_build(session, options)
+    ends = f"The demo workspace's history ends on {built or 'an unrecorded day'}"
+    if changed:
+        typer.echo(f"{ends}; it holds changes made since, so it is kept (--reset rebuilds it).")
+        if built is None:
+            return False, options.as_of
+        os.environ["CENTRICITY_VALUE_AS_OF"] = built.isoformat()
+        return False, built
+    typer.echo(f"{ends}; rebuilding it to end on {options.as_of} (--as-of keeps a fixed day).")
     get_engine(settings).dispose()
-    return True
+    return True, options.as_of
 
 
 def _as_of(value: str) -> date:
@@ -105,8 +109,7 @@ def demo_settings(pinned: date | None = None) -> Settings:
         os.environ["CENTRICITY_VALUE_AS_OF"] = pinned.isoformat()
     else:  # the demo's history ends today: nothing may pin its analysis to another day
         os.environ.pop("CENTRICITY_VALUE_AS_OF", None)
-    overrides: dict[str, Any] = {}
-    settings = get_settings(**overrides)
+    settings = get_settings()
     if settings.environment is Environment.PRODUCTION:
         _fail("refusing to build a demo in production: its passwords follow from the seed")
     ensure_secret_key_file(settings)

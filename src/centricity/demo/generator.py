@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from centricity.audit import service as audit
@@ -98,6 +98,32 @@ def built_as_of(session: Session) -> date | None:
     )
     as_of = (details or {}).get("as_of")
     return date.fromisoformat(as_of) if isinstance(as_of, str) else None
+
+
+# Audited actions that change nothing a rebuild would lose (the viewer's own language).
+_HARMLESS_ACTIONS = ("user.set_preferences", "customer.export", "privacy.export")
+
+
+def changed_since_build(session: Session, options: DemoOptions) -> bool:
+    """Tell whether anyone changed the workspace after it was built (a customer that is
+    not the demo's, or any audited change since): such a store is never rebuilt unasked."""
+    foreign = session.scalar(
+        select(func.count())
+        .select_from(Customer)
+        .where(
+            or_(Customer.external_id.is_(None), ~Customer.external_id.like(options.prefix + "C%"))
+        )
+    )
+    built_at = select(func.max(AuditEntry.id)).where(AuditEntry.action == BUILD_ACTION)
+    later = session.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(
+            AuditEntry.id > built_at.scalar_subquery(),
+            AuditEntry.action.not_in(_HARMLESS_ACTIONS),
+        )
+    )
+    return bool(foreign or later)
 
 
 def build(session: Session, options: DemoOptions) -> BuildSummary:

@@ -192,17 +192,28 @@ class LazyText:
             text = pgettext(self._context, self._singular)
         else:
             text = gettext(self._singular)
-        params = {key: str(value) for key, value in self._params.items()}
+        # Nested lazy texts are translated too; numbers stay numbers for `%(n)d`.
+        params = {
+            key: str(value) if isinstance(value, LazyText) else value
+            for key, value in self._params.items()
+        }
         return text % params if params else text
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self._singular, self._plural, self._n, self._context, repr(self._params))
 
     def __repr__(self) -> str:
         return f"LazyText({self._singular!r})"
 
     def __eq__(self, other: object) -> bool:
-        return str(self) == str(other)
+        # Two lazy texts are equal when they would always read the same; a plain string
+        # is compared with the text in the current language.
+        if isinstance(other, LazyText):
+            return self._key() == other._key()
+        return str(self) == other
 
     def __hash__(self) -> int:
-        return hash(self._singular)
+        return hash(self._key())
 
     def __add__(self, other: object) -> str:
         return str(self) + str(other)

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import cache
+
+from centricity.kit.i18n import noop
+
+UNKNOWN_TIME_ZONE = noop("unknown time zone; use an IANA name, e.g. Europe/Prague")
 
 
 def utcnow() -> datetime:
@@ -22,6 +27,7 @@ def parse_date(value: str) -> date:
     return date.fromisoformat(value)
 
 
+@cache
 def check_time_zone(name: str) -> str:
     """Accept an IANA time zone name (`Europe/Prague`) or raise ValueError saying so."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -31,6 +37,11 @@ def check_time_zone(name: str) -> str:
             raise ValueError
         ZoneInfo(name)
     except (ValueError, ZoneInfoNotFoundError, OSError):
-        hint = "use an IANA name, e.g. Europe/Prague"
-        raise ValueError(f"unknown time zone {name!r}; {hint}") from None
+        raise ValueError(UNKNOWN_TIME_ZONE) from None
     return name
+
+
+def today_utc() -> date:
+    """Today's date in UTC: the day the value analysis and the demo's history end on
+    (stored times are UTC, so a day in another zone could end in the future)."""
+    return utcnow().date()

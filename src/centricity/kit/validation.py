@@ -100,7 +100,8 @@ def friendly_text(error: dict[str, Any]) -> LazyText:
         return lazy(message)
     if kind in _TYPE_MESSAGES:
         params = {key: context.get(key, "") for key in ("max_length", "gt", "ge", "lt", "le")}
-        params["expected"] = context.get("expected", "")
+        # Pydantic writes "'a', 'b' or 'c'": list the codes without its English "or".
+        params["expected"] = str(context.get("expected", "")).replace(" or ", ", ")
         return lazy(_TYPE_MESSAGES[kind], **params)
     return lazy(noop("has an invalid value"))
 

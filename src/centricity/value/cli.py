@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from centricity.analytics.models import AnalyticsRun
 from centricity.config import get_settings
 from centricity.db import session_scope
-from centricity.kit.time import utcnow
 from centricity.value import queries, service
 
 console = Console()
@@ -26,16 +25,19 @@ def register(app: typer.Typer) -> None:
 
 def analyze(
     as_of: str = typer.Option(
-        None, "--as-of", help="Score as of this date (YYYY-MM-DD); default: today (UTC)."
+        None,
+        "--as-of",
+        help="Score as of this date (YYYY-MM-DD); default: CENTRICITY_VALUE_AS_OF, else "
+        "today (UTC).",
     ),
 ) -> None:
     """Score customer value: RFM, BG/NBD, Gamma-Gamma, CLV, cost to serve, tiers."""
+    settings = get_settings()
     try:
-        day = date.fromisoformat(as_of) if as_of else utcnow().date()
+        day = date.fromisoformat(as_of) if as_of else service.default_as_of(settings)
     except ValueError:
         console.print(f"[red]error:[/red] --as-of must be a date like 2026-11-01, not {as_of!r}")
         raise typer.Exit(code=2) from None
-    settings = get_settings()
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with session_scope(settings) as session, Progress(*columns, console=console) as bar:
         task = bar.add_task("starting", total=None)

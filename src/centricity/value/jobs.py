@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from centricity.config import get_settings
 from centricity.jobs.registry import job_handler, schedule
-from centricity.kit.time import utcnow
 from centricity.value import service
 
 
@@ -19,7 +18,7 @@ def analyze(session: Session, payload: dict[str, Any]) -> None:
     today, UTC)."""
     as_of = payload.get("as_of")
     settings = get_settings()
-    day = date.fromisoformat(as_of) if as_of else settings.value_as_of or utcnow().date()
+    day = date.fromisoformat(as_of) if as_of else service.default_as_of(settings)
     service.analyze(session, as_of=day, settings=settings)
 
 

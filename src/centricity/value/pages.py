@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from centricity.accounts.models import Role, User
 from centricity.jobs import service as job_service
 from centricity.kit.i18n import Message, lazy, lazy_context, lazy_plural
-from centricity.kit.time import utcnow
 from centricity.value import queries
+from centricity.value import service as value_service
 from centricity.value.scoring import NOTE_NOT_FITTED, NOTE_UNUSABLE
 from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
@@ -137,7 +137,7 @@ def queue_analysis(
 ) -> Response:
     """Queue a value analysis as of today (or CENTRICITY_VALUE_AS_OF); the worker runs it
     within seconds."""
-    as_of = request.app.state.settings.value_as_of or utcnow().date()
+    as_of = value_service.default_as_of(request.app.state.settings)
     job_service.enqueue(
         session,
         kind="value.analyze",

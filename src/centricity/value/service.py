@@ -15,6 +15,7 @@ from centricity.analytics import io, runs
 from centricity.analytics.models import AnalyticsRun
 from centricity.config import Settings, get_settings
 from centricity.interactions.models import Interaction
+from centricity.kit.time import today_utc
 from centricity.orders.models import Order
 from centricity.value.models import CustomerValue
 from centricity.value.scoring import ValueConfig, score
@@ -56,6 +57,12 @@ def _watermark(session: Session) -> dict[str, int]:
     newest_order = session.scalar(select(func.max(Order.id))) or 0
     newest_contact = session.scalar(select(func.max(Interaction.id))) or 0
     return {"orders": int(newest_order), "interactions": int(newest_contact)}
+
+
+def default_as_of(settings: Settings) -> date:
+    """The day an analysis without a date scores as of: CENTRICITY_VALUE_AS_OF (a demo
+    pinned to its history's last day), else today in UTC."""
+    return settings.value_as_of or today_utc()
 
 
 def analyze(

@@ -1,7 +1,7 @@
 """Which language and time zone a page is rendered in.
 
-The signed-in user's own choice wins; before sign-in the `lang` the login page's switch
-sets, then the browser's `Accept-Language`; then `CENTRICITY_DEFAULT_LANGUAGE`.
+The signed-in user's own choice wins; then (before sign-in) the `lang` the login page's
+switch sets, then the browser's `Accept-Language`; then `CENTRICITY_DEFAULT_LANGUAGE`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import Request
 
 from centricity.kit.i18n import ViewerLocale, supported
+from centricity.kit.time import check_time_zone
 
 # One entry of Accept-Language: a tag and an optional quality (RFC 9110 §12.5.4).
 _ENTRY = re.compile(
@@ -40,23 +41,30 @@ def negotiate(header: str | None) -> str | None:
     return min(ranked)[2] if ranked else None
 
 
-def _user_locale(user: Any) -> tuple[str | None, str | None]:
-    if user is None:
-        return None, None
-    return getattr(user, "language", None), getattr(user, "time_zone", None)
+def _loadable(zone: str | None) -> str | None:
+    """A stored zone this machine knows, else None (a store moved to a system without
+    that zone must not make every page with a time fail)."""
+    if not zone:
+        return None
+    try:
+        return check_time_zone(zone)
+    except ValueError:
+        return None
 
 
 def viewer_locale(request: Request, user: Any = None) -> ViewerLocale:
-    """The language and time zone to render this request's page in."""
+    """The language and time zone to render this request's page in: the user's own, else
+    (and always before sign-in) the login page's `lang` choice or the browser's
+    `Accept-Language`, else the installation's defaults."""
     settings = request.app.state.settings
     if user is None:
         user = getattr(request.state, "viewer", None)
-    language, time_zone = _user_locale(user)
-    if user is None:
-        language = supported(request.query_params.get("lang")) or negotiate(
-            request.headers.get("accept-language")
-        )
+    language = supported(getattr(user, "language", None))
+    if language is None:
+        chosen = request.query_params.get("lang") if user is None else None
+        language = supported(chosen) or negotiate(request.headers.get("accept-language"))
+    zone = _loadable(getattr(user, "time_zone", None))
     return ViewerLocale(
-        language=supported(language) or settings.default_language,
-        time_zone=time_zone or settings.time_zone,
+        language=language or settings.default_language,
+        time_zone=zone or settings.time_zone,
     )

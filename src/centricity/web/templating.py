@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -89,6 +90,26 @@ LABEL_CONTEXTS = (
 )
 
 
+def return_path(request: Any) -> str:
+    """Where a form in the page header (the language switch) returns to: this page when it
+    was a GET, else the page the form that failed was on (a POST-only address would 405)."""
+    if request.method == "GET":
+        query = f"?{request.url.query}" if request.url.query else ""
+        return f"{request.url.path}{query}"
+    referer = urlsplit(str(request.headers.get("referer", "")))
+    if referer.netloc == request.url.netloc and referer.path.startswith("/"):
+        return str(referer.path) + (f"?{referer.query}" if referer.query else "")
+    return "/"
+
+
+def _lazy_to_json(value: Any) -> str:
+    """Let `tojson` write lazy texts (translated now); anything else it cannot write is a
+    bug to see, not to hide behind `str()`."""
+    if isinstance(value, i18n.LazyText):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def _per_render(function: Callable[..., str]) -> Callable[..., str]:
     """Make a locale filter run at every render: Jinja folds filters on literals at compile
     time, which would fix `{{ 0.01|percent }}` in whichever language compiled it first."""
@@ -114,7 +135,7 @@ def build_templates() -> Jinja2Templates:
         i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext
     )
     # Lazy texts inside data handed to `tojson` (chart titles) become translated strings.
-    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "default": str}
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "default": _lazy_to_json}
     filters: dict[str, Callable[..., str]] = {
         "datetime": localeformat.datetime_text,
         "date": localeformat.date_text,
@@ -132,6 +153,7 @@ def build_templates() -> Jinja2Templates:
     for name, function in filters.items():
         env.filters[name] = _per_render(function)
     env.globals["navigation_for"] = navigation_for
+    env.globals["return_path"] = return_path
     env.globals["languages"] = [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
     return Jinja2Templates(env=env)
 
