@@ -16,7 +16,7 @@ from centricity.customers import service as customer_service
 from centricity.customers.models import Customer
 from centricity.customers.schemas import CustomerCreate
 from centricity.demo import generator
-from centricity.imports import duplicates
+from centricity.imports.review import duplicates
 from centricity.kit.i18n import LANGUAGES
 from centricity.value import service as value_service
 

@@ -12,9 +12,9 @@ from typing import Any
 import polars as pl
 from sqlalchemy.orm import Session, sessionmaker
 
-from centricity.imports import runner
+from centricity.imports.load import runner
+from centricity.imports.load.runner import Summary
 from centricity.imports.plan import ImportOptions, prepare
-from centricity.imports.runner import Summary
 
 Rows = Sequence[Sequence[Any]]
 

@@ -39,7 +39,7 @@ def main() -> None:
     goal, path = int(target), Path(marker)
 
     from centricity import cli
-    from centricity.imports import jobstore
+    from centricity.imports.load import jobstore
     from centricity.imports.models import ImportJob
 
     record_batch, write_lock = jobstore.record_batch, jobstore.write_lock

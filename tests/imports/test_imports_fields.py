@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from centricity.imports import registry
-from centricity.imports.fields import Formats, parse_field
+from centricity.imports.check.fields import Formats, parse_field
 from centricity.imports.registry import FieldSpec, FieldType
 
 

@@ -21,12 +21,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from centricity.customers.models import Customer
-from centricity.imports import quarantine
-from centricity.imports.fields import normalise_decimal
-from centricity.imports.mapping import MappingError
+from centricity.imports.check.fields import normalise_decimal
+from centricity.imports.check.mapping import MappingError
+from centricity.imports.load.runner import Summary
 from centricity.imports.models import ImportJob
-from centricity.imports.runner import Summary
-from centricity.imports.sources import as_text, typed_number_text
+from centricity.imports.read.sources import as_text, typed_number_text
+from centricity.imports.review import quarantine
 from centricity.orders.models import Order
 
 NAME_REQUIRED = "name: required; email: not a valid e-mail address"

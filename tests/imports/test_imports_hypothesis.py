@@ -30,11 +30,11 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from centricity.customers.models import Customer
-from centricity.imports import detect
-from centricity.imports.frames import LINE, rebatch
-from centricity.imports.mapping import MappingError
+from centricity.imports.check.mapping import MappingError
 from centricity.imports.models import ImportJob, QuarantineRow
-from centricity.imports.readers import NUL_SIGN, UnreadableFile, file_facts, open_source
+from centricity.imports.read import detect
+from centricity.imports.read.frames import LINE, rebatch
+from centricity.imports.read.readers import NUL_SIGN, UnreadableFile, file_facts, open_source
 from centricity.orders.models import Order
 
 

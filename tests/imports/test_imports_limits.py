@@ -27,8 +27,8 @@ from centricity.config import Settings
 from centricity.imports import service
 from centricity.imports.models import ImportJob
 from centricity.imports.plan import ImportOptions, prepare
-from centricity.imports.readers import UnreadableFile, file_facts, open_source
-from centricity.imports.xlsxsource import SharedStrings, XlsxSource, read_shared_strings
+from centricity.imports.read.readers import UnreadableFile, file_facts, open_source
+from centricity.imports.read.xlsxsource import SharedStrings, XlsxSource, read_shared_strings
 from centricity.web.deps import SESSION_COOKIE
 from fixtures_web import Browser
 
@@ -45,7 +45,9 @@ def test_a_workbook_over_the_absolute_limit_is_refused_before_it_is_opened(
 ) -> None:
     bomb = strings_bomb(tmp_path / "bomb.xlsx", 3 * MB)
     opened: list[Path] = []
-    monkeypatch.setattr("centricity.imports.readers.XlsxSource", lambda *a, **k: opened.append(a))
+    monkeypatch.setattr(
+        "centricity.imports.read.readers.XlsxSource", lambda *a, **k: opened.append(a)
+    )
     with pytest.raises(UnreadableFile) as refused:
         _open(bomb, 1 * MB)
     assert str(refused.value) == (

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from centricity.imports import mapping, registry
+from centricity.imports import registry
+from centricity.imports.check import mapping
 
 HEADERS = {
     "en": ["Customer number", "Full name", "E-mail", "Phone", "Language", "Country"],

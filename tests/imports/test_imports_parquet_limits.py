@@ -9,8 +9,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from centricity.imports import parquetsource
-from centricity.imports.readers import UnreadableFile, file_facts, open_source
+from centricity.imports.read import parquetsource
+from centricity.imports.read.readers import UnreadableFile, file_facts, open_source
 
 MB = 1024 * 1024
 

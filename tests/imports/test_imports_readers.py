@@ -11,9 +11,9 @@ import polars as pl
 import pytest
 from import_files import write_csv, write_jsonl, write_parquet, write_xlsx
 
-from centricity.imports import csvsource, detect
-from centricity.imports.frames import LINE, PROBLEM, rebatch
-from centricity.imports.readers import UnreadableFile, file_facts, open_source
+from centricity.imports.read import csvsource, detect
+from centricity.imports.read.frames import LINE, PROBLEM, rebatch
+from centricity.imports.read.readers import UnreadableFile, file_facts, open_source
 
 SAMPLES = {
     "cp1250": "Jana Dvořáková;Příliš žluťoučký kůň úpěl ďábelské ódy;Łódź, Świętokrzyska",

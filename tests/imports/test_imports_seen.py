@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from centricity.imports.seen import SeenKeys
+from centricity.imports.check.seen import SeenKeys
 
 
 @pytest.mark.parametrize("limit", [10_000_000, 500])

@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from centricity.customers.models import Customer
-from centricity.imports import quarantine, runner
-from centricity.imports.jobstore import ImportBusy
+from centricity.imports.load import runner
+from centricity.imports.load.jobstore import ImportBusy
 from centricity.imports.models import ImportJob, QuarantineRow, RecordKey
 from centricity.imports.plan import ImportOptions, prepare
+from centricity.imports.review import quarantine
 from centricity.interactions.models import Interaction
 from centricity.orders.models import Order, OrderLine, Product, ProductCategory
 
@@ -271,7 +272,7 @@ def test_it_refuses_to_run_the_same_file_twice_at_once(
             )
         )
         session.commit()
-    monkeypatch.setattr("centricity.imports.jobstore.owner_alive", lambda job: True)
+    monkeypatch.setattr("centricity.imports.load.jobstore.owner_alive", lambda job: True)
     with pytest.raises(ImportBusy):
         runner.run(session_maker, prepared)
 
@@ -303,7 +304,7 @@ def test_a_second_run_in_the_same_process_is_refused_while_the_first_is_live(
 def test_duplicate_keys_are_caught_when_the_key_set_moves_to_disk(
     session_maker: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("centricity.imports.seen.MEMORY_LIMIT", 5)
+    monkeypatch.setattr("centricity.imports.check.seen.MEMORY_LIMIT", 5)
     rows = [[f"D-{i % 30}", f"Name {i}"] for i in range(60)]
     path = write_csv(tmp_path / "d.csv", ["external_id", "name"], rows)
     summary = run_import(session_maker, path, "customers", batch_size=7)

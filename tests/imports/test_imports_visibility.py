@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from centricity.accounts.models import Role
 from centricity.customers import service as customers
 from centricity.customers.schemas import CustomerCreate
-from centricity.imports import duplicates, runner
+from centricity.imports.load import runner
 from centricity.imports.models import QuarantineRow
 from centricity.imports.plan import ImportOptions, prepare
+from centricity.imports.review import duplicates
 from centricity.interactions import service as interactions
 from centricity.interactions.models import Channel, Interaction
 from centricity.interactions.schemas import InteractionCreate

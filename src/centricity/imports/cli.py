@@ -17,11 +17,13 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 
 from centricity.config import get_settings
 from centricity.db import get_engine, session_factory
-from centricity.imports import mapping, quarantine, registry, service
-from centricity.imports.jobstore import ImportBusy
+from centricity.imports import registry, service
+from centricity.imports.check import mapping
+from centricity.imports.load.jobstore import ImportBusy
+from centricity.imports.load.runner import Summary
 from centricity.imports.plan import ImportOptions, Prepared
-from centricity.imports.readers import UnreadableFile
-from centricity.imports.runner import Summary
+from centricity.imports.read.readers import UnreadableFile
+from centricity.imports.review import quarantine
 
 errors = Console(stderr=True)
 KIND_HELP = "What to import: " + ", ".join(registry.names()) + "."

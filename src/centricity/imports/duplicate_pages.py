@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from centricity.accounts.models import Role, User
 from centricity.customers import service as customer_service
-from centricity.imports import duplicates
+from centricity.imports.review import duplicates
 from centricity.web.api import PathId
 from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page

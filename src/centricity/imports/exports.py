@@ -24,7 +24,7 @@ from centricity.customers import search
 from centricity.customers import service as customer_service
 from centricity.customers.models import Customer
 from centricity.customers.schemas import CUSTOMER_FIELDS
-from centricity.imports.jobstore import SessionFactory
+from centricity.imports.load.jobstore import SessionFactory
 from centricity.kit.errors import Invalid
 from centricity.kit.i18n import lazy, lazy_plural
 from centricity.kit.spreadsheet import cell, xlsx_cells

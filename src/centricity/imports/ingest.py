@@ -15,17 +15,17 @@ from sqlalchemy.orm import Session
 
 from centricity.accounts.models import User
 from centricity.audit import service as audit
-from centricity.imports import staging
-from centricity.imports.fields import Formats, date_hints
-from centricity.imports.frames import LINE, Record, frame_from_records
-from centricity.imports.jobstore import Counts
-from centricity.imports.mapping import ColumnMapping, MappingError, check_complete
-from centricity.imports.references import Resolver
+from centricity.imports.check.fields import Formats, date_hints
+from centricity.imports.check.mapping import ColumnMapping, MappingError, check_complete
+from centricity.imports.check.references import Resolver
+from centricity.imports.check.seen import SeenKeys
+from centricity.imports.check.validate import REASON, Plan, check
+from centricity.imports.load import staging
+from centricity.imports.load.jobstore import Counts
+from centricity.imports.load.runner import process, stage_for
+from centricity.imports.read.frames import LINE, Record, frame_from_records
+from centricity.imports.read.sources import cell_text
 from centricity.imports.registry import FieldType, KindSpec
-from centricity.imports.runner import process, stage_for
-from centricity.imports.seen import SeenKeys
-from centricity.imports.sources import cell_text
-from centricity.imports.validate import REASON, Plan, check
 from centricity.kit.errors import DomainError, Invalid
 from centricity.kit.schema import check_text
 

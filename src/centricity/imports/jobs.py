@@ -1,7 +1,7 @@
 """Background work of imports: run confirmed uploads, scan for duplicate customers, purge.
 
 Handlers get the worker's session; an import commits batch by batch in its own sessions
-(see `runner.py`), so the handler only hands over a factory for the same store.
+(see `load/runner.py`), so the handler only hands over a factory for the same store.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from centricity.config import get_settings
-from centricity.imports import duplicates, service
+from centricity.imports import service
+from centricity.imports.review import duplicates
 from centricity.jobs.registry import job_handler, schedule
 
 logger = logging.getLogger(__name__)

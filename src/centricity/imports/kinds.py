@@ -2,7 +2,7 @@
 
 Each spec states the file contract (field names, types, which are required), how a row
 is identified (external id or a declared natural key) and which fields name other
-records. Synonyms for header names live in `synonyms.py`.
+records. Synonyms for header names live in `check/synonyms.py`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from centricity.accounts.models import Role
 from centricity.customers.models import Customer
 from centricity.imports import reasons
-from centricity.imports import synonyms as syn
+from centricity.imports.check import synonyms as syn
 from centricity.imports.models import CustomerMerge
 from centricity.imports.registry import FieldSpec, KeyOption, KindSpec, Reference, register
 from centricity.imports.registry import FieldType as T

@@ -25,10 +25,11 @@ from starlette.datastructures import UploadFile
 
 from centricity.accounts.models import Role, User
 from centricity.db import begin_writing
-from centricity.imports import api, duplicates, exports, quarantine, registry, service
+from centricity.imports import api, exports, registry, service
 from centricity.imports.models import ImportJob, JobStatus
 from centricity.imports.plan import ImportOptions
 from centricity.imports.reasons import reason_shown, shown
+from centricity.imports.review import duplicates, quarantine
 from centricity.kit.errors import DomainError, Invalid
 from centricity.kit.i18n import Message, lazy
 from centricity.kit.text import size_text

@@ -16,10 +16,14 @@ from typing import Any
 
 import polars as pl
 
-from centricity.imports import detect, mapping, registry
-from centricity.imports.fields import Formats, date_hints
-from centricity.imports.frames import drop_blank_rows
-from centricity.imports.readers import (
+from centricity.imports import registry
+from centricity.imports.check import mapping
+from centricity.imports.check.fields import Formats, date_hints
+from centricity.imports.check.seen import SeenKeys
+from centricity.imports.check.validate import REASON, Plan, check
+from centricity.imports.read import detect
+from centricity.imports.read.frames import drop_blank_rows
+from centricity.imports.read.readers import (
     MAX_UNPACKED_BYTES,
     FileFacts,
     Source,
@@ -28,8 +32,6 @@ from centricity.imports.readers import (
     open_source,
 )
 from centricity.imports.registry import FieldType, KindSpec
-from centricity.imports.seen import SeenKeys
-from centricity.imports.validate import REASON, Plan, check
 from centricity.kit.i18n import lazy
 
 SAMPLE_ROWS = 5000

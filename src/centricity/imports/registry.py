@@ -24,7 +24,7 @@ KIND_MODULES: tuple[str, ...] = ("centricity.imports.kinds",)
 
 
 class FieldType(StrEnum):
-    """How a cell is parsed and checked (see `fields.py`)."""
+    """How a cell is parsed and checked (see `check/fields.py`)."""
 
     TEXT = "text"
     EMAIL = "email"

@@ -16,14 +16,15 @@ from sqlalchemy.orm import Session, defer, sessionmaker
 
 from centricity.accounts.models import User
 from centricity.config import Settings
-from centricity.imports import access, quarantine
-from centricity.imports.jobstore import ImportBusy, SessionFactory
-from centricity.imports.mapping import MappingError
+from centricity.imports import access
+from centricity.imports.check.mapping import MappingError
+from centricity.imports.load.jobstore import ImportBusy, SessionFactory
+from centricity.imports.load.runner import Progress, Summary, run
 from centricity.imports.models import IdempotencyKey, ImportJob, JobStatus, QuarantineRow
 from centricity.imports.plan import ImportOptions, Prepared, prepare, preview
-from centricity.imports.readers import EXTENSIONS, UnreadableFile
+from centricity.imports.read.readers import EXTENSIONS, UnreadableFile
 from centricity.imports.reasons import message_of, shown
-from centricity.imports.runner import Progress, Summary, run
+from centricity.imports.review import quarantine
 from centricity.jobs import service as jobs
 from centricity.kit.errors import Invalid, NotFound
 from centricity.kit.i18n import lazy

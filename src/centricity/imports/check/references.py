@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from centricity.db import Base
 from centricity.imports import reasons
-from centricity.imports.frames import LINE
 from centricity.imports.models import CustomerMerge
+from centricity.imports.read.frames import LINE
 from centricity.imports.registry import KindSpec, Reference
 
 CHUNK = 5000

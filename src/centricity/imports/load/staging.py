@@ -18,9 +18,9 @@ from sqlalchemy.schema import CreateTable
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from centricity.db import Base
-from centricity.imports.frames import LINE
+from centricity.imports.check.validate import NATURAL_KEY
+from centricity.imports.read.frames import LINE
 from centricity.imports.registry import FieldType, KindSpec
-from centricity.imports.validate import NATURAL_KEY
 
 SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%6f"  # what SQLAlchemy's DateTime stores in SQLite
 POSTGRES_DATETIME = "%Y-%m-%d %H:%M:%S.%6f+00"

@@ -19,13 +19,13 @@ from typing import Any, Protocol
 
 import polars as pl
 
-from centricity.imports import detect
-from centricity.imports.csvsource import BOM, CsvSource
-from centricity.imports.frames import META, RAW
-from centricity.imports.parquetsource import ParquetSource
+from centricity.imports.read import detect
+from centricity.imports.read.csvsource import BOM, CsvSource
+from centricity.imports.read.frames import META, RAW
+from centricity.imports.read.parquetsource import ParquetSource
+from centricity.imports.read.sources import JsonLinesSource, UnreadableFile, cell_text, map_text
+from centricity.imports.read.xlsxsource import XlsxSource, too_much
 from centricity.imports.reasons import LocalNumber, message_of
-from centricity.imports.sources import JsonLinesSource, UnreadableFile, cell_text, map_text
-from centricity.imports.xlsxsource import XlsxSource, too_much
 from centricity.kit.i18n import lazy
 from centricity.kit.text import size_text
 

@@ -24,7 +24,7 @@ from centricity.audit import service as audit
 from centricity.customers import service as customer_service
 from centricity.customers.models import Customer
 from centricity.db import Base
-from centricity.imports.fields import fold
+from centricity.imports.check.fields import fold
 from centricity.imports.models import CustomerMerge, DuplicatePair
 from centricity.kit.errors import Invalid, NotFound
 from centricity.kit.i18n import lazy, pnoop, register_labels

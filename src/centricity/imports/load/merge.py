@@ -1,6 +1,6 @@
 """Merge a staged batch into its target table: set-based, exact counts, no duplicates.
 
-References (an order's customer number) arrive resolved (`references.py`). Rows are
+References (an order's customer number) arrive resolved (`check/references.py`). Rows are
 matched by the kind's key: a unique
 column (external id) or, for kinds without one, the hashed natural key kept in
 `import_record_keys`. A row whose values equal the stored ones is left alone
@@ -40,9 +40,9 @@ from sqlalchemy.orm import Session
 from centricity.accounts.models import User
 from centricity.db import Base
 from centricity.imports import reasons
+from centricity.imports.load.staging import Stage
 from centricity.imports.models import RecordKey
 from centricity.imports.registry import KeyOption, KindSpec
-from centricity.imports.staging import Stage
 
 UNIQUE_VIOLATION = "23505"
 

@@ -19,19 +19,19 @@ import polars as pl
 from sqlalchemy.orm import Session
 
 from centricity.accounts.models import User
-from centricity.imports import jobstore, merge, staging
-from centricity.imports.frames import LINE, raw_values, rebatch
-from centricity.imports.jobstore import Counts, SessionFactory
-from centricity.imports.plan import Prepared
-from centricity.imports.references import Resolver
-from centricity.imports.seen import SeenKeys
-from centricity.imports.validate import (
+from centricity.imports.check.references import Resolver
+from centricity.imports.check.seen import SeenKeys
+from centricity.imports.check.validate import (
     REASON,
     Checked,
     Plan,
     check,
     remember_keys,
 )
+from centricity.imports.load import jobstore, merge, staging
+from centricity.imports.load.jobstore import Counts, SessionFactory
+from centricity.imports.plan import Prepared
+from centricity.imports.read.frames import LINE, raw_values, rebatch
 from centricity.kit.errors import PermissionDenied
 
 T = TypeVar("T")

@@ -15,10 +15,10 @@ from typing import Any
 
 import polars as pl
 
-from centricity.imports.frames import column_names, parsed_frame
+from centricity.imports.read.frames import column_names, parsed_frame
+from centricity.imports.read.sources import UnreadableFile, as_text
+from centricity.imports.read.xlsxsource import LIMIT_SETTING, MAX_CELL_CHARS
 from centricity.imports.reasons import LocalNumber
-from centricity.imports.sources import UnreadableFile, as_text
-from centricity.imports.xlsxsource import LIMIT_SETTING, MAX_CELL_CHARS
 from centricity.kit.i18n import lazy
 from centricity.kit.text import size_text
 

@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from centricity.imports import reasons
-from centricity.imports.frames import Record, frame_from_records
+from centricity.imports.read.frames import Record, frame_from_records
 
 JSON_BATCH_ROWS = 20_000
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")

@@ -13,11 +13,11 @@ import numpy as np
 import polars as pl
 
 from centricity.imports import reasons
-from centricity.imports.fields import Formats, parse_field
-from centricity.imports.frames import LINE, PROBLEM
-from centricity.imports.mapping import ColumnMapping
+from centricity.imports.check.fields import Formats, parse_field
+from centricity.imports.check.mapping import ColumnMapping
+from centricity.imports.check.seen import SeenKeys
+from centricity.imports.read.frames import LINE, PROBLEM
 from centricity.imports.registry import KeyOption, KindSpec
-from centricity.imports.seen import SeenKeys
 
 REASON = "__reason"
 NATURAL_KEY = "__key"

@@ -21,8 +21,8 @@ import numpy as np
 import polars as pl
 
 from centricity.imports import reasons
-from centricity.imports.frames import Record, column_names, frame_from_records, parsed_frame
-from centricity.imports.sources import UnreadableFile
+from centricity.imports.read.frames import Record, column_names, frame_from_records, parsed_frame
+from centricity.imports.read.sources import UnreadableFile
 from centricity.kit.i18n import lazy
 
 csv.field_size_limit(64 * 1024 * 1024)

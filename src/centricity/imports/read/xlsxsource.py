@@ -21,9 +21,9 @@ from xml.etree.ElementTree import Element, XMLParser, iterparse
 
 import polars as pl
 
-from centricity.imports.frames import Record, frame_from_records
+from centricity.imports.read.frames import Record, frame_from_records
+from centricity.imports.read.sources import JSON_BATCH_ROWS, UnreadableFile, cell_text
 from centricity.imports.reasons import LocalNumber
-from centricity.imports.sources import JSON_BATCH_ROWS, UnreadableFile, cell_text
 from centricity.kit.i18n import lazy
 from centricity.kit.text import size_text
 
