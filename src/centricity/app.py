@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,12 +14,14 @@ from centricity import __version__
 from centricity.accounts import service as accounts
 from centricity.config import Settings
 from centricity.db import get_engine, session_factory
+from centricity.jobs.lease import SchedulerLease
 from centricity.web import errors
 from centricity.web.ratelimit import LoginThrottle
 from centricity.web.routes import include_routers
 from centricity.web.security import SecurityMiddleware
 from centricity.web.writers import ConnectionGate, SQLiteWriterGate, pool_capacity
 
+logger = logging.getLogger(__name__)
 API_DESCRIPTION = (
     "Centricity REST API. Authenticate with `Authorization: Bearer <token>` "
     "(create one with `centricity token create EMAIL`). List endpoints answer "
@@ -30,16 +33,21 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         worker = None
-        if settings.scheduler_enabled:
+        # With several app workers only the one holding the lease runs jobs and schedules.
+        lease = SchedulerLease(settings) if settings.scheduler_enabled else None
+        if lease is not None and lease.acquire():
             from centricity.jobs.scheduler import InProcessWorker
 
             worker = InProcessWorker(settings)
             worker.start()
+            logger.info("job scheduler runs in this worker (pid %d)", os.getpid())
         try:
             yield
         finally:
             if worker is not None:
                 worker.stop(timeout=10)
+            if lease is not None:
+                lease.release()
 
     return lifespan
 
