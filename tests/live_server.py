@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from centricity.config import Settings
 from centricity.db import make_engine, session_factory
 from centricity.migrations import runner
-from centricity.web.server import make_server
+from centricity.site.server import make_server
 from thread_helpers import CallThread
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from centricity.web.routes import iter_routes
+from centricity.site.routes import iter_routes
 from centricity.web.templating import NAVIGATION
 
 ROOT = Path(__file__).resolve().parents[1]

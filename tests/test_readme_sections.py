@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from centricity.web.pages import UNBUILT_SECTIONS
+from centricity.site.pages import UNBUILT_SECTIONS
 from centricity.web.templating import NAVIGATION
 
 README = Path(__file__).resolve().parents[1] / "README.md"

@@ -15,9 +15,9 @@ from centricity.accounts import service as accounts
 from centricity.config import Settings
 from centricity.db import get_engine, session_factory
 from centricity.jobs.lease import SchedulerLease
+from centricity.site.routes import include_routers
 from centricity.web import errors
 from centricity.web.ratelimit import LoginThrottle
-from centricity.web.routes import include_routers
 from centricity.web.security import SecurityMiddleware
 from centricity.web.writers import ConnectionGate, SQLiteWriterGate, pool_capacity
 

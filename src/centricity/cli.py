@@ -20,7 +20,7 @@ app = typer.Typer(
 # Each module exposes `register(app)`; the order is the order of `centricity --help`.
 DOMAIN_CLIS = (
     "centricity.accounts.cli",
-    "centricity.web.cli",
+    "centricity.site.cli",
     "centricity.jobs.cli",
     "centricity.imports.cli",
     "centricity.value.cli",

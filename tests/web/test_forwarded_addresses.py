@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from centricity.accounts.models import Role
 from centricity.config import Settings
-from centricity.web.server import make_server
+from centricity.site.server import make_server
 from fixtures_web import make_user
 from live_server import served_store
 

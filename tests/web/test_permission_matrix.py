@@ -26,9 +26,9 @@ from centricity.interactions.models import Channel
 from centricity.interactions.schemas import InteractionCreate
 from centricity.orders import service as orders
 from centricity.orders.schemas import OrderCreate
+from centricity.site.routes import iter_routes
 from centricity.web.csrf import LOGIN_CSRF_COOKIE, is_csrf_dependency, new_login_token
 from centricity.web.deps import dependency_markers
-from centricity.web.routes import iter_routes
 from store_helpers import TEST_SECRET
 
 PRINCIPALS = ("anon", "viewer", "agent", "manager", "admin", "ro_token", "rw_token")

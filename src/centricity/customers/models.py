@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from centricity.db import Base, JSONType, UTCDateTime
-from centricity.kit.i18n import noop, pnoop, register_labels
+from centricity.kit.i18n import pnoop, register_labels
 from centricity.kit.time import utcnow
 
 # Each customer kind as staff read it (pages show `customer.kind|kind`).
@@ -20,11 +20,14 @@ KIND_LABELS = (
 
 # Readable names of the free attributes the demo and imports fill (pages show
 # `key|attribute`); keys not listed here are shown made readable (`vip_level` → "Vip level").
-ATTRIBUTE_LABELS = {
-    "acquisition_channel": noop("Acquisition channel"),
-    "newsletter": noop("Newsletter"),
-    "vat_id": noop("VAT ID"),
-}
+ATTRIBUTE_LABELS = register_labels(
+    "attribute",
+    {
+        "acquisition_channel": pnoop("attribute", "Acquisition channel"),
+        "newsletter": pnoop("attribute", "Newsletter"),
+        "vat_id": pnoop("attribute", "VAT ID"),
+    },
+)
 # Coded values of free attributes, labelled in the attribute's context (pages show
 # `value|attribute_value(key)`); values nobody labelled are shown as written.
 ACQUISITION_CHANNEL_LABELS = register_labels(

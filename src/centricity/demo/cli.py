@@ -56,7 +56,7 @@ def demo(
     _report(summary, options, time.perf_counter() - started)
     _print_login(options.seed, host, port)
     if not no_serve:
-        from centricity.web.server import run
+        from centricity.site.server import run
 
         run(settings, host=host, port=port)
 

@@ -55,6 +55,11 @@ def register_labels(context: str, labels: dict[str, str]) -> dict[str, str]:
     return labels
 
 
+def has_label(context: str, code: str) -> bool:
+    """Tell whether a domain gave this stored code a readable label."""
+    return code in _CODE_LABELS.get(context, {})
+
+
 def label_for(context: str, code: str) -> str:
     """A stored code as the viewer reads it, in its context."""
     return pgettext(context, _CODE_LABELS.get(context, {}).get(code, code))

@@ -12,7 +12,6 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_context, select_autoescape
 
 from centricity.accounts.models import Role
-from centricity.customers.models import ATTRIBUTE_LABELS
 from centricity.kit import i18n, localeformat
 from centricity.kit.i18n import LANGUAGE_NAMES, LANGUAGES, noop, use_locale
 from centricity.web.locale import viewer_locale
@@ -56,9 +55,8 @@ def _attribute(key: Any) -> str:
     """A free customer attribute's name as a label: the translated label of a known key
     (`acquisition_channel` → "Acquisition channel"), else the key made readable."""
     text = str(key)
-    label = ATTRIBUTE_LABELS.get(text)
-    if label is not None:
-        return i18n.gettext(label)
+    if i18n.has_label("attribute", text):
+        return i18n.label_for("attribute", text)
     return text.replace("_", " ").strip().capitalize()
 
 

@@ -80,7 +80,7 @@ def run(settings: Settings, *, host: str, port: int, workers: int = 1) -> None:
         return
     trusted = settings.forwarded_allow_ips
     uvicorn.run(
-        "centricity.web.server:app_from_environment",
+        "centricity.site.server:app_from_environment",
         factory=True,
         host=host,
         port=port,

@@ -33,7 +33,7 @@ def serve(
 
     Behind a reverse proxy, set CENTRICITY_FORWARDED_ALLOW_IPS to the proxy's address.
     """
-    from centricity.web.server import check_workers, run
+    from centricity.site.server import check_workers, run
 
     if no_scheduler:
         # Through the environment, so that every worker process reads it too.

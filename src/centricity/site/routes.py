@@ -9,7 +9,7 @@ from starlette.routing import BaseRoute
 
 ROUTER_MODULES = (
     "centricity.web.assets",
-    "centricity.web.pages",
+    "centricity.site.pages",
     "centricity.web.apidocs",
     "centricity.accounts.pages",
     "centricity.accounts.api",

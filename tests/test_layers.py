@@ -1,0 +1,48 @@
+"""Imports run one way: the kit and the web kit never import the domains built on them."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "centricity"
+# What each layer may import from Centricity (anything else is a domain above it).
+ALLOWED = {
+    "kit": {"kit"},
+    "web": {"kit", "web", "config", "db", "accounts", "audit"},
+    "analytics/value": {"kit", "analytics"},
+}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "centricity" and len(parts) > 1:
+                found.add(parts[1])
+    return found
+
+
+@pytest.mark.parametrize("layer", sorted(ALLOWED))
+def test_a_layer_imports_nothing_above_it(layer: str) -> None:
+    wrong = {
+        f"{path.relative_to(PACKAGE)} imports centricity.{name}"
+        for path in (PACKAGE / layer).rglob("*.py")
+        for name in _imports(path) - ALLOWED[layer]
+    }
+    assert not wrong, sorted(wrong)
+
+
+def test_the_check_sees_a_domain_import(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text("from centricity.customers import service\n", encoding="utf-8")
+    assert _imports(module) == {"customers"}
