@@ -32,7 +32,6 @@ import os
 import platform
 import re
 import secrets
-import subprocess
 import sys
 import threading
 import time
@@ -41,10 +40,18 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from bench_kit import DATA_DIR, REPO_DIR, write_result
+from bench_kit.processes import centricity_env
+from bench_kit.serving import serve_command
+from bench_kit.staff import add_user, sign_in
+from bench_kit.stores import migrate, session
 
-ROOT = Path(__file__).resolve().parent
-DATA = ROOT / "data" / "import_bomb"
-sys.path.insert(0, str(ROOT.parent / "tests" / "imports"))
+from centricity.accounts import service as accounts
+from centricity.accounts.models import Role
+from centricity.web.deps import SESSION_COOKIE
+
+DATA = DATA_DIR / "import_bomb"
+sys.path.insert(0, str(REPO_DIR / "tests" / "imports"))
 from xlsx_bombs import CHUNK, MAIN, _write_parts  # noqa: E402
 
 EMAIL = "bench-manager@example.com"
@@ -138,23 +145,14 @@ def wide_rows(path: Path, rows: int) -> Path:
 
 def make_store(folder: Path, secret: str) -> tuple[str, str]:
     """A migrated store with a manager signed in: (session cookie, CSRF token)."""
-    from centricity.accounts import service as accounts
-    from centricity.accounts.models import Role
-    from centricity.accounts.schemas import UserCreate
-    from centricity.db import make_engine, session_factory
-    from centricity.migrations import runner
-
-    engine = make_engine(f"sqlite:///{folder / 'centricity.db'}")
-    runner.upgrade(engine)
+    url = f"sqlite:///{folder / 'centricity.db'}"
+    migrate(url)
     accounts.use_secret(secret)
-    with session_factory(engine)() as session:
-        data = UserCreate(email=EMAIL, name="Bench", password=secrets.token_hex(12),
-                          role=Role.MANAGER, department="Sales")  # fmt: skip
-        user = accounts.create(session, data=data, actor=None)
-        started = accounts.start_session(session, user=user, max_age_seconds=3600)
-        session.commit()
-    engine.dispose()
-    return started.token, started.csrf_token
+    with session(url) as db:
+        add_user(db, email=EMAIL, name="Bench", password=secrets.token_hex(12),
+                 role=Role.MANAGER, department="Sales")  # fmt: skip
+    signed = sign_in(url, EMAIL, max_age_seconds=3600)
+    return signed.cookie, signed.csrf
 
 
 def rss_kib(pid: int, field: str = "VmRSS") -> int:
@@ -190,7 +188,7 @@ def upload(base: str, cookie: str, csrf: str, path: Path, pid: int) -> dict[str,
     sampler.start()
     began = time.monotonic()
     with path.open("rb") as handle, httpx.Client(base_url=base, timeout=600) as client:
-        client.cookies.set("centricity_session", cookie)
+        client.cookies.set(SESSION_COOKIE, cookie)
         answer = client.post(
             "/imports",
             data={"csrf_token": csrf, "kind": "customers"},
@@ -211,23 +209,6 @@ def upload(base: str, cookie: str, csrf: str, path: Path, pid: int) -> dict[str,
         "rss_peak_hwm_mb": round(rss_kib(pid, "VmHWM") / 1024),
         "message": found.group(0).strip() if found else "",
     }
-
-
-def serve(folder: Path, secret: str, port: int) -> subprocess.Popen[bytes]:
-    """`centricity serve` in its own process, on the bench store."""
-    env = {**os.environ, "CENTRICITY_DATA_DIR": str(folder), "CENTRICITY_SECRET_KEY": secret,
-           "CENTRICITY_SCHEDULER_ENABLED": "false", "CENTRICITY_LOG_LEVEL": "WARNING"}  # fmt: skip
-    command = [str(Path(sys.executable).with_name("centricity")), "serve", "--port", str(port)]
-    server = subprocess.Popen(command, env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("the server did not answer /healthz within 60 s")
 
 
 def main() -> None:
@@ -253,7 +234,9 @@ def main() -> None:
     files = {
         name: bombs[name][0](DATA / f"{name}.{bombs[name][2]}", bombs[name][1]) for name in chosen
     }
-    server = serve(store, secret, args.port)
+    env = centricity_env(data_dir=str(store), secret_key=secret, scheduler_enabled="false",
+                         log_level="WARNING")  # fmt: skip
+    server = serve_command(env, args.port)
     try:
         results = {name: upload(f"http://127.0.0.1:{args.port}", cookie, csrf, path, server.pid)
                    for name, path in files.items()}  # fmt: skip
@@ -263,7 +246,7 @@ def main() -> None:
     report = {"machine": f"{os.cpu_count()} CPU, {platform.platform()}, Python "
               f"{platform.python_version()}", "results": results}  # fmt: skip
     print(json.dumps(report, indent=2, ensure_ascii=False))
-    (ROOT / "results" / "import_bomb.json").write_text(json.dumps(report, indent=2) + "\n")
+    write_result("import_bomb", report)
 
 
 if __name__ == "__main__":

@@ -12,43 +12,34 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import sqlite3
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_STORE = ROOT / "benchmarks" / "data" / "customers_page_1000000c_10000000o.db"
-CLI = [sys.executable, "-m", "centricity.cli"]
+from bench_kit.machine import cpu_model, load_average, memory_gib
+from bench_kit.processes import centricity_command, centricity_env, run_measured
+from customers_bench import FULL_CUSTOMERS, FULL_ORDERS, store_paths
+
+DEFAULT_STORE = store_paths(FULL_CUSTOMERS, FULL_ORDERS)[0]
 
 
 def machine() -> str:
     """One line describing where the figures come from."""
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     return (
-        f"nproc={os.cpu_count()}, cpu={cpu}, ram={ram:.1f} GiB, python="
-        f"{platform.python_version()}, sqlite={sqlite3.sqlite_version}, load={load}"
+        f"nproc={os.cpu_count()}, cpu={cpu_model(platform.processor())}, "
+        f"ram={memory_gib() or 0:.1f} GiB, python={platform.python_version()}, "
+        f"sqlite={sqlite3.sqlite_version}, load={load_average()}"
     )
 
 
 def sizes(store: Path) -> tuple[int, int, int]:
     """Customers, orders and contacts in the store."""
     with sqlite3.connect(store) as conn:
-        return tuple(
-            conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[return-value]
+        customers, orders, contacts = (
+            int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
             for t in ("customers", "orders", "interactions")
         )
+    return customers, orders, contacts
 
 
 def forget_value_runs(store: Path) -> None:
@@ -80,27 +71,14 @@ def main() -> None:
     customers, orders, contacts = sizes(args.store)
     print(f"Store: {customers:,} customers, {orders:,} orders, {contacts:,} contacts")
     forget_value_runs(args.store)
-    env = {
-        **os.environ,
-        "CENTRICITY_DATABASE_URL": f"sqlite:///{args.store}",
-        "CENTRICITY_SCHEDULER_ENABLED": "false",
-    }
-    started = time.perf_counter()
-    done = subprocess.run(
-        [*CLI, "analyze", "--as-of", args.as_of],
-        env=env,
-        check=False,
-        capture_output=True,
-        text=True,
-    )
-    wall = time.perf_counter() - started
-    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(done.stdout[-3000:])
-    if done.returncode != 0:
-        sys.exit(done.stderr[-3000:])
+    env = centricity_env(database_url=f"sqlite:///{args.store}", scheduler_enabled="false")
+    done = run_measured(centricity_command("analyze", "--as-of", args.as_of), env)
+    print(done["stdout"][-3000:])
+    if done["returncode"] != 0:
+        sys.exit(done["stderr"][-3000:])
     print(
-        f"centricity analyze: wall {wall:.1f} s, peak memory {peak_mib:,.0f} MiB "
-        f"(targets: < 60 s, < 4096 MiB)"
+        f"centricity analyze: wall {done['seconds']:.1f} s, peak memory "
+        f"{done['peak_mb']:,.0f} MiB (targets: < 60 s, < 4096 MiB)"
     )
     print("Run stats:", run_stats(args.store))
 

@@ -20,22 +20,20 @@ import argparse
 import importlib
 import os
 import platform
-import statistics
 import subprocess
 import sys
-import time
 import warnings
-from collections.abc import Callable
 from datetime import date, datetime
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 import polars as pl
+from bench_kit import REPO_DIR
+from bench_kit.machine import cpu_model
+from bench_kit.timing import timed
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO_DIR / "src"))
 
 from centricity.analytics.value import (  # noqa: E402
     BGNBDModel,
@@ -44,23 +42,19 @@ from centricity.analytics.value import (  # noqa: E402
     summary_from_transactions,
 )
 
-CDNOW = REPO / "tests" / "data" / "cdnow"
+CDNOW = REPO_DIR / "tests" / "data" / "cdnow"
 CDNOW_BGNBD = {"r": 0.2426, "alpha": 4.414, "a": 0.7929, "b": 2.426}
 NAMES = {"bgnbd": ("r", "alpha", "a", "b"), "pareto": ("r", "alpha", "s", "beta")}
 
 
 def machine() -> str:
     """nproc, CPU model, Python and library versions."""
-    model = "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        lines = [line for line in cpuinfo.read_text().splitlines() if line.startswith("model name")]
-        model = lines[0].split(":", 1)[1].strip() if lines else model
     import scipy
 
     return (
-        f"nproc={os.cpu_count()}  cpu={model}  python={platform.python_version()}  "
-        f"numpy={np.__version__}  scipy={scipy.__version__}  polars={pl.__version__}"
+        f"nproc={os.cpu_count()}  cpu={cpu_model('unknown CPU')}  "
+        f"python={platform.python_version()}  numpy={np.__version__}  "
+        f"scipy={scipy.__version__}  polars={pl.__version__}"
     )
 
 
@@ -78,16 +72,6 @@ def load_lifetimes() -> tuple[ModuleType | None, str]:
         return importlib.import_module("lifetimes"), "lifetimes installed by this script"
     except Exception as exc:  # lifetimes may fail to import on new NumPy/SciPy/pandas
         return None, f"lifetimes installed but does not import: {exc!r}"
-
-
-def timed(run: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    """Median wall time of `repeats` runs, and the last result."""
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def agreement(ours: dict[str, float], theirs: dict[str, float]) -> str:
