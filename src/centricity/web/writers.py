@@ -41,13 +41,14 @@ class SQLiteWriterGate:
 
 
 class ConnectionGate:
-    """Let at most `slots` HTTP requests hold a pooled PostgreSQL connection at once.
+    """Let at most `slots` HTTP requests hold a pooled connection at once (both engines).
 
     A request takes its connection when its session dependency starts (in a worker
     thread) and keeps it until the endpoint, run in another worker thread, has finished.
     With more requests in flight than the pool holds, those with a connection wait for a
     thread while the threads wait for a connection: after the pool's 30 s timeout they
-    failed with 500s (100 concurrent ingest requests on a pool of 40). Waiting here, in the
+    failed with 500s (100 concurrent ingest requests on a pool of 40 on PostgreSQL; 50
+    concurrent page readers on SQLite's pool of 15 stalled for 30 s). Waiting here, in the
     event loop and without a thread, keeps every admitted request able to finish. Static
     files use no connection and pass."""
 
