@@ -9,7 +9,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any
 
 import httpx
 import uvicorn
@@ -84,9 +84,13 @@ class LiveServer:
             self._process.join(timeout=10)
 
 
-def serve_command(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    """`centricity serve` in its own process with `env`, once it answers /healthz."""
-    server = subprocess.Popen(centricity_command("serve", "--port", str(port)), env=env)
+def serve_command(
+    env: dict[str, str], port: int, *args: str, log: IO[bytes] | None = None
+) -> subprocess.Popen[bytes]:
+    """`centricity serve --port PORT ARGS…` in its own process with `env` (its output to
+    `log` if given), once it answers /healthz."""
+    command = centricity_command("serve", "--port", str(port), *args)
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=log)
     wait_healthy(
         f"http://127.0.0.1:{port}", stop=server.terminate, who="the server", poll_timeout=1
     )

@@ -30,8 +30,16 @@ class SignedIn:
     token: str
 
 
-def sign_in(url: str, email: str, *, max_age_seconds: int, api_token: bool = False) -> SignedIn:
-    """Open a session for the user `email` and, with `api_token`, issue a read-only API token.
+def sign_in(
+    url: str,
+    email: str,
+    *,
+    max_age_seconds: int,
+    api_token: bool = False,
+    read_only: bool = True,
+) -> SignedIn:
+    """Open a session for the user `email` and, with `api_token`, issue an API token
+    (read-only unless `read_only` is false).
 
     Call `accounts.use_secret` with the server's secret first: digests are keyed by it.
     """
@@ -41,6 +49,8 @@ def sign_in(url: str, email: str, *, max_age_seconds: int, api_token: bool = Fal
             raise SystemExit(f"{email} is missing from the store; rebuild without --reuse")
         started = accounts.start_session(db, user=user, max_age_seconds=max_age_seconds)
         token = (
-            accounts.create_token(db, user=user, read_only=True, actor=None) if api_token else ""
+            accounts.create_token(db, user=user, read_only=read_only, actor=None)
+            if api_token
+            else ""
         )
     return SignedIn(cookie=started.token, csrf=started.csrf_token, token=token)
