@@ -20,6 +20,7 @@ import numpy.typing as npt
 from scipy.special import expit
 
 from centricity.analytics.value._inputs import FloatArray, collapse, dot, require_identifiable
+from centricity.analytics.value._optimise import negated_in_log_parameters
 
 
 @dataclass(frozen=True)
@@ -185,8 +186,6 @@ def negative_log_likelihood(
     count_value, count_gradient, count_hessian = _count_terms(params, data)
     rows = _rows(params, data)
     row_value, row_gradient = _row_terms(params, data, rows)
-    gradient = (count_gradient + row_gradient) * params
-    if not with_hessian:
-        return -(count_value + row_value), -gradient, None
-    hessian = (count_hessian + _row_hessian(params, data, rows)) * np.outer(params, params)
-    return -(count_value + row_value), -gradient, -(hessian + np.diag(gradient))
+    gradient = count_gradient + row_gradient
+    hessian = count_hessian + _row_hessian(params, data, rows) if with_hessian else None
+    return negated_in_log_parameters(count_value + row_value, gradient, hessian, params)

@@ -53,6 +53,18 @@ class _Point:
     hessian: FloatArray
 
 
+def negated_in_log_parameters(
+    value: float, gradient: FloatArray, hessian: FloatArray | None, params: FloatArray
+) -> tuple[float, FloatArray, FloatArray | None]:
+    """A log-likelihood's value, gradient and Hessian in the parameters, turned into the
+    negated objective in log-parameters that `maximise` minimises. Chain rule for
+    theta = exp(phi): dL/dphi = g * theta, d2L/dphi2 = H * theta theta' + diag(g * theta)."""
+    scaled = gradient * params
+    if hessian is None:
+        return -value, -scaled, None
+    return -value, -scaled, -(hessian * np.outer(params, params) + np.diag(scaled))
+
+
 def with_numerical_hessian(
     objective: Callable[[FloatArray], tuple[float, FloatArray]],
 ) -> Objective:

@@ -47,6 +47,7 @@ from centricity.analytics.value._inputs import (
     require_identifiable,
     unique_rows,
 )
+from centricity.analytics.value._optimise import negated_in_log_parameters
 
 # A point's sums stop once the terms left out, even times n^2 (the largest factor in the second
 # derivatives) and over a geometric tail, fall below this relative to S >= 1.
@@ -416,8 +417,7 @@ def negative_log_likelihood(
     share = rows.died_share
     value += dot(data.weights, rows.value)
     row_gradient = rows.first_gradient + share * (rows.died_gradient - rows.first_gradient)
-    gradient = (gradient + np.einsum("ip,p->i", row_gradient, data.weights)) * params
-    if not with_hessian:
-        return -value, -gradient, None
-    hessian += _rows_hessian(params, data, points, rows)
-    return -value, -gradient, -(hessian * np.outer(params, params) + np.diag(gradient))
+    gradient = gradient + np.einsum("ip,p->i", row_gradient, data.weights)
+    if with_hessian:
+        hessian += _rows_hessian(params, data, points, rows)
+    return negated_in_log_parameters(value, gradient, hessian if with_hessian else None, params)

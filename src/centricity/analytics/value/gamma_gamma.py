@@ -31,7 +31,7 @@ from centricity.analytics.value._inputs import (
     dot,
     weights_vector,
 )
-from centricity.analytics.value._optimise import maximise
+from centricity.analytics.value._optimise import maximise, negated_in_log_parameters
 
 # Optimise over (log p, log q, log gamma - log q): the mean of nu is better identified.
 COORDINATES = np.array([[1.0, 0, 0], [0, 1, 0], [0, 1, 1]])
@@ -99,10 +99,7 @@ def _negative_log_likelihood(
         ]
     )
     hessian = _hessian(params, data, inverse) if with_hessian else None
-    scaled = gradient * params
-    if hessian is None:
-        return -value, -scaled, None
-    return -value, -scaled, -(hessian * np.outer(params, params) + np.diag(scaled))
+    return negated_in_log_parameters(value, gradient, hessian, params)
 
 
 def _hessian(params: FloatArray, data: _Spends, inverse: FloatArray) -> FloatArray:
