@@ -103,6 +103,11 @@ class LinearPurchases:
         del recency, T  # everyone buys at the same rate
         return np.full(np.asarray(frequency).size, 2.0 * float(t))  # type: ignore[arg-type]
 
+    def expected_purchases_curve(
+        self, horizons: list[float], frequency: object, recency: object, T: object
+    ) -> np.ndarray:
+        return np.stack([self.expected_purchases(t, frequency, recency, T) for t in horizons])
+
 
 class FlatSpend:
     def expected_spend(self, frequency: object, monetary_value: object) -> np.ndarray:
@@ -280,3 +285,23 @@ GAMMA_GAMMA_JSON = (
     ' "standard_errors": {"p": 1.19, "q": 0.29, "gamma": 4.16},'
     ' "confidence_intervals": {"p": [4.3, 9.1], "q": [3.2, 4.4], "gamma": [9.1, 26.2]}}'
 )
+
+
+@pytest.mark.parametrize("b", [2.5, 4e9], ids=["hypergeometric", "concentrated-dropout"])
+def test_the_purchase_curve_equals_one_horizon_at_a_time(b: float) -> None:
+    # The curve shares work between horizons (quadrature plan, P(alive)); each row must be
+    # what expected_purchases gives for that horizon alone, on both computation paths.
+    model = BGNBDModel.from_json(BGNBD_JSON)
+    model.params_ = {**model.params_, "b": b}
+    rng = np.random.default_rng(7)
+    T = rng.integers(1, 105, 400).astype(float)
+    recency = np.floor(T * rng.uniform(0, 1, 400))
+    frequency = np.where(recency > 0, rng.integers(1, 40, 400), 0).astype(float)
+    horizons = [k * 4.345 for k in range(1, 25)]
+    curve = model.expected_purchases_curve(horizons, frequency, recency, T)
+    assert curve.shape == (24, 400)
+    for row, t in zip(curve, horizons, strict=True):
+        np.testing.assert_allclose(
+            row, model.expected_purchases(t, frequency, recency, T), rtol=1e-12, atol=1e-15
+        )
+    assert (np.diff(curve, axis=0) >= 0).all()  # purchases only accumulate

@@ -13,6 +13,7 @@ import numpy.typing as npt
 import polars as pl
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
 
 HASH_COLLAPSE_ROWS = 200_000
 SUMMARY_HINT = "build the summary with centricity.analytics.value.summary_from_transactions()"

@@ -12,6 +12,7 @@ i.e. each period's expected purchases are valued at the end of that period.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
@@ -26,6 +27,12 @@ class TransactionModel(Protocol):
         self, t: object, frequency: object, recency: object, T: object
     ) -> FloatArray:
         """Expected purchases in the next t periods, per customer."""
+        ...
+
+    def expected_purchases_curve(
+        self, horizons: Sequence[float], frequency: object, recency: object, T: object
+    ) -> FloatArray:
+        """Expected purchases for each horizon (rows) and customer (columns)."""
         ...
 
 
@@ -88,9 +95,10 @@ def customer_lifetime_value(
     factors = discount_factors(horizon, discount_rate)
     spend = spend_model.expected_spend(frequency, monetary_value)
     shares = _margin_vector(margin, spend.size)
+    horizons = [k * period_length for k in range(1, factors.size + 1)]
+    curve = transaction_model.expected_purchases_curve(horizons, frequency, recency, T)
     value, previous = np.zeros(spend.size), np.zeros(spend.size)
-    for k, factor in enumerate(factors, start=1):
-        cumulative = transaction_model.expected_purchases(k * period_length, frequency, recency, T)
+    for factor, cumulative in zip(factors, curve, strict=True):
         value += factor * (cumulative - previous)
         previous = cumulative
     return np.asarray(value * spend * shares, dtype=np.float64)

@@ -14,6 +14,7 @@ hyp2f1 for the same integral (`_tail_integral`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Self
 
 import numpy as np
@@ -119,3 +120,10 @@ class ParetoNBDModel(ValueModel):
         alive = expit(self._log_odds_alive(x, t_x, t_obs))
         expected = (r + x) * (beta + t_obs) / (alpha + t_obs) * bracket * alive
         return np.asarray(expected, dtype=np.float64)
+
+    def expected_purchases_curve(
+        self, horizons: Sequence[float], frequency: object, recency: object, T: object
+    ) -> FloatArray:
+        """E[Y(t) | x, t_x, T] for each horizon t (one row per horizon); the closed form is
+        cheap, so this is `expected_purchases` once per horizon."""
+        return np.stack([self.expected_purchases(t, frequency, recency, T) for t in horizons])
