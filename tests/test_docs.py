@@ -43,6 +43,7 @@ def test_it_documents_every_api_route(app: FastAPI) -> None:
                 route.path.replace("{customer_id}", "{id}")
                 .replace("{interaction_id}", "{id}")
                 .replace("{order_id}", "{id}")
+                .replace("{calendar_id}", "{id}")
                 in reference
             ), route.path
 

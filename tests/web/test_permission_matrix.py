@@ -18,6 +18,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from centricity.calendars import service as calendars
 from centricity.customers import service as customers
 from centricity.customers.schemas import CustomerCreate
 from centricity.imports.models import DuplicatePair, ImportJob
@@ -51,6 +52,9 @@ API_MANAGER_CREATE = (401, 403, 403, 201, 201, 403, 403)
 API_MANAGER_DELETE = (401, 403, 403, 204, 204, 403, 403)
 API_AGENT_INGEST = (401, 403, 200, 200, 200, 403, 200)
 API_MANAGER_READ = (401, 403, 403, 200, 200, 200, 403)
+API_AGENT_READ = (401, 403, 200, 200, 200, 200, 200)
+API_ADMIN_CREATE = (401, 403, 403, 403, 201, 403, 403)
+API_ADMIN_UPDATE = (401, 403, 403, 403, 200, 403, 403)
 PUBLIC = (200,) * 7
 
 
@@ -63,6 +67,7 @@ class Row:
     expected: tuple[int, ...]
     body: Callable[[dict[str, int]], dict[str, Any]] | None = None
     form: dict[str, str] = field(default_factory=dict)
+    query: str = ""
 
 
 def _customer_body(ids: dict[str, int]) -> dict[str, Any]:
@@ -206,6 +211,36 @@ MATRIX: list[Row] = [
         body=lambda _ids: {"external_id": "MATRIX-1", "name": "Matrix Ingest"},
     ),
     Row("GET", "/api/v1/exports/customers", API_MANAGER_READ),
+    # Organisation structure and business calendars (service desk).
+    Row("GET", "/api/v1/departments", API_READ),
+    Row("POST", "/api/v1/departments", API_ADMIN_CREATE, body=lambda _ids: {"name": "Matrix"}),
+    Row("GET", "/api/v1/users", API_AGENT_READ),
+    Row("GET", "/api/v1/calendars", API_READ),
+    Row(
+        "POST",
+        "/api/v1/calendars",
+        API_ADMIN_CREATE,
+        body=lambda _ids: {
+            "name": "Matrix hours",
+            "time_zone": "Europe/Stockholm",
+            "hours": {"mon": [["08:00", "16:00"]]},
+            "holiday_country": "SE",
+            "holiday_categories": ["public", "de_facto"],
+        },
+    ),
+    Row("GET", "/api/v1/calendars/{calendar_id}", API_READ),
+    Row(
+        "PATCH",
+        "/api/v1/calendars/{calendar_id}",
+        API_ADMIN_UPDATE,
+        body=lambda _ids: {"closed_dates": ["2026-12-31"]},
+    ),
+    Row(
+        "GET",
+        "/api/v1/calendars/{calendar_id}/due",
+        API_READ,
+        query="?start=2026-12-04T17:00:00%2B01:00&minutes=60",
+    ),
 ]
 
 
@@ -256,21 +291,26 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
         "name": 0,
         "import_job": job.id,
         "pair": pair.id,
+        "calendar": calendars.round_the_clock(db).id,
     }
 
 
 def _send(
     row: Row, client: TestClient, headers: dict[str, str], ids: dict[str, int], csrf: str
 ) -> int:
-    path = row.path.format(
-        customer_id=ids["customer"],
-        interaction_id=ids["interaction"],
-        order_id=ids["order"],
-        user_id=ids["user"],
-        name="app.js",
-        job_id=ids["import_job"],
-        pair_id=ids["pair"],
-        kind="customers",
+    path = (
+        row.path.format(
+            customer_id=ids["customer"],
+            interaction_id=ids["interaction"],
+            order_id=ids["order"],
+            user_id=ids["user"],
+            name="app.js",
+            job_id=ids["import_job"],
+            pair_id=ids["pair"],
+            kind="customers",
+            calendar_id=ids["calendar"],
+        )
+        + row.query
     )
     if row.body is not None:
         return client.request(row.method, path, json=row.body(ids), headers=headers).status_code

@@ -6,10 +6,11 @@ from typing import Annotated
 
 from fastapi import Request
 
+from centricity.accounts import service
 from centricity.accounts.models import Role, User
-from centricity.accounts.schemas import UserRead
+from centricity.accounts.schemas import DepartmentCreate, DepartmentRead, StaffRead, UserRead
 from centricity.web.api import api_router
-from centricity.web.deps import require_api
+from centricity.web.deps import DbSession, require_api
 
 router = api_router("/api/v1", "accounts")
 
@@ -29,3 +30,40 @@ def me(request: Request, user: Annotated[User, require_api(Role.VIEWER)]) -> Use
         language=user.language or settings.default_language,
         time_zone=user.time_zone or settings.time_zone,
     )
+
+
+@router.get("/departments", response_model=list[DepartmentRead])
+def list_departments(
+    session: DbSession, user: Annotated[User, require_api(Role.VIEWER)]
+) -> list[DepartmentRead]:
+    """Every department, by name (owners of cases, requesters of internal work)."""
+    del user  # the organisation's structure is known to all staff
+    return [DepartmentRead.model_validate(d) for d in service.list_departments(session)]
+
+
+@router.post("/departments", response_model=DepartmentRead, status_code=201)
+def create_department(
+    session: DbSession, user: Annotated[User, require_api(Role.ADMIN)], data: DepartmentCreate
+) -> DepartmentRead:
+    """Add a department (409 when the name is taken)."""
+    department = service.create_department(session, name=data.name, actor=user)
+    return DepartmentRead.model_validate(department)
+
+
+@router.get("/users", response_model=list[StaffRead])
+def list_users(
+    session: DbSession, user: Annotated[User, require_api(Role.AGENT)]
+) -> list[StaffRead]:
+    """All staff with role and departments, by name: who a case can be assigned to."""
+    del user
+    return [
+        StaffRead(
+            id=u.id,
+            email=u.email,
+            name=u.name,
+            role=u.role,
+            is_active=u.is_active,
+            departments=[DepartmentRead.model_validate(u.department)] if u.department else [],
+        )
+        for u in service.list_users(session)
+    ]

@@ -47,3 +47,32 @@ class UserRead(BaseModel):
     is_active: bool
     language: str = Field(description="Language of the user's pages (their own or the default).")
     time_zone: str = Field(description="IANA time zone of the user's pages.")
+
+
+class DepartmentCreate(InputSchema):
+    """A new department (a team that owns work and may request work from others)."""
+
+    name: str = Field(min_length=1, max_length=120, pattern=r"\S")
+
+
+class DepartmentRead(BaseModel):
+    """A department as the API shows it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+
+
+class StaffRead(BaseModel):
+    """A member of staff in the staff list (for assignment and routing)."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+    is_active: bool
+    departments: list[DepartmentRead] = Field(
+        description="The departments the person works in (one today; a list so that "
+        "membership of several needs no change of shape)."
+    )

@@ -51,6 +51,25 @@ def get_or_create_department(session: Session, name: str) -> Department:
     return department
 
 
+def list_departments(session: Session) -> list[Department]:
+    """Every department by name: the owners and requesters of work."""
+    return list(session.scalars(select(Department).order_by(Department.name)))
+
+
+def create_department(session: Session, *, name: str, actor: User | None) -> Department:
+    """Add a department; a name already taken is a conflict, not a second department."""
+    name = name.strip()
+    if session.scalar(select(Department.id).where(Department.name == name)) is not None:
+        raise Conflict("a department with this name exists", field="name")
+    department = Department(name=name)
+    session.add(department)
+    session.flush()
+    audit.record(
+        session, actor=actor, action="department.create", entity=("department", department.id)
+    )
+    return department
+
+
 def get_by_email(session: Session, email: str) -> User | None:
     """Find a user by e-mail, case-insensitively. No stored e-mail holds NUL (input refuses
     it, PostgreSQL cannot store it), so a typed one with NUL finds nobody on either engine."""

@@ -80,6 +80,7 @@ DOMAIN_PRIVACY_MODULES: tuple[str, ...] = (
     "centricity.jobs.privacy",
     "centricity.analytics.privacy",
     "centricity.value.privacy",
+    "centricity.calendars.privacy",
 )
 
 

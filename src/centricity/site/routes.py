@@ -22,6 +22,7 @@ ROUTER_MODULES = (
     "centricity.imports.api",
     "centricity.value.pages",
     "centricity.value.api",
+    "centricity.calendars.api",
 )
 
 

@@ -1,0 +1,1 @@
+"""Business calendars: working hours, time zones, holidays; the clock of service targets."""
