@@ -44,6 +44,8 @@ def test_it_documents_every_api_route(app: FastAPI) -> None:
                 .replace("{interaction_id}", "{id}")
                 .replace("{order_id}", "{id}")
                 .replace("{calendar_id}", "{id}")
+                .replace("{case_id}", "{id}")
+                .replace("{policy_id}", "{id}")
                 in reference
             ), route.path
 

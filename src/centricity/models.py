@@ -4,6 +4,7 @@ from centricity.accounts import models as accounts_models
 from centricity.analytics import models as analytics_models
 from centricity.audit import models as audit_models
 from centricity.calendars import models as calendars_models
+from centricity.cases import models as cases_models
 from centricity.customers import models as customers_models
 from centricity.imports import models as imports_models
 from centricity.interactions import models as interactions_models
@@ -16,6 +17,7 @@ ALL_MODEL_MODULES = (
     analytics_models,
     audit_models,
     calendars_models,
+    cases_models,
     customers_models,
     imports_models,
     interactions_models,

@@ -6,6 +6,7 @@ without a role marker, or an unsafe cookie route without CSRF, fails the walker 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,6 +20,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from centricity.calendars import service as calendars
+from centricity.cases import policies as cases_policies
+from centricity.cases import service as cases
+from centricity.cases.schemas import CaseCreate, SlaPolicyCreate
 from centricity.customers import service as customers
 from centricity.customers.schemas import CustomerCreate
 from centricity.imports.models import DuplicatePair, ImportJob
@@ -83,6 +87,18 @@ def _interaction_body(ids: dict[str, int]) -> dict[str, Any]:
         "waiting_seconds": 20,
         "duration_seconds": 90,
         "note": "matrix",
+    }
+
+
+_POLICY_NUMBERS = itertools.count(1)
+
+
+def _case_body(ids: dict[str, int]) -> dict[str, Any]:
+    return {
+        "customer_id": ids["customer"],
+        "subject": "Matrix case",
+        "channel": "email",
+        "department_id": ids["department"],  # admins belong to no department
     }
 
 
@@ -241,6 +257,32 @@ MATRIX: list[Row] = [
         API_READ,
         query="?start=2026-12-04T17:00:00%2B01:00&minutes=60",
     ),
+    # Service desk: cases of Department A (Bob's), SLA policies.
+    Row("GET", "/api/v1/cases", API_READ),
+    Row("POST", "/api/v1/cases", API_AGENT_CREATE, body=_case_body),
+    Row("GET", "/api/v1/cases/{case_id}", API_READ),
+    Row("PATCH", "/api/v1/cases/{case_id}", API_AGENT_UPDATE, body=lambda _ids: {"tags": ["vip"]}),
+    Row(
+        "POST",
+        "/api/v1/cases/{case_id}/replies",
+        API_AGENT_CREATE,
+        body=lambda _ids: {"body": "We are on it", "public": True},
+    ),
+    Row("GET", "/api/v1/cases/{case_id}/messages", API_READ),
+    Row("GET", "/api/v1/cases/{case_id}/history", API_READ),
+    Row("GET", "/api/v1/sla-policies", API_READ),
+    Row(
+        "POST",
+        "/api/v1/sla-policies",
+        API_ADMIN_CREATE,
+        body=lambda _ids: {"name": "Matrix policy", "first_response_minutes": 60},
+    ),
+    Row(
+        "PATCH",
+        "/api/v1/sla-policies/{policy_id}",
+        API_ADMIN_UPDATE,
+        body=lambda _ids: {"resolution_minutes": 480},
+    ),
 ]
 
 
@@ -283,6 +325,15 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
     )
     db.add_all([pair, job])
     db.commit()
+    case = cases.create(
+        db, data=CaseCreate(customer_id=customer.id, subject="Matrix case"), actor=bob
+    )
+    policy = cases_policies.create(
+        db,
+        data=SlaPolicyCreate(name=f"Matrix {next(_POLICY_NUMBERS)}", position=500),
+        actor=personas.admin,
+    )
+    db.commit()
     return {
         "customer": customer.id,
         "interaction": contact.id,
@@ -292,6 +343,9 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
         "import_job": job.id,
         "pair": pair.id,
         "calendar": calendars.round_the_clock(db).id,
+        "case": case.id,
+        "policy": policy.id,
+        "department": bob.department_id,
     }
 
 
@@ -306,6 +360,8 @@ def _send(
             user_id=ids["user"],
             name="app.js",
             job_id=ids["import_job"],
+            case_id=ids["case"],
+            policy_id=ids["policy"],
             pair_id=ids["pair"],
             kind="customers",
             calendar_id=ids["calendar"],

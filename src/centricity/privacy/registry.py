@@ -81,6 +81,7 @@ DOMAIN_PRIVACY_MODULES: tuple[str, ...] = (
     "centricity.analytics.privacy",
     "centricity.value.privacy",
     "centricity.calendars.privacy",
+    "centricity.cases.privacy",
 )
 
 

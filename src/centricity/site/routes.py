@@ -23,6 +23,7 @@ ROUTER_MODULES = (
     "centricity.value.pages",
     "centricity.value.api",
     "centricity.calendars.api",
+    "centricity.cases.api",
 )
 
 

@@ -85,6 +85,8 @@ LABEL_CONTEXTS = (
     "tier",
     "import kind",
     "duplicate reason",
+    "case status",
+    "priority",
 )
 
 

@@ -1,0 +1,1 @@
+"""The service desk: cases and tasks, service-level policies and the clocks of their targets."""

@@ -1,0 +1,542 @@
+"""Case use cases: open, change, reply; each keeps the case's service-level clocks right.
+
+Who sees a case: admins; members of the owning department; members of the requesting
+department (an internal request: they follow its progress); the assignee and the creator.
+Who changes it: admins, the owning department's agents and managers, and the assignee.
+A member of the requesting department replies as the (internal) customer.
+"""
+
+from __future__ import annotations
+
+import builtins
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from centricity.accounts.models import Department, Role, User
+from centricity.audit import service as audit
+from centricity.calendars import service as calendars
+from centricity.calendars.hours import BusinessCalendar
+from centricity.cases import clocks, policies
+from centricity.cases.models import (
+    Case,
+    CaseEvent,
+    CaseMessage,
+    CaseTarget,
+    SlaPolicy,
+    Status,
+    TargetKind,
+)
+from centricity.cases.schemas import CaseCreate, CaseUpdate, ReplyCreate
+from centricity.customers import service as customers
+from centricity.interactions.models import Channel
+from centricity.kit.errors import Conflict, Invalid, NotFound, PermissionDenied
+from centricity.kit.pagination import Page
+from centricity.kit.time import utcnow
+from centricity.value import queries as value_queries
+
+DEFAULT_PAUSE = (Status.WAITING_ON_CUSTOMER.value,)
+WAITING_CHANNELS = (Channel.PHONE.value, Channel.CHAT.value)  # a caller waits on the line
+FUTURE_TOLERANCE = timedelta(minutes=5)
+CLOSED_STATES = (Status.SOLVED.value, Status.CLOSED.value)
+
+
+def visibility(actor: User) -> ColumnElement[bool]:
+    """The rule of who sees a case, as a condition on the cases table."""
+    if actor.role_enum is Role.ADMIN:
+        return Case.id.is_not(None)
+    seen_by = [Case.assignee_id == actor.id, Case.created_by_user_id == actor.id]
+    if actor.department_id is not None:
+        seen_by += [
+            Case.department_id == actor.department_id,
+            Case.requesting_department_id == actor.department_id,
+        ]
+    return or_(*seen_by)
+
+
+def visible_cases(actor: User) -> Select[Case]:
+    """The only door to the cases table for a member of staff."""
+    return select(Case).where(visibility(actor))
+
+
+def get(session: Session, case_id: int, *, actor: User) -> Case:
+    """One case the actor may see; another department's case is not found (404)."""
+    case = session.scalar(visible_cases(actor).where(Case.id == case_id))
+    if case is None:
+        raise NotFound("case not found")
+    return case
+
+
+def can_manage(case: Case, actor: User) -> bool:
+    """Whether the actor works the case (changes it, replies as staff)."""
+    if actor.role_enum is Role.ADMIN:
+        return True
+    if actor.role_enum is Role.VIEWER:
+        return False
+    return case.assignee_id == actor.id or case.department_id == actor.department_id
+
+
+def list(
+    session: Session,
+    *,
+    actor: User,
+    status: str | None = None,
+    department_id: int | None = None,
+    assignee_id: int | None = None,
+    state: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    now: datetime | None = None,
+) -> Page[Case]:
+    """Cases the actor may see, what is due first first, filtered by status, department,
+    assignee and the state of a target (`breached`, `running`, …)."""
+    query = visible_cases(actor)
+    if status:
+        query = query.where(Case.status == status)
+    if department_id:
+        query = query.where(Case.department_id == department_id)
+    if assignee_id:
+        query = query.where(Case.assignee_id == assignee_id)
+    if state:
+        query = query.where(Case.id.in_(_with_target_state(state, now or utcnow())))
+    due = (
+        select(CaseTarget.due_at)
+        .where(CaseTarget.case_id == Case.id, CaseTarget.due_at.is_not(None))
+        .where(CaseTarget.state.in_(clocks.OPEN_STATES))
+        .order_by(CaseTarget.due_at)
+        .limit(1)
+        .scalar_subquery()
+    )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    ordered = query.order_by(due.is_(None), due, Case.opened_at, Case.id)
+    items = builtins.list(session.scalars(ordered.limit(limit).offset(offset)))
+    return Page(items=items, total=total, limit=limit, offset=offset)
+
+
+def _with_target_state(state: str, now: datetime) -> Select[int]:
+    ids = select(CaseTarget.case_id)
+    if state == clocks.BREACHED:
+        overdue = (CaseTarget.state == clocks.RUNNING) & (CaseTarget.due_at <= now)
+        return ids.where(or_(CaseTarget.state == clocks.BREACHED, overdue))
+    if state == clocks.RUNNING:
+        return ids.where(CaseTarget.state == clocks.RUNNING, CaseTarget.due_at > now)
+    return ids.where(CaseTarget.state == state)
+
+
+def create(session: Session, *, data: CaseCreate, actor: User, now: datetime | None = None) -> Case:
+    """Open a case (or a task) and start the clocks of the first policy that matches."""
+    now = now or utcnow()
+    opened_at = data.opened_at or now
+    if opened_at > now + FUTURE_TOLERANCE:
+        raise Invalid("a case cannot open in the future", field="opened_at")
+    customer_id, requester_id = _requester(session, data, actor)
+    department_id = data.department_id or actor.department_id
+    if department_id is None:
+        raise Invalid("name the department that owns the case", field="department_id")
+    _check_department(session, department_id, "department_id")
+    if data.external_id and session.scalar(
+        select(Case.id).where(Case.external_id == data.external_id)
+    ):
+        raise Conflict("a case with this external id exists", field="external_id")
+    case = Case(
+        kind=data.kind.value,
+        external_id=data.external_id,
+        customer_id=customer_id,
+        requesting_department_id=requester_id,
+        subject=data.subject.strip(),
+        description=data.description,
+        channel=data.channel.value,
+        priority=data.priority.value,
+        status=Status.NEW.value,
+        department_id=department_id,
+        tags=data.tags,
+        tier=_tier(session, customer_id),
+        opened_at=opened_at,
+        created_by_user_id=actor.id,
+        created_at=now,
+        updated_at=now,
+    )
+    if data.assignee_id is not None:
+        case.assignee_id = _assignee(session, data.assignee_id, department_id).id
+    session.add(case)
+    session.flush()
+    _event(session, case, actor, "status", None, case.status, at=now)
+    _apply_policy(session, case, actor, now=opened_at, reason="case opened")
+    audit.record(session, actor=actor, action="case.create", entity=("case", case.id))
+    return case
+
+
+def _requester(session: Session, data: CaseCreate, actor: User) -> tuple[int | None, int | None]:
+    if (data.customer_id is None) == (data.requesting_department_id is None):
+        raise Invalid(
+            "give either customer_id or requesting_department_id (an internal request)",
+            field="customer_id",
+        )
+    if data.customer_id is not None:
+        try:
+            customers.get(session, data.customer_id, actor=actor)
+        except NotFound:
+            raise Invalid("no such customer", field="customer_id") from None
+        return data.customer_id, None
+    requester = data.requesting_department_id
+    _check_department(session, requester, "requesting_department_id")  # type: ignore[arg-type]
+    if actor.role_enum is not Role.ADMIN and requester != actor.department_id:
+        raise Invalid(
+            "an internal request comes from your own department",
+            field="requesting_department_id",
+        )
+    return None, requester
+
+
+def _tier(session: Session, customer_id: int | None) -> str | None:
+    if customer_id is None:
+        return None
+    scores = value_queries.for_customer(session, customer_id)
+    return scores.tier if scores is not None else None
+
+
+def _check_department(session: Session, department_id: int, field: str) -> None:
+    if session.get(Department, department_id) is None:
+        raise Invalid("no such department", field=field)
+
+
+def _assignee(session: Session, user_id: int, department_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise Invalid("no such active member of staff", field="assignee_id")
+    if user.role_enum is Role.VIEWER:
+        raise Invalid("a viewer cannot work cases", field="assignee_id")
+    if user.department_id != department_id and user.role_enum is not Role.ADMIN:
+        raise Invalid("the assignee works in another department", field="assignee_id")
+    return user
+
+
+def update(
+    session: Session, *, case: Case, data: CaseUpdate, actor: User, now: datetime | None = None
+) -> Case:
+    """Change status, priority, assignee, department or tags; a change that can alter the
+    policy re-evaluates the targets, carrying over the time already counted."""
+    if not can_manage(case, actor):
+        raise PermissionDenied("only the owning department works this case")
+    now = now or utcnow()
+    changes = data.model_dump(exclude_unset=True)
+    if case.status == Status.CLOSED.value and changes:
+        raise Conflict("the case is closed; open a new case", field="status")
+    status = changes.get("status")
+    if status is not None and status not in set(Status):
+        raise Conflict(
+            f"unknown status {status!r}; use one of: {', '.join(Status)}", field="status"
+        )
+    reasons = []
+    if changes.get("priority") is not None and changes["priority"] != case.priority:
+        _event(session, case, actor, "priority", case.priority, changes["priority"], at=now)
+        reasons.append(f"priority {case.priority} -> {changes['priority']}")
+        case.priority = changes["priority"]
+    if changes.get("department_id") is not None and changes["department_id"] != case.department_id:
+        _check_department(session, changes["department_id"], "department_id")
+        _event(
+            session,
+            case,
+            actor,
+            "department_id",
+            case.department_id,
+            changes["department_id"],
+            at=now,
+        )
+        reasons.append(f"department {case.department_id} -> {changes['department_id']}")
+        case.department_id = changes["department_id"]
+        if case.assignee_id is not None and "assignee_id" not in changes:
+            _event(session, case, actor, "assignee_id", case.assignee_id, None, at=now)
+            case.assignee_id = None
+    if changes.get("tags") is not None and changes["tags"] != case.tags:
+        _event(session, case, actor, "tags", ",".join(case.tags), ",".join(changes["tags"]), at=now)
+        reasons.append("tags changed")
+        case.tags = changes["tags"]
+    if "assignee_id" in changes and changes["assignee_id"] != case.assignee_id:
+        new = changes["assignee_id"]
+        if new is not None:
+            _assignee(session, new, case.department_id)
+        _event(session, case, actor, "assignee_id", case.assignee_id, new, at=now)
+        case.assignee_id = new
+    if reasons:
+        _apply_policy(session, case, actor, now=now, reason="; ".join(reasons))
+    if status is not None and status != case.status:
+        _set_status(session, case, actor, status, now=now)
+    case.updated_at = now
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="case.update",
+        entity=("case", case.id),
+        details={"fields": sorted(changes)},
+    )
+    return case
+
+
+def reply(
+    session: Session,
+    *,
+    case: Case,
+    data: ReplyCreate,
+    actor: User,
+    now: datetime | None = None,
+) -> CaseMessage:
+    """Add to the conversation. A public staff reply answers the customer (first and next
+    response met); a message from the customer reopens a solved case and starts the
+    next-response clock; an internal note touches no clock."""
+    now = now or utcnow()
+    if case.status == Status.CLOSED.value:
+        raise Conflict("the case is closed; open a new case", field="status")
+    staff = can_manage(case, actor)
+    requester = (
+        case.requesting_department_id is not None
+        and actor.department_id == case.requesting_department_id
+        and actor.role_enum is not Role.VIEWER
+    )
+    if not staff and not requester:
+        raise PermissionDenied("only the owning or the requesting department writes here")
+    from_customer = data.from_customer or not staff
+    message = CaseMessage(
+        case_id=case.id,
+        author_user_id=actor.id,
+        from_customer=from_customer,
+        public=True if from_customer else data.public,
+        body=data.body,
+        created_at=now,
+    )
+    session.add(message)
+    if from_customer:
+        _customer_wrote(session, case, actor, now)
+    elif message.public:
+        _staff_answered(session, case, actor, now)
+    case.updated_at = now
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="case.reply",
+        entity=("case", case.id),
+        details={"public": message.public, "from_customer": from_customer},
+    )
+    return message
+
+
+def _staff_answered(session: Session, case: Case, actor: User, now: datetime) -> None:
+    answered = (TargetKind.FIRST_RESPONSE, TargetKind.WAITING, TargetKind.NEXT_RESPONSE)
+    for target in current_targets(session, case):
+        if target.kind in answered:
+            clocks.achieve(target, _clock(session, target.calendar_id), now)
+    if case.first_responded_at is None:
+        case.first_responded_at = now
+    case.awaiting_reply_since = None
+    if case.status == Status.NEW.value:
+        _set_status(session, case, actor, Status.OPEN.value, now=now)
+
+
+def _customer_wrote(session: Session, case: Case, actor: User, now: datetime) -> None:
+    if case.status == Status.SOLVED.value or case.status in _pause_statuses(session, case):
+        _set_status(session, case, actor, Status.OPEN.value, now=now, reason="customer replied")
+    if case.first_responded_at is None or case.awaiting_reply_since is not None:
+        case.awaiting_reply_since = case.awaiting_reply_since or now
+        return  # the first-response clock (or an unanswered message's) already runs
+    case.awaiting_reply_since = now
+    policy = session.get(SlaPolicy, case.policy_id) if case.policy_id else None
+    minutes = policy.next_response_minutes if policy else None
+    if policy is None or minutes is None:
+        return
+    cycles = [t.cycle for t in _targets(session, case) if t.kind == TargetKind.NEXT_RESPONSE]
+    session.add(
+        clocks.start(
+            case_id=case.id,
+            kind=TargetKind.NEXT_RESPONSE.value,
+            minutes=minutes,
+            policy_id=policy.id,
+            calendar_id=policy.calendar_id,
+            clock=_clock(session, policy.calendar_id),
+            at=now,
+            cycle=max(cycles, default=0) + 1,
+        )
+    )
+
+
+def _set_status(
+    session: Session,
+    case: Case,
+    actor: User | None,
+    status: str,
+    *,
+    now: datetime,
+    reason: str | None = None,
+) -> None:
+    old = case.status
+    if status == Status.NEW.value:
+        raise Conflict("a case cannot go back to new", field="status")
+    pause = _pause_statuses(session, case)
+    targets = current_targets(session, case)
+    if old in CLOSED_STATES and status not in CLOSED_STATES:
+        case.reopened_count += 1
+        case.solved_at = None
+        for target in targets:
+            clocks.reopen(target, _clock(session, target.calendar_id), now)
+    if status in CLOSED_STATES:
+        for target in targets:
+            clocks.achieve(target, _clock(session, target.calendar_id), now)
+        case.awaiting_reply_since = None
+        if status == Status.SOLVED.value or case.solved_at is None:
+            case.solved_at = now
+        if status == Status.CLOSED.value:
+            case.closed_at = now
+    elif status in pause:
+        for target in targets:
+            clocks.pause(target, _clock(session, target.calendar_id), now)
+    elif old in pause:
+        for target in targets:
+            clocks.resume(target, _clock(session, target.calendar_id), now)
+    case.status = status
+    _event(session, case, actor, "status", old, status, at=now, reason=reason)
+
+
+def _pause_statuses(session: Session, case: Case) -> tuple[str, ...]:
+    policy = session.get(SlaPolicy, case.policy_id) if case.policy_id else None
+    return tuple(policy.pause_statuses) if policy is not None else DEFAULT_PAUSE
+
+
+def _apply_policy(
+    session: Session, case: Case, actor: User | None, *, now: datetime, reason: str
+) -> None:
+    """Fix the first matching policy on the case and give it that policy's targets.
+
+    On opening the clocks start at `opened_at`. Later (priority, tier, department or tags
+    changed) each open clock takes the new target with the time it has counted; a clock
+    the new policy does not set is dropped, so no old target lingers; a met or missed one
+    stays as it was.
+    """
+    facts = policies.CaseFacts(
+        tier=case.tier,
+        priority=case.priority,
+        channel=case.channel,
+        department_id=case.department_id,
+        internal=case.internal,
+        tags=tuple(case.tags),
+    )
+    policy = policies.first_match(session, facts)
+    if case.policy_id != (policy.id if policy else None):
+        _event(
+            session,
+            case,
+            actor,
+            "policy_id",
+            case.policy_id,
+            policy.id if policy else None,
+            at=now,
+            reason=reason,
+        )
+    case.policy_id = policy.id if policy else None
+    existing = {t.kind: t for t in current_targets(session, case)}
+    for kind in TargetKind:
+        minutes = policy.minutes_for(kind.value) if policy else None
+        if kind is TargetKind.WAITING and case.channel not in WAITING_CHANNELS:
+            minutes = None
+        target = existing.get(kind.value)
+        if target is None:
+            if minutes is not None and _starts_on_opening(case, kind):
+                assert policy is not None
+                session.add(
+                    clocks.start(
+                        case_id=case.id,
+                        kind=kind.value,
+                        minutes=minutes,
+                        policy_id=policy.id,
+                        calendar_id=policy.calendar_id,
+                        clock=_clock(session, policy.calendar_id),
+                        at=case.opened_at if reason == "case opened" else now,
+                    )
+                )
+            continue
+        if target.state not in clocks.OPEN_STATES:
+            continue
+        if minutes is None or policy is None:
+            session.delete(target)
+            continue
+        clocks.retarget(
+            target,
+            minutes=minutes,
+            policy_id=policy.id,
+            calendar_id=policy.calendar_id,
+            old_clock=_clock(session, target.calendar_id),
+            new_clock=_clock(session, policy.calendar_id),
+            now=now,
+        )
+    session.flush()
+
+
+def _starts_on_opening(case: Case, kind: TargetKind) -> bool:
+    if case.status in CLOSED_STATES:
+        return False
+    if kind is TargetKind.NEXT_RESPONSE:
+        return False  # only a customer message staff have not answered starts it
+    if kind in (TargetKind.FIRST_RESPONSE, TargetKind.WAITING):
+        return case.first_responded_at is None
+    return True
+
+
+def _targets(session: Session, case: Case) -> builtins.list[CaseTarget]:
+    query = select(CaseTarget).where(CaseTarget.case_id == case.id)
+    return builtins.list(session.scalars(query.order_by(CaseTarget.kind, CaseTarget.cycle)))
+
+
+def current_targets(session: Session, case: Case) -> builtins.list[CaseTarget]:
+    """Each clock's latest cycle (next response has one per customer message)."""
+    latest: dict[str, CaseTarget] = {}
+    for target in _targets(session, case):
+        latest[target.kind] = target
+    order = [k.value for k in TargetKind]
+    return sorted(latest.values(), key=lambda t: order.index(t.kind))
+
+
+def messages(session: Session, case: Case, *, actor: User) -> builtins.list[CaseMessage]:
+    """The conversation, oldest first; internal notes only for the department working it."""
+    query = select(CaseMessage).where(CaseMessage.case_id == case.id)
+    if not can_manage(case, actor) and actor.department_id != case.department_id:
+        query = query.where(CaseMessage.public.is_(True))
+    return builtins.list(session.scalars(query.order_by(CaseMessage.created_at, CaseMessage.id)))
+
+
+def history(session: Session, case: Case) -> builtins.list[CaseEvent]:
+    """Every change of the case, oldest first."""
+    query = select(CaseEvent).where(CaseEvent.case_id == case.id)
+    return builtins.list(session.scalars(query.order_by(CaseEvent.at, CaseEvent.id)))
+
+
+def clock_for(session: Session, calendar_id: int) -> BusinessCalendar:
+    """The working-time arithmetic of a calendar (cached per calendar version)."""
+    return calendars.arithmetic(calendars.get(session, calendar_id))
+
+
+_clock = clock_for
+
+
+def _event(
+    session: Session,
+    case: Case,
+    actor: User | None,
+    field: str,
+    old: object,
+    new: object,
+    *,
+    at: datetime,
+    reason: str | None = None,
+) -> None:
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_user_id=actor.id if actor else None,
+            at=at,
+            field=field,
+            old_value=None if old is None else str(old)[:300],
+            new_value=None if new is None else str(new)[:300],
+            reason=reason,
+        )
+    )
