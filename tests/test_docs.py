@@ -46,6 +46,7 @@ def test_it_documents_every_api_route(app: FastAPI) -> None:
                 .replace("{calendar_id}", "{id}")
                 .replace("{case_id}", "{id}")
                 .replace("{policy_id}", "{id}")
+                .replace("{notification_id}", "{id}")
                 in reference
             ), route.path
 

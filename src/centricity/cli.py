@@ -24,6 +24,7 @@ DOMAIN_CLIS = (
     "centricity.jobs.cli",
     "centricity.imports.cli",
     "centricity.value.cli",
+    "centricity.cases.cli",
     "centricity.privacy.cli",
     "centricity.backup.cli",
     "centricity.demo.cli",

@@ -127,6 +127,32 @@ class Settings(BaseSettings):
         description="Service tiers, best first: [name, min CLV quantile, min predicted profit].",
     )
 
+    base_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="The address staff open Centricity at; links in e-mails start with it.",
+    )
+    smtp_host: str = Field(
+        "", description="SMTP server for outbound mail; empty keeps mail in the outbox."
+    )
+    smtp_port: int = Field(25, ge=1, le=65535, description="SMTP port (587 with STARTTLS).")
+    smtp_username: str = Field("", description="SMTP login; empty sends without one.")
+    smtp_password_file: Path | None = Field(
+        None, description="File holding the SMTP password (read at each send, never logged)."
+    )
+    smtp_starttls: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS.")
+    smtp_from: str = Field(
+        "centricity@localhost", description="Sender address of every e-mail Centricity sends."
+    )
+    smtp_timeout_seconds: float = Field(
+        30.0, gt=0, le=600, description="How long one SMTP conversation may take."
+    )
+    sla_warn_share: float = Field(
+        0.8,
+        gt=0,
+        lt=1,
+        description="Share of a service-level target's time after which its owner is warned.",
+    )
+
     default_language: str = Field(
         "en",
         description="Language of pages for users without a preference when the browser "

@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from centricity.calendars import service as calendars
+from centricity.cases import breach as _breach  # noqa: F401  (registers notice kinds)
 from centricity.cases import policies as cases_policies
 from centricity.cases import service as cases
 from centricity.cases.schemas import CaseCreate, SlaPolicyCreate
@@ -29,6 +30,7 @@ from centricity.imports.models import DuplicatePair, ImportJob
 from centricity.interactions import service as interactions
 from centricity.interactions.models import Channel
 from centricity.interactions.schemas import InteractionCreate
+from centricity.notifications import service as notifications
 from centricity.orders import service as orders
 from centricity.orders.schemas import OrderCreate
 from centricity.site.routes import iter_routes
@@ -58,6 +60,10 @@ API_AGENT_INGEST = (401, 403, 200, 200, 200, 403, 200)
 API_MANAGER_READ = (401, 403, 403, 200, 200, 200, 403)
 API_AGENT_READ = (401, 403, 200, 200, 200, 200, 200)
 API_ADMIN_CREATE = (401, 403, 403, 403, 201, 403, 403)
+API_VIEWER_POST = (401, 200, 200, 200, 200, 403, 200)
+API_VIEWER_WRITE = (401, 200, 200, 200, 200, 403, 200)
+# A notice belongs to Bob: others answer 404 as for a notice that does not exist.
+API_OWN_NOTICE = (401, 404, 204, 404, 404, 403, 204)
 API_ADMIN_UPDATE = (401, 403, 403, 403, 200, 403, 403)
 PUBLIC = (200,) * 7
 
@@ -278,6 +284,22 @@ MATRIX: list[Row] = [
         body=lambda _ids: {"name": "Matrix policy", "first_response_minutes": 60},
     ),
     Row(
+        "GET",
+        "/api/v1/service/metrics",
+        API_MANAGER_READ,
+        query="?from=2026-01-01&to=2026-12-31&group_by=tier",
+    ),
+    Row("GET", "/api/v1/notifications", API_READ),
+    Row("POST", "/api/v1/notifications/read-all", API_VIEWER_POST),
+    Row("POST", "/api/v1/notifications/{notification_id}/read", API_OWN_NOTICE),
+    Row("GET", "/api/v1/notifications/settings", API_READ),
+    Row(
+        "PUT",
+        "/api/v1/notifications/settings",
+        API_VIEWER_WRITE,
+        body=lambda _ids: {"email": {"sla.warning": False}},
+    ),
+    Row(
         "PATCH",
         "/api/v1/sla-policies/{policy_id}",
         API_ADMIN_UPDATE,
@@ -333,6 +355,14 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
         data=SlaPolicyCreate(name=f"Matrix {next(_POLICY_NUMBERS)}", position=500),
         actor=personas.admin,
     )
+    notice = notifications.notify(
+        db,
+        user=bob,
+        kind="sla.warning",
+        params={},
+        dedupe_key=f"matrix:{next(_POLICY_NUMBERS)}",
+    )
+    assert notice is not None
     db.commit()
     return {
         "customer": customer.id,
@@ -346,6 +376,7 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
         "case": case.id,
         "policy": policy.id,
         "department": bob.department_id,
+        "notification": notice.id,
     }
 
 
@@ -362,6 +393,7 @@ def _send(
             job_id=ids["import_job"],
             case_id=ids["case"],
             policy_id=ids["policy"],
+            notification_id=ids["notification"],
             pair_id=ids["pair"],
             kind="customers",
             calendar_id=ids["calendar"],

@@ -65,6 +65,9 @@ class User(Base):
     # Empty: the installation's CENTRICITY_DEFAULT_LANGUAGE / CENTRICITY_TIME_ZONE.
     language: Mapped[str | None] = mapped_column(String(8))
     time_zone: Mapped[str | None] = mapped_column(String(64))
+    # When the person works: warnings about cases reach them in these hours (not urgent
+    # ones). Empty: any time.
+    calendar_id: Mapped[int | None] = mapped_column(ForeignKey("calendars.id", ondelete="SET NULL"))
 
     department: Mapped[Department | None] = relationship(lazy="joined")
 

@@ -34,6 +34,7 @@ CLASSIFICATION: Tables = {
         "last_login_at": S,
         "language": S,
         "time_zone": S,
+        "calendar_id": S,
     },
     "web_sessions": {"id": X, "user_id": S, "csrf_token": X, "created_at": S, "expires_at": S},
     "api_tokens": {

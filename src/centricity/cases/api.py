@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import Query
 
 from centricity.accounts.models import Role, User
-from centricity.cases import policies, reading, service
+from centricity.cases import metrics, policies, reading, service
 from centricity.cases import timeline as _timeline  # noqa: F401  (adds cases to the 360 timeline)
 from centricity.cases.models import Status, TargetState
 from centricity.cases.schemas import (
@@ -17,10 +18,13 @@ from centricity.cases.schemas import (
     EventRead,
     MessageRead,
     ReplyCreate,
+    ServiceMetrics,
+    ServiceMetricsRow,
     SlaPolicyCreate,
     SlaPolicyRead,
     SlaPolicyUpdate,
 )
+from centricity.kit.errors import Invalid
 from centricity.web.api import Limit, Offset, PathId, QueryId, api_router
 from centricity.web.deps import DbSession, require_api
 
@@ -140,3 +144,20 @@ def update_policy(
     return SlaPolicyRead.model_validate(
         policies.update(session, policy=policy, data=data, actor=user)
     )
+
+
+@router.get("/service/metrics", response_model=ServiceMetrics)
+def service_metrics(
+    session: DbSession,
+    user: Annotated[User, require_api(Role.MANAGER)],
+    from_: Annotated[date, Query(alias="from", description="First day (UTC), inclusive")],
+    to: Annotated[date, Query(description="Last day (UTC), inclusive")],
+    group_by: metrics.GroupBy = metrics.GroupBy.DEPARTMENT,
+) -> ServiceMetrics:
+    """Response and resolution times, attainment, reopen rate, backlog and waiting time of
+    the cases opened in the period (managers: their department's; admins: all)."""
+    if to < from_:
+        raise Invalid("the period ends before it starts", field="to")
+    period = metrics.Period(from_, to)
+    rows = metrics.metrics(session, actor=user, period=period, group_by=group_by)
+    return ServiceMetrics(items=[ServiceMetricsRow.model_validate(r) for r in rows])

@@ -17,6 +17,17 @@ from centricity.cases.models import CaseTarget, TargetState
 RUNNING, PAUSED = TargetState.RUNNING.value, TargetState.PAUSED.value
 ACHIEVED, BREACHED = TargetState.ACHIEVED.value, TargetState.BREACHED.value
 OPEN_STATES = (RUNNING, PAUSED)
+DEFAULT_WARN_SHARE = 0.8
+
+
+def _schedule(
+    target: CaseTarget, clock: BusinessCalendar, now: datetime, warn_share: float
+) -> None:
+    """Due and warning times of a clock counting from `now` with what remains."""
+    remaining = max(0, target.minutes * 60 - target.counted_seconds)
+    target.due_at = clock.add(now, remaining / 60)
+    before_warning = max(0.0, target.minutes * 60 * warn_share - target.counted_seconds)
+    target.warn_at = clock.add(now, before_warning / 60)
 
 
 def start(
@@ -29,10 +40,11 @@ def start(
     clock: BusinessCalendar,
     at: datetime,
     cycle: int = 1,
+    warn_share: float = DEFAULT_WARN_SHARE,
 ) -> CaseTarget:
     """A new running clock from `at` (outside working time it counts from the next
     working minute, which the due time already reflects)."""
-    return CaseTarget(
+    target = CaseTarget(
         case_id=case_id,
         kind=kind,
         cycle=cycle,
@@ -43,8 +55,9 @@ def start(
         started_at=at,
         counted_seconds=0,
         running_since=at,
-        due_at=clock.add(at, minutes),
     )
+    _schedule(target, clock, at, warn_share)
+    return target
 
 
 def counted_seconds(target: CaseTarget, clock: BusinessCalendar, now: datetime) -> int:
@@ -64,15 +77,20 @@ def pause(target: CaseTarget, clock: BusinessCalendar, now: datetime) -> None:
     if target.state == RUNNING:
         target.state = PAUSED
         target.due_at = None
+        target.warn_at = None
 
 
-def resume(target: CaseTarget, clock: BusinessCalendar, now: datetime) -> None:
+def resume(
+    target: CaseTarget,
+    clock: BusinessCalendar,
+    now: datetime,
+    warn_share: float = DEFAULT_WARN_SHARE,
+) -> None:
     """Count again from `now`; the due time is what remains of the target from here."""
     if target.state == PAUSED:
         target.state = RUNNING
         target.running_since = now
-        remaining = max(0, target.minutes * 60 - target.counted_seconds)
-        target.due_at = clock.add(now, remaining / 60)
+        _schedule(target, clock, now, warn_share)
     elif target.state == BREACHED and target.achieved_at is None and target.running_since is None:
         target.running_since = now  # a missed clock keeps counting how late it is
 
@@ -96,13 +114,18 @@ def achieve(target: CaseTarget, clock: BusinessCalendar, now: datetime) -> None:
         target.state = ACHIEVED
 
 
-def reopen(target: CaseTarget, clock: BusinessCalendar, now: datetime) -> None:
+def reopen(
+    target: CaseTarget,
+    clock: BusinessCalendar,
+    now: datetime,
+    warn_share: float = DEFAULT_WARN_SHARE,
+) -> None:
     """Count again after a solved case reopens, carrying the time already counted."""
     if target.state == ACHIEVED:
         target.state = PAUSED
         target.achieved_at = None
         target.achieved_minutes = None
-        resume(target, clock, now)
+        resume(target, clock, now, warn_share)
     elif target.state == BREACHED and target.achieved_at is not None:
         target.achieved_at = None
         target.achieved_minutes = None
@@ -125,6 +148,7 @@ def retarget(
     old_clock: BusinessCalendar,
     new_clock: BusinessCalendar,
     now: datetime,
+    warn_share: float = DEFAULT_WARN_SHARE,
 ) -> None:
     """Apply a new policy's target, carrying over the working time counted so far (in the
     old calendar) and the pause; a breached clock stays breached."""
@@ -134,8 +158,9 @@ def retarget(
     target.calendar_id = calendar_id
     if target.state == RUNNING:
         target.running_since = now
-        remaining = max(0, minutes * 60 - target.counted_seconds)
-        target.due_at = new_clock.add(now, remaining / 60)
+        _schedule(target, new_clock, now, warn_share)
+        if target.warned_at is not None and target.warn_at is not None and target.warn_at > now:
+            target.warned_at = None  # more time now: warn again when it runs short
     elif target.running_since is not None:  # breached and still counting
         target.running_since = now
 

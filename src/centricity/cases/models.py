@@ -104,6 +104,14 @@ class SlaPolicy(Base):
     resolution_minutes: Mapped[int | None] = mapped_column(Integer)
     waiting_minutes: Mapped[int | None] = mapped_column(Integer)
     pause_statuses: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # Escalation when a target of the policy is breached.
+    escalate_to_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    escalate_to_department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL")
+    )
+    escalate_raise_priority: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -205,6 +213,7 @@ class CaseTarget(Base):
     __tablename__ = "case_targets"
     __table_args__ = (
         Index("ix_case_targets_state_due_at", "state", "due_at"),
+        Index("ix_case_targets_state_warned_at_warn_at", "state", "warned_at", "warn_at"),
         Index("ix_case_targets_case_id_kind", "case_id", "kind"),
         UniqueConstraint("case_id", "kind", "cycle"),
     )
@@ -227,4 +236,5 @@ class CaseTarget(Base):
     achieved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     achieved_minutes: Mapped[float | None] = mapped_column(Float)
     breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    warn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -79,6 +79,7 @@ def create(session: Session, *, data: SlaPolicyCreate, actor: User | None) -> Sl
     _check_department(session, conditions.get("department_id"))
     calendar_id = data.calendar_id or calendars.round_the_clock(session).id
     _check_calendar(session, calendar_id)
+    _check_escalation(session, data.escalate_to_user_id, data.escalate_to_department_id)
     policy = SlaPolicy(
         name=data.name,
         position=data.position,
@@ -89,6 +90,9 @@ def create(session: Session, *, data: SlaPolicyCreate, actor: User | None) -> Sl
         resolution_minutes=data.resolution_minutes,
         waiting_minutes=data.waiting_minutes,
         pause_statuses=[Status(s).value for s in data.pause_statuses],
+        escalate_to_user_id=data.escalate_to_user_id,
+        escalate_to_department_id=data.escalate_to_department_id,
+        escalate_raise_priority=data.escalate_raise_priority,
     )
     session.add(policy)
     session.flush()
@@ -111,7 +115,17 @@ def update(
         _check_department(session, changes["conditions"].get("department_id"))
     if changes.get("calendar_id") is not None:
         _check_calendar(session, changes["calendar_id"])
-    for field in ("name", "position", "calendar_id", "pause_statuses", "is_active"):
+    _check_escalation(
+        session, changes.get("escalate_to_user_id"), changes.get("escalate_to_department_id")
+    )
+    for field in (
+        "name",
+        "position",
+        "calendar_id",
+        "pause_statuses",
+        "is_active",
+        "escalate_raise_priority",
+    ):
         if field in changes and changes[field] is None:
             raise Invalid("must not be empty", field=field)
     for field, value in changes.items():
@@ -137,6 +151,15 @@ def _refuse_taken_name(session: Session, name: str, own_id: int | None) -> None:
 def _check_department(session: Session, department_id: int | None) -> None:
     if department_id is not None and session.get(Department, department_id) is None:
         raise Invalid("no such department", field="conditions.department_id")
+
+
+def _check_escalation(session: Session, user_id: int | None, department_id: int | None) -> None:
+    if department_id is not None and session.get(Department, department_id) is None:
+        raise Invalid("no such department", field="escalate_to_department_id")
+    if user_id is not None:
+        user = session.get(User, user_id)
+        if user is None or not user.is_active:
+            raise Invalid("no such active member of staff", field="escalate_to_user_id")
 
 
 def _check_calendar(session: Session, calendar_id: int) -> None:

@@ -62,7 +62,9 @@ CLASSIFICATION: Tables = {
         **dict.fromkeys(
             ("id", "case_id", "started_at", "running_since", "due_at", "achieved_at"), S
         ),
-        **dict.fromkeys(("breached_at", "warned_at", "counted_seconds", "achieved_minutes"), S),
+        **dict.fromkeys(
+            ("breached_at", "warn_at", "warned_at", "counted_seconds", "achieved_minutes"), S
+        ),
         **dict.fromkeys(("kind", "cycle", "policy_id", "calendar_id", "minutes", "state"), N),
     },
     "sla_policies": dict.fromkeys(
@@ -80,9 +82,12 @@ CLASSIFICATION: Tables = {
             "is_active",
             "created_at",
             "updated_at",
+            "escalate_to_department_id",
+            "escalate_raise_priority",
         ),
         N,
-    ),  # fmt: skip
+    )
+    | {"escalate_to_user_id": S},
 }
 
 

@@ -46,6 +46,11 @@ class SlaPolicyCreate(InputSchema):
     pause_statuses: list[Status] = Field(
         default_factory=lambda: [Status.WAITING_ON_CUSTOMER], max_length=6
     )
+    escalate_to_user_id: RecordId | None = Field(None, description="Assignee on a breach.")
+    escalate_to_department_id: RecordId | None = Field(
+        None, description="Department (queue) the case moves to on a breach."
+    )
+    escalate_raise_priority: bool = Field(False, description="Raise the priority on a breach.")
 
     @field_validator("pause_statuses")
     @classmethod
@@ -67,6 +72,9 @@ class SlaPolicyUpdate(InputSchema):
     resolution_minutes: Minutes | None = None
     waiting_minutes: Minutes | None = None
     pause_statuses: list[Status] | None = Field(None, max_length=6)
+    escalate_to_user_id: RecordId | None = None
+    escalate_to_department_id: RecordId | None = None
+    escalate_raise_priority: bool | None = None
     is_active: bool | None = None
 
 
@@ -85,6 +93,9 @@ class SlaPolicyRead(BaseModel):
     resolution_minutes: int | None
     waiting_minutes: int | None
     pause_statuses: list[str]
+    escalate_to_user_id: int | None
+    escalate_to_department_id: int | None
+    escalate_raise_priority: bool
     is_active: bool
 
 
@@ -207,3 +218,29 @@ class EventRead(BaseModel):
     old_value: str | None
     new_value: str | None
     reason: str | None
+
+
+class ServiceMetricsRow(BaseModel):
+    """The figures of one group over the period."""
+
+    group: str
+    cases: int
+    first_response_p50_minutes: float | None
+    first_response_p90_minutes: float | None
+    resolution_p50_minutes: float | None
+    resolution_p90_minutes: float | None
+    attainment: dict[str, float | None] = Field(
+        description="Share of ended targets met, per kind (null: no ended target)."
+    )
+    reopen_rate: float
+    backlog: int
+    backlog_age_days: dict[str, int]
+    waiting_p50_minutes: float | None
+    contact_waiting_p50_seconds: float | None = None
+    contact_waiting_p90_seconds: float | None = None
+
+
+class ServiceMetrics(BaseModel):
+    """Service figures for a period, one item per group."""
+
+    items: list[ServiceMetricsRow]

@@ -29,6 +29,7 @@ from centricity.cases.models import (
     TargetKind,
 )
 from centricity.cases.schemas import CaseCreate, CaseUpdate, ReplyCreate
+from centricity.config import get_settings
 from centricity.customers import service as customers
 from centricity.interactions.models import Channel
 from centricity.kit.errors import Conflict, Invalid, NotFound, PermissionDenied
@@ -213,11 +214,18 @@ def _assignee(session: Session, user_id: int, department_id: int) -> User:
 
 
 def update(
-    session: Session, *, case: Case, data: CaseUpdate, actor: User, now: datetime | None = None
+    session: Session,
+    *,
+    case: Case,
+    data: CaseUpdate,
+    actor: User | None,
+    now: datetime | None = None,
+    reason: str | None = None,
 ) -> Case:
     """Change status, priority, assignee, department or tags; a change that can alter the
-    policy re-evaluates the targets, carrying over the time already counted."""
-    if not can_manage(case, actor):
+    policy re-evaluates the targets, carrying over the time already counted. Without an
+    actor the system changes it (an escalation), giving the `reason` in the history."""
+    if actor is not None and not can_manage(case, actor):
         raise PermissionDenied("only the owning department works this case")
     now = now or utcnow()
     changes = data.model_dump(exclude_unset=True)
@@ -230,7 +238,16 @@ def update(
         )
     reasons = []
     if changes.get("priority") is not None and changes["priority"] != case.priority:
-        _event(session, case, actor, "priority", case.priority, changes["priority"], at=now)
+        _event(
+            session,
+            case,
+            actor,
+            "priority",
+            case.priority,
+            changes["priority"],
+            at=now,
+            reason=reason,
+        )
         reasons.append(f"priority {case.priority} -> {changes['priority']}")
         case.priority = changes["priority"]
     if changes.get("department_id") is not None and changes["department_id"] != case.department_id:
@@ -257,10 +274,11 @@ def update(
         new = changes["assignee_id"]
         if new is not None:
             _assignee(session, new, case.department_id)
-        _event(session, case, actor, "assignee_id", case.assignee_id, new, at=now)
+        _event(session, case, actor, "assignee_id", case.assignee_id, new, at=now, reason=reason)
         case.assignee_id = new
     if reasons:
-        _apply_policy(session, case, actor, now=now, reason="; ".join(reasons))
+        why = "; ".join(reasons) if reason is None else f"{reason}: {'; '.join(reasons)}"
+        _apply_policy(session, case, actor, now=now, reason=why)
     if status is not None and status != case.status:
         _set_status(session, case, actor, status, now=now)
     case.updated_at = now
@@ -271,6 +289,7 @@ def update(
         action="case.update",
         entity=("case", case.id),
         details={"fields": sorted(changes)},
+        actor_label=None if actor else "sla check",
     )
     return case
 
@@ -357,6 +376,7 @@ def _customer_wrote(session: Session, case: Case, actor: User, now: datetime) ->
             clock=_clock(session, policy.calendar_id),
             at=now,
             cycle=max(cycles, default=0) + 1,
+            warn_share=warn_share(),
         )
     )
 
@@ -393,7 +413,7 @@ def _set_status(
             clocks.pause(target, _clock(session, target.calendar_id), now)
     elif old in pause:
         for target in targets:
-            clocks.resume(target, _clock(session, target.calendar_id), now)
+            clocks.resume(target, _clock(session, target.calendar_id), now, warn_share())
     case.status = status
     _event(session, case, actor, "status", old, status, at=now, reason=reason)
 
@@ -452,6 +472,7 @@ def _apply_policy(
                         calendar_id=policy.calendar_id,
                         clock=_clock(session, policy.calendar_id),
                         at=case.opened_at if reason == "case opened" else now,
+                        warn_share=warn_share(),
                     )
                 )
             continue
@@ -468,6 +489,7 @@ def _apply_policy(
             old_clock=_clock(session, target.calendar_id),
             new_clock=_clock(session, policy.calendar_id),
             now=now,
+            warn_share=warn_share(),
         )
     session.flush()
 
@@ -508,6 +530,11 @@ def history(session: Session, case: Case) -> builtins.list[CaseEvent]:
     """Every change of the case, oldest first."""
     query = select(CaseEvent).where(CaseEvent.case_id == case.id)
     return builtins.list(session.scalars(query.order_by(CaseEvent.at, CaseEvent.id)))
+
+
+def warn_share() -> float:
+    """The share of a target's time after which its owner is warned (a setting)."""
+    return get_settings().sla_warn_share
 
 
 def clock_for(session: Session, calendar_id: int) -> BusinessCalendar:

@@ -22,6 +22,8 @@ Handler = Callable[[Session, dict[str, Any]], None]
 DOMAIN_JOB_MODULES: tuple[str, ...] = (
     "centricity.accounts.jobs",
     "centricity.value.jobs",
+    "centricity.notifications.jobs",
+    "centricity.cases.jobs",
     "centricity.imports.jobs",
 )
 

@@ -82,6 +82,7 @@ DOMAIN_PRIVACY_MODULES: tuple[str, ...] = (
     "centricity.value.privacy",
     "centricity.calendars.privacy",
     "centricity.cases.privacy",
+    "centricity.notifications.privacy",
 )
 
 

@@ -24,6 +24,7 @@ ROUTER_MODULES = (
     "centricity.value.api",
     "centricity.calendars.api",
     "centricity.cases.api",
+    "centricity.notifications.api",
 )
 
 

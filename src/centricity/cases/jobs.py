@@ -1,0 +1,21 @@
+"""Background job: the service-level breach check, every minute."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from centricity.cases import breach
+from centricity.jobs.registry import job_handler, schedule
+
+
+@job_handler("cases.sla_check")
+def sla_check(session: Session, payload: dict[str, Any]) -> None:
+    """Warn, breach and escalate the targets that are due (idempotent)."""
+    del payload
+    breach.check(session)
+
+
+schedule("cases.sla_check", every=timedelta(minutes=1))
