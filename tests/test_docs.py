@@ -47,6 +47,7 @@ def test_it_documents_every_api_route(app: FastAPI) -> None:
                 .replace("{case_id}", "{id}")
                 .replace("{policy_id}", "{id}")
                 .replace("{notification_id}", "{id}")
+                .replace("{user_id}", "{id}")
                 in reference
             ), route.path
 

@@ -161,3 +161,24 @@ def test_it_creates_departments_and_lists_staff_with_their_departments(
     assert (bob["id"], bob["role"], bob["name"]) == (personas.bob.id, "agent", "Bob")
     assert bob["departments"] == [{"id": personas.bob.department_id, "name": "Department A"}]
     assert staff["admin@test.example"]["departments"] == []
+
+
+def test_an_admin_gives_a_member_of_staff_a_calendar_and_a_department(
+    admin_api: TestClient, personas: Any, app: FastAPI, token_for: Callable[..., dict[str, str]]
+) -> None:
+    calendar = _create(admin_api)
+    logistics = admin_api.post("/api/v1/departments", json={"name": "Logistics"}).json()
+    path = f"/api/v1/users/{personas.bob.id}"
+    moved = admin_api.patch(
+        path, json={"calendar_id": calendar["id"], "department_id": logistics["id"]}
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["calendar_id"] == calendar["id"]
+    assert moved.json()["departments"] == [logistics]
+    assert admin_api.patch(path, json={"calendar_id": 999999}).json()["errors"][0]["field"] == (
+        "calendar_id"
+    )
+    cleared = admin_api.patch(path, json={"calendar_id": None})
+    assert cleared.status_code == 200 and cleared.json()["calendar_id"] is None
+    manager = TestClient(app, headers=token_for(personas.alice))
+    assert manager.patch(path, json={"calendar_id": calendar["id"]}).status_code == 403

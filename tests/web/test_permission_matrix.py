@@ -237,6 +237,12 @@ MATRIX: list[Row] = [
     Row("GET", "/api/v1/departments", API_READ),
     Row("POST", "/api/v1/departments", API_ADMIN_CREATE, body=lambda _ids: {"name": "Matrix"}),
     Row("GET", "/api/v1/users", API_AGENT_READ),
+    Row(
+        "PATCH",
+        "/api/v1/users/{user_id}",
+        API_ADMIN_UPDATE,
+        body=lambda ids: {"calendar_id": ids["calendar"]},
+    ),
     Row("GET", "/api/v1/calendars", API_READ),
     Row(
         "POST",

@@ -7,9 +7,15 @@ from typing import Annotated
 from fastapi import Request
 
 from centricity.accounts import service
-from centricity.accounts.models import Role, User
-from centricity.accounts.schemas import DepartmentCreate, DepartmentRead, StaffRead, UserRead
-from centricity.web.api import api_router
+from centricity.accounts.models import Department, Role, User
+from centricity.accounts.schemas import (
+    DepartmentCreate,
+    DepartmentRead,
+    StaffRead,
+    StaffUpdate,
+    UserRead,
+)
+from centricity.web.api import PathId, api_router
 from centricity.web.deps import DbSession, require_api
 
 router = api_router("/api/v1", "accounts")
@@ -56,14 +62,30 @@ def list_users(
 ) -> list[StaffRead]:
     """All staff with role and departments, by name: who a case can be assigned to."""
     del user
-    return [
-        StaffRead(
-            id=u.id,
-            email=u.email,
-            name=u.name,
-            role=u.role,
-            is_active=u.is_active,
-            departments=[DepartmentRead.model_validate(u.department)] if u.department else [],
-        )
-        for u in service.list_users(session)
-    ]
+    return [_staff(u) for u in service.list_users(session)]
+
+
+@router.patch("/users/{user_id}", response_model=StaffRead)
+def update_user(
+    session: DbSession,
+    user: Annotated[User, require_api(Role.ADMIN)],
+    user_id: PathId,
+    data: StaffUpdate,
+) -> StaffRead:
+    """Move a member of staff to another department, or set the calendar of their working
+    hours (breach warnings by e-mail wait for it unless the case is urgent)."""
+    staff = service.get(session, user_id)
+    return _staff(service.update_staff(session, user=staff, data=data, actor=user))
+
+
+def _staff(u: User) -> StaffRead:
+    department: Department | None = u.department
+    return StaffRead(
+        id=u.id,
+        email=u.email,
+        name=u.name,
+        role=u.role,
+        is_active=u.is_active,
+        departments=[DepartmentRead.model_validate(department)] if department else [],
+        calendar_id=u.calendar_id,
+    )

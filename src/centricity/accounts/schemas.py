@@ -76,3 +76,14 @@ class StaffRead(BaseModel):
         description="The departments the person works in (one today; a list so that "
         "membership of several needs no change of shape)."
     )
+    calendar_id: int | None = Field(
+        None, description="The calendar of the person's working hours (warnings wait for it)."
+    )
+
+
+class StaffUpdate(InputSchema):
+    """An admin's change to a member of staff: their department and working calendar
+    (`null` clears the calendar: warnings reach them at any time)."""
+
+    department_id: int | None = Field(None, gt=0, le=2**31 - 1)
+    calendar_id: int | None = Field(None, gt=0, le=2**31 - 1)

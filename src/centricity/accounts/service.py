@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from centricity.accounts import passwords
 from centricity.accounts.models import ApiToken, Department, Role, User, WebSession
-from centricity.accounts.schemas import UserCreate, UserPreferences
+from centricity.accounts.schemas import StaffUpdate, UserCreate, UserPreferences
 from centricity.audit import service as audit
 from centricity.config import get_settings
-from centricity.kit.errors import Conflict, NotFound
+from centricity.db import Base
+from centricity.kit.errors import Conflict, Invalid, NotFound
 from centricity.kit.i18n import lazy
 from centricity.kit.signing import hmac_sha256
 from centricity.kit.time import utcnow
@@ -68,6 +69,35 @@ def create_department(session: Session, *, name: str, actor: User | None) -> Dep
         session, actor=actor, action="department.create", entity=("department", department.id)
     )
     return department
+
+
+def update_staff(session: Session, *, user: User, data: StaffUpdate, actor: User | None) -> User:
+    """Move a member of staff to another department or give them a working calendar."""
+    changes = data.model_dump(exclude_unset=True)
+    if "department_id" in changes:
+        if changes["department_id"] is None:
+            raise Invalid("name a department", field="department_id")
+        if session.get(Department, changes["department_id"]) is None:
+            raise Invalid("no such department", field="department_id")
+        user.department_id = changes["department_id"]
+    if "calendar_id" in changes:
+        calendar_id = changes["calendar_id"]
+        # Calendars build on accounts, so the table is named, not imported.
+        calendars = Base.metadata.tables["calendars"]
+        exists = select(calendars.c.id).where(calendars.c.id == calendar_id)
+        if calendar_id is not None and session.scalar(exists) is None:
+            raise Invalid("no such calendar", field="calendar_id")
+        user.calendar_id = calendar_id
+    session.flush()
+    session.expire(user, ["department"])
+    audit.record(
+        session,
+        actor=actor,
+        action="user.update",
+        entity=("user", user.id),
+        details={"fields": sorted(changes)},
+    )
+    return user
 
 
 def get_by_email(session: Session, email: str) -> User | None:

@@ -12,15 +12,16 @@ inside working intervals, so the 24/7 calendar adds exactly N minutes. A start t
 clock skips (02:30 when 02:00 jumps to 03:00) begins at the jump; an end the clock shows
 twice (02:30 when 03:00 goes back to 02:00) ends at its second showing.
 
-Every instant is handled as integer seconds since the epoch (UTC); each local day's
-intervals are computed once per calendar and cached, so recomputing many due times is a
-walk over cached integer pairs.
+Every instant is handled as integer seconds since the epoch (UTC); the intervals of the
+days questions reach are laid out once per calendar with cumulative working seconds, so a
+due time is two binary searches.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -29,6 +30,7 @@ import holidays
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MINUTES_PER_DAY = 24 * 60
+DAY_SECONDS = 25 * 3600  # the longest local day (clocks going back)
 # A walk that finds no working time in this many days is refused rather than run forever
 # (a calendar whose every working weekday was closed by hand, for example).
 MAX_DAYS_WITHOUT_WORK = 3 * 366
@@ -99,17 +101,31 @@ def _first_working_hours(hours: Mapping[int, Sequence[Interval]]) -> Sequence[In
 
 @dataclass
 class BusinessCalendar:
-    """Arithmetic in working time: due times, working time between instants, next start."""
+    """Arithmetic in working time: due times, working time between instants, next start.
+
+    Working intervals are laid out, day by day as far as questions reach, in one sorted
+    list of UTC seconds with the working seconds that come before each interval; a due time
+    or the working time between two instants is then two binary searches. Walking the
+    intervals of each day for every question reached 14,000 recomputed targets per second;
+    see `benchmarks/sla_check.py` for this index's figure.
+    """
 
     week: WorkingWeek
     _zone: ZoneInfo = field(init=False, repr=False)
-    _days: dict[date, tuple[tuple[int, int], ...]] = field(init=False, repr=False)
+    _first_day: date = field(init=False, repr=False)
+    _next_day: date = field(init=False, repr=False)  # the first day not laid out yet
+    _starts: list[int] = field(init=False, repr=False)
+    _ends: list[int] = field(init=False, repr=False)
+    _before: list[int] = field(init=False, repr=False)  # working seconds before interval i
+    _through: list[int] = field(init=False, repr=False)  # ... up to the end of interval i
+    _low: int = field(init=False, repr=False)  # UTC seconds where the first day starts
+    _high: int = field(init=False, repr=False)  # ... and where the next day would start
 
     def __post_init__(self) -> None:
         self._zone = ZoneInfo(self.week.time_zone)
-        self._days = {}
         if not any(self.week.hours.get(d) for d in range(7)):
             raise NoWorkingTime("the calendar has no working hours on any weekday")
+        self._reset(date(2000, 1, 1))
 
     def add(self, start: datetime, minutes: float) -> datetime:
         """The earliest instant by which `minutes` of working time have passed since `start`.
@@ -120,64 +136,90 @@ class BusinessCalendar:
         """
         if minutes < 0:
             raise ValueError("minutes must be >= 0")
+        second = _seconds(start)
         remaining = round(minutes * 60)
         if remaining == 0:
-            return _instant(_seconds(start))
-        for begin, end in self._intervals_from(_seconds(start)):
-            if end - begin >= remaining:
-                return _instant(begin + remaining)
-            remaining -= end - begin
-        raise AssertionError("unreachable: _intervals_from ends only by raising")
+            return _instant(second)
+        wanted = self._position(second) + remaining
+        self._cover_work(wanted)
+        index = bisect_left(self._through, wanted)
+        return _instant(self._starts[index] + wanted - self._before[index])
 
     def working_minutes(self, start: datetime, end: datetime) -> float:
         """Working time between two instants, in minutes (0 when `end` is not later)."""
-        until = _seconds(end)
-        total = 0
-        for begin, stop in self._intervals_from(_seconds(start), until=until):
-            total += min(stop, until) - begin
-        return total / 60
+        first, last = _seconds(start), _seconds(end)
+        if last <= first:
+            return 0.0
+        return (self._position(last) - self._position(first)) / 60
 
     def next_working(self, at: datetime) -> datetime:
         """The first working instant at or after `at`: where a clock started outside
         working time begins to count."""
-        for begin, _ in self._intervals_from(_seconds(at)):
-            return _instant(begin)
-        raise AssertionError("unreachable: _intervals_from ends only by raising")
+        second = _seconds(at)
+        position = self._position(second)
+        self._cover_work(position + 1)
+        index = bisect_right(self._through, position)
+        return _instant(max(second, self._starts[index]))
 
     def is_working(self, at: datetime) -> bool:
         """Whether `at` lies inside working time (an interval's end does not)."""
         second = _seconds(at)
-        local_day = at.astimezone(self._zone).date()
-        return any(b <= second < e for b, e in self._day(local_day))
+        self._cover(second)
+        index = bisect_right(self._starts, second) - 1
+        return index >= 0 and second < self._ends[index]
 
-    def _intervals_from(self, second: int, until: int | None = None) -> Iterable[Interval]:
-        """Working intervals in UTC seconds, clipped to start at `second`, in time order,
-        up to `until` (or for ever); raises NoWorkingTime after years without work."""
-        day = _instant(second).astimezone(self._zone).date() - timedelta(days=1)
+    def _position(self, second: int) -> int:
+        """Working seconds from the start of the laid-out days up to `second`."""
+        self._cover(second)
+        index = bisect_right(self._starts, second) - 1
+        if index < 0:
+            return 0
+        return self._before[index] + min(second, self._ends[index]) - self._starts[index]
+
+    def _cover(self, second: int) -> None:
+        """Lay out days so that `second` (and the whole of its local day) is covered."""
+        if self._low + DAY_SECONDS <= second < self._high - 2 * DAY_SECONDS:
+            return  # well inside what is laid out: no time-zone conversion needed
+        day = _instant(second).astimezone(self._zone).date()
+        if day - timedelta(days=1) < self._first_day:
+            self._reset(day - timedelta(days=7))
+        while self._next_day <= day + timedelta(days=1):
+            self._lay_out(self._next_day)
+
+    def _cover_work(self, wanted: int) -> None:
+        """Lay out days until `wanted` working seconds are reached; refuse after years of
+        days without any working time."""
         idle = 0
-        while idle <= MAX_DAYS_WITHOUT_WORK:
-            spans = self._day(day)
-            idle = idle + 1 if not spans else 0
-            for begin, end in spans:
-                if until is not None and begin >= until:
-                    return
-                if end > second:
-                    yield max(begin, second), end
-            day += timedelta(days=1)
-            if until is not None and _day_start(day, self._zone) >= until:
-                return
-        raise NoWorkingTime(f"no working time within {MAX_DAYS_WITHOUT_WORK} days")
+        while not self._through or self._through[-1] < wanted:
+            if idle > MAX_DAYS_WITHOUT_WORK:
+                raise NoWorkingTime(f"no working time within {MAX_DAYS_WITHOUT_WORK} days")
+            laid = self._lay_out(self._next_day)
+            idle = 0 if laid else idle + 1
 
-    def _day(self, day: date) -> tuple[tuple[int, int], ...]:
-        spans = self._days.get(day)
-        if spans is None:
-            spans = tuple(
-                (_boundary(day, a, self._zone, first=True), _boundary(day, b, self._zone, False))
-                for a, b in self.week.intervals_on(day)
-            )
-            spans = tuple((a, b) for a, b in spans if b > a)
-            self._days[day] = spans
-        return spans
+    def _reset(self, first_day: date) -> None:
+        self._first_day = self._next_day = first_day
+        self._low = self._high = _boundary(first_day, 0, self._zone, first=True)
+        self._starts, self._ends, self._before, self._through = [], [], [], []
+
+    def _lay_out(self, day: date) -> int:
+        """Append one local day's intervals; returns how many it had."""
+        laid = 0
+        for a, b in self.week.intervals_on(day):
+            begin = _boundary(day, a, self._zone, first=True)
+            end = _boundary(day, b, self._zone, first=False)
+            if self._ends:
+                begin = max(begin, self._ends[-1])  # a repeated hour never counts twice
+            if end <= begin:
+                continue
+            total = self._through[-1] if self._through else 0
+            self._starts.append(begin)
+            self._ends.append(end)
+            self._before.append(total)
+            self._through.append(total + end - begin)
+            laid += 1
+        self._next_day = day + timedelta(days=1)
+        self._high = _boundary(self._next_day, 0, self._zone, first=True)
+        return laid
 
 
 def _seconds(moment: datetime) -> int:
@@ -188,10 +230,6 @@ def _seconds(moment: datetime) -> int:
 
 def _instant(second: int) -> datetime:
     return datetime.fromtimestamp(second, UTC)
-
-
-def _day_start(day: date, zone: ZoneInfo) -> int:
-    return _boundary(day, 0, zone, first=True)
 
 
 def _boundary(day: date, minute: int, zone: ZoneInfo, first: bool) -> int:

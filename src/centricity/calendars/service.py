@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -17,9 +18,21 @@ from centricity.calendars.schemas import CalendarCreate, CalendarUpdate
 from centricity.kit.errors import Conflict, Invalid, NotFound
 from centricity.kit.time import utcnow
 
+# Called in the caller's transaction after a calendar changed (the service desk recomputes
+# the due times counting in it); a registration hook, since cases build on calendars.
+ChangeHandler = Callable[[Session, Calendar], None]
+_CHANGE_HANDLERS: list[ChangeHandler] = []
+
 # Working-time arithmetic per calendar version: its cached days outlive one request.
 _ARITHMETIC: dict[tuple[int, datetime], BusinessCalendar] = {}
 _ARITHMETIC_LIMIT = 256
+
+
+def on_change(handler: ChangeHandler) -> ChangeHandler:
+    """Let a domain react when a calendar's working time changes."""
+    if handler not in _CHANGE_HANDLERS:
+        _CHANGE_HANDLERS.append(handler)
+    return handler
 
 
 def list(session: Session) -> builtins.list[Calendar]:
@@ -85,6 +98,9 @@ def update(
         setattr(calendar, field, value)
     calendar.updated_at = utcnow()
     session.flush()
+    if set(changes) - {"name"}:
+        for handler in _CHANGE_HANDLERS:
+            handler(session, calendar)
     audit.record(
         session,
         actor=actor,

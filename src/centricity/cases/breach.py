@@ -22,6 +22,7 @@ from centricity.calendars import service as calendars
 from centricity.cases import service
 from centricity.cases.models import Case, CaseTarget, Priority, SlaPolicy, TargetState
 from centricity.cases.schemas import CaseUpdate
+from centricity.config import Settings, get_settings
 from centricity.db import begin_writing
 from centricity.kit.errors import DomainError
 from centricity.kit.i18n import noop, pnoop, register_labels
@@ -81,17 +82,20 @@ class CheckReport:
         return f"checked={self.checked} warned={self.warned} breached={self.breached}"
 
 
-def check(session: Session, *, now: datetime | None = None) -> CheckReport:
+def check(
+    session: Session, *, now: datetime | None = None, settings: Settings | None = None
+) -> CheckReport:
     """Breach every running target past due and warn every one past its warning time;
     commits after each batch so a long run never holds the write lock."""
     now = now or utcnow()
+    settings = settings or get_settings()
     report = CheckReport()
     while True:
         _begin(session)
         due = _batch(session, CaseTarget.due_at <= now, CaseTarget.due_at)
         report.checked += len(due)
         for target_id in due:
-            if _take(session, target_id, breach=True, now=now):
+            if _take(session, target_id, breach=True, now=now, settings=settings):
                 report.breached += 1
         session.commit()
         if len(due) < BATCH:
@@ -105,7 +109,7 @@ def check(session: Session, *, now: datetime | None = None) -> CheckReport:
         )
         report.checked += len(warn)
         for target_id in warn:
-            if _take(session, target_id, breach=False, now=now):
+            if _take(session, target_id, breach=False, now=now, settings=settings):
                 report.warned += 1
         session.commit()
         if len(warn) < BATCH:
@@ -130,7 +134,9 @@ def _batch(session: Session, condition: object, order: object) -> list[int]:
     return list(session.scalars(query))
 
 
-def _take(session: Session, target_id: int, *, breach: bool, now: datetime) -> bool:
+def _take(
+    session: Session, target_id: int, *, breach: bool, now: datetime, settings: Settings
+) -> bool:
     """Claim one target for this threshold (False: another run got there first)."""
     statement = update(CaseTarget).where(CaseTarget.id == target_id, CaseTarget.state == RUNNING)
     if breach:
@@ -142,12 +148,11 @@ def _take(session: Session, target_id: int, *, breach: bool, now: datetime) -> b
     result = session.execute(statement.execution_options(synchronize_session=False))
     if getattr(result, "rowcount", 0) != 1:
         return False
-    target = session.get(CaseTarget, target_id)
+    target = session.get(CaseTarget, target_id, populate_existing=True)
     assert target is not None
-    session.refresh(target)
     case = session.get(Case, target.case_id)
     assert case is not None
-    _tell(session, case, target, BREACH if breach else WARNING, now)
+    _tell(session, case, target, BREACH if breach else WARNING, now, settings)
     if breach:
         _escalate(session, case, target, now)
     return True
@@ -168,7 +173,12 @@ def recipients(session: Session, case: Case) -> list[User]:
 
 
 def _tell(
-    session: Session, case: Case, target: CaseTarget, kind: NoticeKind, now: datetime
+    session: Session,
+    case: Case,
+    target: CaseTarget,
+    kind: NoticeKind,
+    now: datetime,
+    settings: Settings,
 ) -> None:
     params = {
         "case_id": case.id,
@@ -187,6 +197,7 @@ def _tell(
             link=f"/cases/{case.id}",
             send_after=_in_working_hours(session, user, case, now),
             now=now,
+            settings=settings,
         )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from centricity.cases import breach
+from centricity.cases import breach, service
 from centricity.jobs.registry import job_handler, schedule
 
 
@@ -16,6 +16,12 @@ def sla_check(session: Session, payload: dict[str, Any]) -> None:
     """Warn, breach and escalate the targets that are due (idempotent)."""
     del payload
     breach.check(session)
+
+
+@job_handler("cases.recompute_due")
+def recompute_due(session: Session, payload: dict[str, Any]) -> None:
+    """Recompute the due times of the running targets of a calendar that changed."""
+    service.recompute_due(session, calendar_id=int(payload["calendar_id"]))
 
 
 schedule("cases.sla_check", every=timedelta(minutes=1))

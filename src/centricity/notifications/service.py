@@ -131,6 +131,7 @@ def notify(
     link: str | None = None,
     send_after: datetime | None = None,
     now: datetime | None = None,
+    settings: Settings | None = None,
 ) -> Notification | None:
     """Give the user a notice (once per `dedupe_key`: a second call, from this or another
     worker, does nothing and returns None) and queue its e-mail if they want one."""
@@ -149,14 +150,19 @@ def notify(
     except IntegrityError:
         return None
     if user.is_active and wants_email(session, user, kind):
-        _queue_notice_mail(session, user, notice, send_after or now, now)
+        settings = settings or get_settings()
+        _queue_notice_mail(session, user, notice, send_after or now, now, settings)
     return notice
 
 
 def _queue_notice_mail(
-    session: Session, user: User, notice: Notification, send_after: datetime, now: datetime
+    session: Session,
+    user: User,
+    notice: Notification,
+    send_after: datetime,
+    now: datetime,
+    settings: Settings,
 ) -> None:
-    settings = get_settings()
     locale = i18n.ViewerLocale(
         language=user.language or settings.default_language,
         time_zone=user.time_zone or settings.time_zone,
