@@ -50,12 +50,16 @@ def holiday_dates(country: str, categories: tuple[str, ...], year: int) -> froze
     return frozenset(found.keys())
 
 
+@functools.cache
+def _supported_countries() -> frozenset[str]:
+    return frozenset(holidays.list_supported_countries())
+
+
 def check_holidays(country: str, categories: Sequence[str]) -> None:
     """Refuse a country or category the `holidays` package does not know, saying which."""
-    try:
-        known = holidays.country_holidays(country).supported_categories
-    except (NotImplementedError, KeyError, AttributeError):
-        raise ValueError(f"unknown holiday country {country!r}") from None
+    if country not in _supported_countries():
+        raise ValueError(f"unknown holiday country {country!r}")
+    known = holidays.country_holidays(country).supported_categories
     unknown = [c for c in categories if c not in known]
     if unknown:
         raise ValueError(
