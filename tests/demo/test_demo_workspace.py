@@ -24,7 +24,7 @@ from centricity.customers import service as customer_service
 from centricity.customers.models import ContactPerson, Customer
 from centricity.customers.schemas import CustomerCreate
 from centricity.db import make_engine
-from centricity.demo import cli, generator, notes, people
+from centricity.demo import cli, generator, notes, people, service_desk
 from centricity.interactions.models import Interaction
 from centricity.kit.errors import Conflict
 from centricity.kit.time import today_utc
@@ -280,6 +280,7 @@ def test_it_prints_the_url_and_login_without_serving(demo_app: typer.Typer, tmp_
     assert first.exit_code == 0, first.output
     assert "http://127.0.0.1:8123/" in first.output
     assert people.ADMIN_EMAIL in first.output and generator.demo_password(42) in first.output
+    assert f"{service_desk.MIN_CASES} cases" in first.output  # the summary counts the desk's
     assert (tmp_path / "data" / "secret_key").is_file()
     second = runner_.invoke(demo_app, args)
     assert "already built" in second.output

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 from centricity.config import Environment, Settings, ensure_secret_key_file, get_settings
 from centricity.db import get_engine, session_scope
-from centricity.demo import generator, people
+from centricity.demo import generator, people, service_desk
 from centricity.kit.errors import Conflict
 from centricity.kit.time import parse_date, today_utc
 from centricity.migrations import runner
@@ -53,6 +53,7 @@ def demo(
     started = time.perf_counter()
     summary = build_workspace(settings, options)
     analyze_value(settings, options.as_of)
+    summary = add_service_desk(settings, options, summary)
     _report(summary, options, time.perf_counter() - started)
     _print_login(options.seed, host, port)
     if not no_serve:
@@ -147,6 +148,16 @@ def analyze_value(settings: Settings, as_of: date) -> None:
     """Score the demo customers' value so the Value page and 360 panels have figures."""
     with session_scope(settings) as session:
         value_service.analyze(session, as_of=as_of, settings=settings)
+
+
+def add_service_desk(
+    settings: Settings, options: generator.DemoOptions, summary: generator.BuildSummary
+) -> generator.BuildSummary:
+    """Add calendars, service-level policies and cases once the value analysis has given
+    customers their tiers (the tier policies match on them); recount for the summary."""
+    with session_scope(settings) as session:
+        service_desk.build(session, options)
+        return generator.BuildSummary(summary.built, generator.counts(session))
 
 
 def _report(summary: generator.BuildSummary, options: generator.DemoOptions, took: float) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from centricity.audit import service as audit
 from centricity.audit.models import AuditEntry
+from centricity.cases.models import Case
 from centricity.customers.models import ContactPerson, Customer
 from centricity.demo import catalogue, notes, people
 from centricity.interactions.models import Interaction
@@ -26,6 +27,7 @@ from centricity.orders.models import Order, OrderLine, Product, ProductCategory
 # The day the tests' fixed workspaces end; `centricity demo` ends on the day it is built.
 AS_OF = date(2026, 11, 1)
 BUILD_ACTION = "demo.build"
+DESK_ACTION = "demo.service_desk"  # the service desk, added after the value analysis
 BATCH = 5000
 COUNTED = {
     "customers": Customer,
@@ -34,6 +36,7 @@ COUNTED = {
     "orders": Order,
     "order_lines": OrderLine,
     "interactions": Interaction,
+    "cases": Case,
 }
 
 
@@ -100,13 +103,22 @@ def built_as_of(session: Session) -> date | None:
     return date.fromisoformat(as_of) if isinstance(as_of, str) else None
 
 
-# Audited actions that change nothing a rebuild would lose (the viewer's own language).
-_HARMLESS_ACTIONS = ("user.set_preferences", "customer.export", "privacy.export")
+# Audited actions that change nothing a rebuild would lose: the viewer's own language,
+# exports, and the mailer sending the notices the breach check queued while it was served.
+_HARMLESS_ACTIONS = (
+    "user.set_preferences",
+    "customer.export",
+    "privacy.export",
+    "mail.sent",
+    "mail.retry",
+    "mail.failed",
+)
 
 
 def changed_since_build(session: Session, options: DemoOptions) -> bool:
-    """Tell whether anyone changed the workspace after it was built (a customer that is
-    not the demo's, or any audited change since): such a store is never rebuilt unasked."""
+    """Tell whether anyone changed the workspace after it was built (a customer or case
+    that is not the demo's, or any audited change since the build and its service desk):
+    such a store is never rebuilt unasked."""
     foreign = session.scalar(
         select(func.count())
         .select_from(Customer)
@@ -114,7 +126,14 @@ def changed_since_build(session: Session, options: DemoOptions) -> bool:
             or_(Customer.external_id.is_(None), ~Customer.external_id.like(options.prefix + "C%"))
         )
     )
-    built_at = select(func.max(AuditEntry.id)).where(AuditEntry.action == BUILD_ACTION)
+    foreign_cases = session.scalar(
+        select(func.count())
+        .select_from(Case)
+        .where(or_(Case.external_id.is_(None), ~Case.external_id.like(options.prefix + "K%")))
+    )
+    built_at = select(func.max(AuditEntry.id)).where(
+        AuditEntry.action.in_((BUILD_ACTION, DESK_ACTION))
+    )
     later = session.scalar(
         select(func.count())
         .select_from(AuditEntry)
@@ -123,7 +142,7 @@ def changed_since_build(session: Session, options: DemoOptions) -> bool:
             AuditEntry.action.not_in(_HARMLESS_ACTIONS),
         )
     )
-    return bool(foreign or later)
+    return bool(foreign or foreign_cases or later)
 
 
 def build(session: Session, options: DemoOptions) -> BuildSummary:
