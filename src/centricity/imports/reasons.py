@@ -54,6 +54,8 @@ UNKNOWN_REFERENCE = {
     "customer": noop("%(field)s: no customer with this id"),
     "order": noop("%(field)s: no order with this id"),
     "product": noop("%(field)s: no product with this id"),
+    "department": noop("%(field)s: no department with this name"),
+    "user": noop("%(field)s: no member of staff with this e-mail address"),
 }
 UNKNOWN_RECORD = "%(field)s: no %(label)s with this id"  # other labels: shown as stored
 MERGED_AWAY = noop("external_id: merged into customer #%(id)s")
@@ -63,6 +65,16 @@ UNAVAILABLE = noop("%(fields)s: not available: another record uses this id; choo
 READ_ONLY = noop(
     "%(fields)s: names another department's contact; only that department can change it"
 )
+READ_ONLY_CASE = noop(
+    "%(fields)s: names another department's case; only that department can change it"
+)
+# Rules between the fields of one row. `fields`: joined by ", "; `other`: a field name.
+ONE_OF_REQUIRED = noop("%(fields)s: one of them is required")
+ONLY_ONE_OF = noop("%(fields)s: give only one of them")
+EARLIER_THAN = noop("%(field)s: earlier than %(other)s")
+REQUIRED_WHEN_SOLVED = noop("%(field)s: required for a solved or closed case")
+ONLY_WHEN_SOLVED = noop("%(field)s: only a solved or closed case has one")
+OWN_DEPARTMENT_ONLY = noop("%(field)s: you can import only your own department's cases")
 
 ROW_TEMPLATES = (
     CSV_UNPARSABLE,
@@ -89,6 +101,13 @@ ROW_TEMPLATES = (
     MERGED_AWAY,
     UNAVAILABLE,
     READ_ONLY,
+    READ_ONLY_CASE,
+    ONE_OF_REQUIRED,
+    ONLY_ONE_OF,
+    EARLIER_THAN,
+    REQUIRED_WHEN_SOLVED,
+    ONLY_WHEN_SOLVED,
+    OWN_DEPARTMENT_ONLY,
 )
 
 # Notes of a preview: what the importer assumed. `header` is quoted as Python writes it.

@@ -18,9 +18,10 @@ from sqlalchemy import ColumnElement, Select, Table
 from sqlalchemy.orm import Session
 
 from centricity.accounts.models import Role, User
+from centricity.imports import reasons
 
 # Modules that call `register()`; a later issue appends its module here.
-KIND_MODULES: tuple[str, ...] = ("centricity.imports.kinds",)
+KIND_MODULES: tuple[str, ...] = ("centricity.imports.kinds", "centricity.cases.imports")
 
 
 class FieldType(StrEnum):
@@ -96,6 +97,14 @@ class KeyOption:
 Check = Callable[[Session, Table], Select[Any]]
 # Runs after a batch is merged (customers' search keys when the file lacks some inputs).
 AfterMerge = Callable[[Session, Table], None]
+# Runs after a batch is merged with the keys of the rows it inserted or changed, and the
+# acting user (cases rebuild their service-level targets): a re-run that changes nothing
+# touches nothing. Only for kinds keyed by a unique column.
+AfterChange = Callable[[Session, list[Any], User | None], None]
+# A check that depends on who imports: (line, reason) of staged rows the acting user may not
+# write (a case for another department); None when the user may write every row. The
+# command line (no acting user) skips it.
+ActorCheck = Callable[[Session, Table, User], Select[Any] | None]
 # Adds derived columns to a validated batch (order lines: amount from quantity × price).
 Prepare = Callable[[pl.DataFrame, frozenset[str]], pl.DataFrame]
 # Rows of the target table the acting user may not see (another department's confidential
@@ -113,8 +122,9 @@ class KindSpec:
 
     `derived` columns are added by `prepare` and stored like fields; `computed` ones (a
     search key) are stored too but never make a row count as changed. `hidden`,
-    `read_only` and `owner_values` apply the kind's access rules to writes (None: every
-    user sees and changes every row).
+    `read_only`, `owner_values` and `actor_checks` apply the kind's access rules to
+    writes (None: every user sees and changes every row); a row naming a read-only record
+    is quarantined with `read_only_reason`.
 
     The import page shows a kind in the viewer's language: mark `description` with
     `noop()` and declare the name with `pnoop("import kind", name)` beside the spec.
@@ -133,10 +143,13 @@ class KindSpec:
     prepare: Prepare | None = None
     checks: tuple[Check, ...] = ()
     after_merge: AfterMerge | None = None
+    after_change: AfterChange | None = None
     min_role: Role = Role.AGENT
     hidden: Hidden | None = None
     read_only: ReadOnly | None = None
+    read_only_reason: str = reasons.READ_ONLY
     owner_values: OwnerValues | None = None
+    actor_checks: tuple[ActorCheck, ...] = ()
 
     def field(self, name: str) -> FieldSpec:
         """The field called `name`; KeyError names the kind's fields."""

@@ -7,7 +7,9 @@ column (external id) or, for kinds without one, the hashed natural key kept in
 (`unchanged`), so re-running a file writes nothing. SQLite updates changed rows, then
 `INSERT OR IGNORE`s the rest (the unique index does the existence check); PostgreSQL
 tries a plain `INSERT` first and, when some key exists, does both in one `INSERT … ON
-CONFLICT DO UPDATE … WHERE changed`, counting inserts by `xmax = 0`.
+CONFLICT DO UPDATE … WHERE changed`, counting inserts by `xmax = 0`. A kind that acts on
+what changed (`after_change`: cases rebuild their targets) gets the keys of the rows about
+to be inserted or updated, found by one query before the merge.
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ def _access_check(
         (rule(actor), reasons.fill(reason, fields=fields))
         for rule, reason in (
             (spec.hidden, reasons.UNAVAILABLE),
-            (spec.read_only, reasons.READ_ONLY),
+            (spec.read_only, spec.read_only_reason),
         )
         if rule is not None and actor is not None
     ]
@@ -96,10 +98,16 @@ def _reject(
     session: Session, spec: KindSpec, key: KeyOption, stage: Stage, actor: User | None
 ) -> list[tuple[int, str]]:
     table = stage.table
-    queries: list[Select[Any]] = [check(session, table) for check in spec.checks]
+    # The first reason found for a line is kept: access first, so a row naming a record
+    # the actor may not see is refused with the same words whatever else is wrong with it.
+    queries: list[Select[Any]] = []
     access = _access_check(spec, key, stage, actor)
     if access is not None:
-        queries.insert(0, access)
+        queries.append(access)
+    if actor is not None:
+        found = (check(session, table, actor) for check in spec.actor_checks)
+        queries += [query for query in found if query is not None]
+    queries += [check(session, table) for check in spec.checks]
     rejected: dict[int, str] = {}
     for query in queries:
         for line, reason in session.execute(query):
@@ -169,6 +177,7 @@ def merge(
     target = Base.metadata.tables[spec.table]
     columns = _targets(spec, stage)
     writer = Writer.of(spec, actor)
+    changed = _new_or_changed(session, spec, target, key, columns) if spec.after_change else []
     if key.column is None:
         inserted, updated = _merge_by_natural_key(session, spec, target, stage, columns, writer)
     elif session.get_bind().dialect.name == "postgresql":
@@ -177,7 +186,25 @@ def merge(
         inserted, updated = _merge_sqlite(session, spec, target, key.column, stage, columns, writer)
     if spec.after_merge is not None:
         spec.after_merge(session, stage.table)
+    if spec.after_change is not None and changed:
+        spec.after_change(session, changed, actor)
     return Outcome(inserted, updated, remaining - inserted - updated, rejected)
+
+
+def _new_or_changed(
+    session: Session,
+    spec: KindSpec,
+    target: Table,
+    key: KeyOption,
+    columns: dict[str, ColumnElement[Any]],
+) -> list[Any]:
+    """Keys of the staged rows the merge will insert or update (no stored row has all their
+    values), found before merging: afterwards every staged row equals its record."""
+    if key.column is None:
+        raise ValueError(f"{spec.name}: after_change needs a key column")
+    same = [target.c[n].is_not_distinct_from(e) for n, e in _compared(spec, columns).items()]
+    stored = select(target.c.id).where(target.c[key.column] == columns[key.column], *same)
+    return list(session.scalars(select(columns[key.column]).where(~stored.exists())))
 
 
 def _compared(spec: KindSpec, columns: dict[str, ColumnElement[Any]]) -> dict[str, Any]:
