@@ -4,13 +4,18 @@ contacts, a value analysis, a duplicate pair, and one admin per language."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from centricity.accounts import service as accounts
-from centricity.accounts.models import Role
+from centricity.accounts.models import Role, User
 from centricity.accounts.schemas import UserCreate
+from centricity.calendars import service as calendars
+from centricity.cases import breach, policies
+from centricity.cases import service as cases
+from centricity.cases.schemas import CaseCreate, CaseUpdate, ReplyCreate, SlaPolicyCreate
 from centricity.config import Settings
 from centricity.customers import service as customer_service
 from centricity.customers.models import Customer
@@ -18,6 +23,8 @@ from centricity.customers.schemas import CustomerCreate
 from centricity.demo import generator
 from centricity.imports.review import duplicates
 from centricity.kit.i18n import LANGUAGES
+from centricity.kit.time import utcnow
+from centricity.notifications import service as notifications
 from centricity.value import service as value_service
 
 PASSWORD = "x7-Quartz-Meadow-91"
@@ -42,6 +49,7 @@ class Workspace:
 
     customer_id: int
     sessions: dict[str, str]
+    case_id: int
 
 
 def staff_email(language: str) -> str:
@@ -77,8 +85,74 @@ def fill_workspace(session: Session, settings: Settings) -> Workspace:
     assert duplicates.scan(session) >= 1
     czech = session.scalar(select(Customer.id).where(Customer.preferred_language == "cs").limit(1))
     assert czech is not None
+    assert admin is not None
+    case_id = _service_desk(session, admin, czech)
     session.commit()
-    return Workspace(customer_id=czech, sessions=sessions)
+    return Workspace(customer_id=czech, sessions=sessions, case_id=case_id)
+
+
+def _service_desk(session: Session, admin: User, customer_id: int) -> int:
+    """A policy, a Czech customer's case with a conversation and a changed priority (the
+    history gives the system's reason), and a missed-target notice for every admin."""
+    calendar = calendars.round_the_clock(session)
+    for position, conditions in ((1, {"priority": "urgent"}), (2, {})):
+        policies.create(
+            session,
+            data=SlaPolicyCreate(
+                name=f"Policy {position}",
+                position=position,
+                conditions=conditions,  # type: ignore[arg-type]
+                calendar_id=calendar.id,
+                first_response_minutes=60 * position,
+                next_response_minutes=120,
+                resolution_minutes=480 * position,
+                waiting_minutes=5,
+            ),
+            actor=None,
+        )
+    opened = utcnow() - timedelta(hours=3)
+    case = cases.create(
+        session,
+        data=CaseCreate(
+            customer_id=customer_id,
+            subject="Reklamace: rozbitá lampa",
+            description="Lampa dorazila rozbitá.",
+            channel="phone",
+            department_id=admin.department_id,
+            tags=["reklamace"],
+            opened_at=opened,
+        ),
+        actor=admin,
+        now=opened,
+    )
+    cases.reply(
+        session,
+        case=case,
+        data=ReplyCreate(body="Posíláme novou.", public=True),
+        actor=admin,
+        now=opened + timedelta(minutes=30),
+    )
+    cases.reply(
+        session,
+        case=case,
+        data=ReplyCreate(body="Zkontrolovat sklad.", public=False),
+        actor=admin,
+        now=opened + timedelta(minutes=31),
+    )
+    cases.update(session, case=case, data=CaseUpdate(priority="urgent"), actor=None, reason=None)
+    breach.check(session)
+    for user in session.scalars(select(User).where(User.role == Role.ADMIN.value)):
+        notifications.notify(
+            session,
+            user=user,
+            kind="sla.breach",
+            params={"case_id": case.id, "target": {"label": ["target", "resolution"]},
+                    "priority": {"label": ["priority", "urgent"]},
+                    "due_at": {"at": opened.isoformat()}},
+            link=f"/cases/{case.id}",
+            dedupe_key=f"pages:{user.id}",
+        )  # fmt: skip
+    return case.id
 
 
 # Forms sent with mistakes: the page that comes back shows its error messages.
@@ -99,6 +173,8 @@ FORM_ERRORS = (
         422,
     ),
     ("upload without a file", "/imports", {"kind": "customers"}, 422),
+    ("new case invalid", "/cases/new", {"subject": " ", "customer": "nobody"}, 422),
+    ("reply invalid", "/cases/{case}/replies", {"body": " "}, 422),
 )
 # Every page answers 200 except the one for a missing record.
 STATUS = {"not found": 404}
@@ -118,5 +194,16 @@ PAGES = {
     "settings": "/settings",
     "audit": "/settings/audit",
     "not found": "/customers/99999999",
-    "unbuilt section": "/cases",
+    "unbuilt section": "/voice",
+    "cases": "/cases",
+    "cases filtered": "/cases?queue=all&status=any&sla=breached",
+    "case": "/cases/{case}",
+    "case form": "/cases/new",
+    "internal request form": "/cases/new?internal=1",
+    "service": "/service",
+    "service by tier": "/service?group_by=tier",
+    "notifications": "/notifications",
+    "service levels": "/settings/service-levels",
+    "calendar form": "/settings/service-levels/calendars/new",
+    "policy form": "/settings/service-levels/policies/new",
 }

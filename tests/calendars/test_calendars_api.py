@@ -182,3 +182,19 @@ def test_an_admin_gives_a_member_of_staff_a_calendar_and_a_department(
     assert cleared.status_code == 200 and cleared.json()["calendar_id"] is None
     manager = TestClient(app, headers=token_for(personas.alice))
     assert manager.patch(path, json={"calendar_id": calendar["id"]}).status_code == 403
+
+
+def test_a_null_list_of_dates_clears_it(admin_api: TestClient) -> None:
+    created = admin_api.post("/api/v1/calendars", json=SWEDISH_OFFICE).json()
+    answer = admin_api.patch(
+        f"/api/v1/calendars/{created['id']}", json={"closed_dates": None, "open_dates": []}
+    )
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["closed_dates"], answer.json()["open_dates"]) == ([], [])
+
+
+def test_the_round_the_clock_calendar_keeps_its_name(admin_api: TestClient) -> None:
+    listed = admin_api.get("/api/v1/calendars").json()
+    always = next(c for c in listed if c["name"] == "24/7")
+    answer = admin_api.patch(f"/api/v1/calendars/{always['id']}", json={"name": "Always"})
+    assert answer.status_code == 409 and "keeps its name" in answer.text

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from centricity.analytics.models import AnalyticsRun
@@ -16,7 +17,9 @@ from centricity.cases.models import Case
 from centricity.cases.schemas import CaseCreate, CaseUpdate, ReplyCreate, SlaPolicyCreate
 from centricity.customers import service as customers
 from centricity.customers.schemas import CustomerCreate
+from centricity.jobs.models import Job
 from centricity.kit.errors import Conflict, NotFound, PermissionDenied
+from centricity.value import service as value_service
 from centricity.value.models import CustomerValue
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
@@ -349,3 +352,56 @@ def test_internal_requests_are_followed_by_the_requester_and_hidden_from_others(
     external = _open(db, personas, desk, opened_at=T0)
     with pytest.raises(NotFound):
         service.get(db, external.id, actor=personas.charlie)
+
+
+def test_a_new_value_analysis_re_evaluates_open_cases_whose_tier_changed(
+    db: Session, personas: Any, desk: dict[str, Any]
+) -> None:
+    platinum = policies.create(
+        db,
+        data=SlaPolicyCreate(
+            name="Platinum",
+            position=1,
+            conditions={"tier": "Platinum"},  # type: ignore[arg-type]
+            first_response_minutes=15,
+            resolution_minutes=120,
+        ),
+        actor=personas.admin,
+    )
+    first = AnalyticsRun(
+        kind="value", as_of_date=date(2026, 3, 1), params_key="k1", status="done", params={}
+    )
+    db.add(first)
+    db.flush()
+    db.add(_scores(first.id, desk["customer"].id, "Bronze"))
+    db.flush()
+    case = _open(db, personas, desk, opened_at=T0)
+    solved = _open(db, personas, desk, opened_at=T0)
+    service.update(db, case=solved, data=CaseUpdate(status="solved"), actor=personas.bob, now=T0)
+    assert (case.tier, case.policy_id) == ("Bronze", desk["policy"].id)
+    # The next analysis finds the customer Platinum; 10 minutes of resolution were counted.
+    second = AnalyticsRun(
+        kind="value", as_of_date=date(2026, 3, 2), params_key="k2", status="done", params={}
+    )
+    db.add(second)
+    db.flush()
+    db.add(_scores(second.id, desk["customer"].id, "Platinum"))
+    db.flush()
+    assert service.retier(db, now=T0 + minutes(10)) == 1
+    assert (case.tier, case.policy_id) == ("Platinum", platinum.id)
+    assert solved.tier == "Bronze"  # a solved case keeps the tier it was served under
+    targets = _targets(db, case, T0 + minutes(10))
+    assert targets["resolution"].due_at == T0 + minutes(120)  # counted time carried over
+    assert targets["first_response"].due_at == T0 + minutes(15)
+    reasons = {e.field: e.reason for e in service.history(db, case)}
+    assert reasons["tier"] == "tier re-evaluated"
+    assert reasons["policy_id"] == "tier Bronze -> Platinum"
+    assert service.retier(db, now=T0 + minutes(11)) == 0  # nothing changed since
+
+
+def test_a_finished_value_analysis_queues_the_re_evaluation(
+    db: Session, personas: Any, desk: dict[str, Any], settings: Any
+) -> None:
+    value_service.analyze(db, as_of=date(2026, 3, 1), settings=settings)
+    kinds = [job.kind for job in db.scalars(select(Job))]
+    assert "cases.retier" in kinds

@@ -197,3 +197,36 @@ def test_an_internal_request_is_opened_by_another_department_and_followed_by_it(
         json={"subject": "x", "requesting_department_id": personas.bob.department_id},
     )
     assert posing.status_code == 422  # nobody requests in another department's name
+
+
+def test_a_contact_of_the_customer_is_linked_once_and_another_customers_is_refused(
+    api: dict[str, TestClient], customer_id: int, personas: Any, db: Session
+) -> None:
+    case = _case(api["bob"], customer_id=customer_id, department_id=personas.bob.department_id)
+    contact = (
+        api["bob"]
+        .post("/api/v1/interactions", json={"customer_id": customer_id, "channel": "phone"})
+        .json()
+    )
+    for _ in range(2):
+        linked = api["bob"].post(
+            f"/api/v1/cases/{case['id']}/interactions", json={"interaction_id": contact["id"]}
+        )
+        assert linked.status_code == 201, linked.text
+    listed = api["bob"].get(f"/api/v1/cases/{case['id']}/interactions").json()
+    assert [row["id"] for row in listed] == [contact["id"]]
+    stranger = customers.create(db, data=CustomerCreate(name="Someone Else"), actor=personas.bob)
+    db.commit()
+    theirs = (
+        api["bob"]
+        .post("/api/v1/interactions", json={"customer_id": stranger.id, "channel": "email"})
+        .json()
+    )
+    refused = api["bob"].post(
+        f"/api/v1/cases/{case['id']}/interactions", json={"interaction_id": theirs["id"]}
+    )
+    assert refused.status_code == 422 and "another customer" in refused.text
+    other_department = api["charlie"].post(
+        f"/api/v1/cases/{case['id']}/interactions", json={"interaction_id": contact["id"]}
+    )
+    assert other_department.status_code == 404

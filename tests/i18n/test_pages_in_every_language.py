@@ -38,6 +38,7 @@ class Site:
     clients: dict[str, TestClient]
     pages: dict[str, str]
     customer_id: int
+    case_id: int
 
 
 @pytest.fixture(scope="module")
@@ -72,10 +73,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     )
     assert upload.status_code == 303, upload.text[:500]
     pages = {
-        name: path.format(customer=workspace.customer_id, job=upload.headers["location"])
+        name: path.format(
+            customer=workspace.customer_id, job=upload.headers["location"], case=workspace.case_id
+        )
         for name, path in PAGES.items()
     }
-    yield Site(clients, pages, workspace.customer_id)
+    yield Site(clients, pages, workspace.customer_id, workspace.case_id)
     for client in clients.values():
         client.close()
 
@@ -171,6 +174,17 @@ PAGE_NAMES = [
     "audit",
     "not found",
     "unbuilt section",
+    "cases",
+    "cases filtered",
+    "case",
+    "case form",
+    "internal request form",
+    "service",
+    "service by tier",
+    "notifications",
+    "service levels",
+    "calendar form",
+    "policy form",
 ]
 
 
@@ -197,7 +211,8 @@ def test_form_errors_speak_the_users_language(site: Site, language: str) -> None
     found: dict[str, list[str]] = {}
     for name, path, fields, status in FORM_ERRORS:
         answer = client.post(
-            path.format(customer=site.customer_id), data={**fields, "csrf_token": token.group(1)}
+            path.format(customer=site.customer_id, case=site.case_id),
+            data={**fields, "csrf_token": token.group(1)},
         )
         assert answer.status_code == status, (name, answer.status_code)
         assert 'class="error"' in answer.text or 'class="field-error"' in answer.text, name

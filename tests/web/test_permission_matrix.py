@@ -20,9 +20,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from centricity.calendars import service as calendars
+from centricity.calendars.hours import WEEKDAYS
 from centricity.cases import breach as _breach  # noqa: F401  (registers notice kinds)
 from centricity.cases import policies as cases_policies
 from centricity.cases import service as cases
+from centricity.cases.models import SavedQueue
 from centricity.cases.schemas import CaseCreate, SlaPolicyCreate
 from centricity.customers import service as customers
 from centricity.customers.schemas import CustomerCreate
@@ -65,6 +67,9 @@ API_VIEWER_WRITE = (401, 200, 200, 200, 200, 403, 200)
 # A notice belongs to Bob: others answer 404 as for a notice that does not exist.
 API_OWN_NOTICE = (401, 404, 204, 404, 404, 403, 204)
 API_ADMIN_UPDATE = (401, 403, 403, 403, 200, 403, 403)
+# A saved view and a notice belong to Bob: others' pages answer 404 as for none at all.
+PAGE_OWN_VIEW = (303, 404, 303, 404, 404, 303, 303)
+PAGE_OWN_NOTICE = (303, 404, 303, 404, 404, 303, 303)
 PUBLIC = (200,) * 7
 
 
@@ -136,6 +141,31 @@ MATRIX: list[Row] = [
     Row("POST", "/logout", (303,) * 7),
     Row("GET", "/", PAGE_VIEW),
     Row("GET", "/cases", PAGE_VIEW),
+    # Service-desk pages: the matrix case is Department A's (Bob, Alice and Vera's).
+    Row("GET", "/cases/new", PAGE_AGENT_VIEW),
+    Row(
+        "POST",
+        "/cases/new",
+        PAGE_AGENT_POST,
+        form={"customer_id": "{customer}", "subject": "Form case", "department_id": "{department}"},
+    ),
+    Row("GET", "/cases/{case_id}", PAGE_VIEW),
+    Row("POST", "/cases/{case_id}/replies", PAGE_AGENT_POST, form={"body": "x", "kind": "note"}),
+    Row("POST", "/cases/{case_id}/edit", PAGE_AGENT_POST, form={"tags": "matrix"}),
+    Row("POST", "/cases/{case_id}/contacts", PAGE_AGENT_POST, form={"channel": "phone"}),
+    Row(
+        "POST",
+        "/cases/bulk",
+        PAGE_AGENT_POST,
+        form={"ids": "{case}", "action": "status", "status": "open"},
+    ),
+    Row("POST", "/cases/views", PAGE_VIEWER_POST, form={"name": "Mine", "query": "queue=mine"}),
+    Row("POST", "/cases/views/{view_id}/delete", PAGE_OWN_VIEW),
+    Row("GET", "/service", PAGE_MANAGER_VIEW),
+    Row("GET", "/notifications", PAGE_VIEW),
+    Row("POST", "/notifications/{notification_id}/read", PAGE_OWN_NOTICE, form={"next": "/"}),
+    Row("POST", "/notifications/read-all", PAGE_VIEWER_POST),
+    Row("POST", "/notifications/settings", PAGE_VIEWER_POST, form={"email": "sla.warning"}),
     Row("GET", "/voice", PAGE_VIEW),
     Row("GET", "/value", PAGE_VIEW),
     Row("GET", "/insights", PAGE_VIEW),
@@ -163,6 +193,62 @@ MATRIX: list[Row] = [
     Row("POST", "/settings/users/{user_id}/deactivate", PAGE_ADMIN_POST),
     Row("POST", "/settings/users/{user_id}/activate", PAGE_ADMIN_POST),
     Row("GET", "/settings/audit", PAGE_ADMIN),
+    # Service-level settings (admins): departments, calendars, policies, staff.
+    Row("GET", "/settings/service-levels", PAGE_ADMIN),
+    Row("POST", "/settings/service-levels/departments", PAGE_ADMIN_POST, form={"name": "Matrix"}),
+    Row(
+        "POST",
+        "/settings/service-levels/staff/{user_id}",
+        PAGE_ADMIN_POST,
+        form={"department_id": "{department}", "calendar_id": "{calendar}"},
+    ),
+    Row("GET", "/settings/service-levels/calendars/new", PAGE_ADMIN),
+    Row(
+        "POST",
+        "/settings/service-levels/calendars/new",
+        PAGE_ADMIN_POST,
+        form={
+            "name": "Matrix form hours",
+            "time_zone": "Europe/Prague",
+            "hours_mon": "08:00-16:00",
+        },
+    ),
+    Row("GET", "/settings/service-levels/calendars/{calendar_id}", PAGE_ADMIN),
+    # The matrix calendar is the 24/7 one: the form saves it as it is (it keeps its name).
+    Row(
+        "POST",
+        "/settings/service-levels/calendars/{calendar_id}",
+        PAGE_ADMIN_POST,
+        form={
+            "name": "24/7",
+            "time_zone": "UTC",
+            **{f"hours_{day}": "00:00-24:00" for day in WEEKDAYS},
+        },
+    ),
+    Row("GET", "/settings/service-levels/policies/new", PAGE_ADMIN),
+    Row(
+        "POST",
+        "/settings/service-levels/policies/new",
+        PAGE_ADMIN_POST,
+        form={
+            "name": "Matrix form policy",
+            "calendar_id": "{calendar}",
+            "resolution_minutes": "60",
+        },
+    ),
+    Row("GET", "/settings/service-levels/policies/{policy_id}", PAGE_ADMIN),
+    Row(
+        "POST",
+        "/settings/service-levels/policies/{policy_id}",
+        PAGE_ADMIN_POST,
+        form={
+            "name": "Matrix policy {policy}",
+            "position": "500",
+            "calendar_id": "{calendar}",
+            "first_response_minutes": "30",
+            "is_active": "1",
+        },
+    ),
     Row("GET", "/customers", PAGE_VIEW),
     Row("GET", "/customers/new", PAGE_AGENT_VIEW),
     Row("POST", "/customers/new", PAGE_AGENT_POST, form={"name": "Form Customer"}),
@@ -282,6 +368,13 @@ MATRIX: list[Row] = [
     ),
     Row("GET", "/api/v1/cases/{case_id}/messages", API_READ),
     Row("GET", "/api/v1/cases/{case_id}/history", API_READ),
+    Row("GET", "/api/v1/cases/{case_id}/interactions", API_READ),
+    Row(
+        "POST",
+        "/api/v1/cases/{case_id}/interactions",
+        API_AGENT_CREATE,
+        body=lambda ids: {"interaction_id": ids["interaction"]},
+    ),
     Row("GET", "/api/v1/sla-policies", API_READ),
     Row(
         "POST",
@@ -369,6 +462,8 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
         dedupe_key=f"matrix:{next(_POLICY_NUMBERS)}",
     )
     assert notice is not None
+    view = SavedQueue(user_id=bob.id, name=f"Matrix {next(_POLICY_NUMBERS)}", query="queue=mine")
+    db.add(view)
     db.commit()
     return {
         "customer": customer.id,
@@ -383,6 +478,7 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
         "policy": policy.id,
         "department": bob.department_id,
         "notification": notice.id,
+        "view": view.id,
     }
 
 
@@ -403,6 +499,7 @@ def _send(
             pair_id=ids["pair"],
             kind="customers",
             calendar_id=ids["calendar"],
+            view_id=ids["view"],
         )
         + row.query
     )
@@ -410,7 +507,8 @@ def _send(
         return client.request(row.method, path, json=row.body(ids), headers=headers).status_code
     if row.method == "GET":
         return client.get(path, headers=headers).status_code
-    form = {**row.form, "csrf_token": csrf}
+    # Form values may name the records: "{customer}" is the matrix customer's id.
+    form = {**{k: v.format(**ids) for k, v in row.form.items()}, "csrf_token": csrf}
     if path == "/login":
         token = new_login_token(TEST_SECRET)  # the login cookie must be one the server signed
         client.cookies.set(LOGIN_CSRF_COOKIE, token)

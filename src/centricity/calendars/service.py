@@ -80,10 +80,13 @@ def update(
     """Change a calendar; the holiday country and categories are checked together."""
     changes = data.model_dump(exclude_unset=True)
     if changes.get("name") is not None:
+        if calendar.name == ROUND_THE_CLOCK and changes["name"] != ROUND_THE_CLOCK:
+            # Policies without a calendar of their own find it by this name.
+            raise Conflict("the 24/7 calendar keeps its name", field="name")
         _refuse_taken_name(session, changes["name"], calendar.id)
     for field in ("closed_dates", "open_dates"):
-        if changes.get(field) is not None:
-            changes[field] = sorted({d.isoformat() for d in changes[field]})
+        if field in changes:  # null clears the list, like []
+            changes[field] = sorted({d.isoformat() for d in changes[field] or ()})
     for field in ("name", "time_zone", "hours", "holiday_categories"):
         if field in changes and changes[field] is None:
             raise Invalid("must not be empty", field=field)

@@ -16,6 +16,7 @@ from centricity.cases.schemas import (
     CaseRead,
     CaseUpdate,
     EventRead,
+    InteractionLink,
     MessageRead,
     ReplyCreate,
     ServiceMetrics,
@@ -24,6 +25,7 @@ from centricity.cases.schemas import (
     SlaPolicyRead,
     SlaPolicyUpdate,
 )
+from centricity.interactions.schemas import InteractionRead
 from centricity.kit.errors import Invalid
 from centricity.web.api import Limit, Offset, PathId, QueryId, api_router
 from centricity.web.deps import DbSession, require_api
@@ -104,6 +106,32 @@ def list_messages(
     """The conversation, oldest first (internal notes only for the owning department)."""
     case = service.get(session, case_id, actor=user)
     return [MessageRead.model_validate(m) for m in service.messages(session, case, actor=user)]
+
+
+@router.get("/cases/{case_id}/interactions", response_model=list[InteractionRead])
+def list_linked_interactions(
+    session: DbSession, user: Annotated[User, require_api(Role.VIEWER)], case_id: PathId
+) -> list[InteractionRead]:
+    """The contacts linked to the case that the caller may see, newest first."""
+    case = service.get(session, case_id, actor=user)
+    found = service.interactions(session, case, actor=user)
+    return [InteractionRead.model_validate(i) for i in found]
+
+
+@router.post("/cases/{case_id}/interactions", response_model=InteractionRead, status_code=201)
+def link_interaction(
+    session: DbSession,
+    user: Annotated[User, require_api(Role.AGENT)],
+    case_id: PathId,
+    data: InteractionLink,
+) -> InteractionRead:
+    """Link a contact of the case's customer to the case (linking twice keeps one link;
+    another customer's contact: 422)."""
+    case = service.get(session, case_id, actor=user)
+    linked = service.link_interaction(
+        session, case=case, interaction_id=data.interaction_id, actor=user
+    )
+    return InteractionRead.model_validate(linked)
 
 
 @router.get("/cases/{case_id}/history", response_model=list[EventRead])

@@ -33,13 +33,12 @@ from centricity.notifications.service import NoticeKind
 LOG = logging.getLogger(__name__)
 BATCH = 1000
 RUNNING = TargetState.RUNNING.value
-TARGET_LABELS = register_labels(
-    "target",
+# The kinds as the notification settings list them.
+NOTICE_LABELS = register_labels(
+    "notice kind",
     {
-        "first_response": pnoop("target", "first response"),
-        "next_response": pnoop("target", "next response"),
-        "resolution": pnoop("target", "resolution"),
-        "waiting": pnoop("target", "waiting time"),
+        "sla.warning": pnoop("notice kind", "A service-level target is about to run out"),
+        "sla.breach": pnoop("notice kind", "A service-level target was missed"),
     },
 )
 WARNING = notifications.register_kind(

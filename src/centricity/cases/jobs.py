@@ -24,4 +24,11 @@ def recompute_due(session: Session, payload: dict[str, Any]) -> None:
     service.recompute_due(session, calendar_id=int(payload["calendar_id"]))
 
 
+@job_handler("cases.retier")
+def retier(session: Session, payload: dict[str, Any]) -> None:
+    """Re-evaluate open cases whose customer changed tier in the latest value analysis."""
+    del payload
+    service.retier(session)
+
+
 schedule("cases.sla_check", every=timedelta(minutes=1))

@@ -86,6 +86,30 @@ def metrics(
     return sorted(rows, key=lambda r: (-r["cases"], r["group"]))
 
 
+def attainment_by_week(session: Session, *, actor: User, period: Period) -> list[dict[str, Any]]:
+    """Per week (Monday, UTC) of opening: the share of ended first-response and resolution
+    targets that were met, and how many cases opened. The Service page draws it as the
+    attainment-over-time chart."""
+    cases = _cases(session, actor, period, GroupBy.INTERNAL)
+    if cases.is_empty():
+        return []
+    targets = _targets(session, cases["id"].to_list())
+    now = utcnow()
+    weeks = cases.with_columns(pl.col("opened_at").dt.truncate("1w").alias("week"))
+    result = []
+    for (week,), part in weeks.group_by("week", maintain_order=False):
+        mine = targets.filter(pl.col("case_id").is_in(part["id"].implode()))
+        result.append(
+            {
+                "week": week.date(),
+                "cases": part.height,
+                "first_response": _attainment(mine, TargetKind.FIRST_RESPONSE.value, now),
+                "resolution": _attainment(mine, TargetKind.RESOLUTION.value, now),
+            }
+        )
+    return sorted(result, key=lambda row: row["week"])
+
+
 def _cases(session: Session, actor: User, period: Period, group_by: GroupBy) -> pl.DataFrame:
     group = _group_column(group_by)
     query = (

@@ -88,6 +88,31 @@ class TargetState(StrEnum):
     BREACHED = "breached"
 
 
+# Clocks, their states and case kinds as staff read them (`target.kind|target`).
+TARGET_LABELS = register_labels(
+    "target",
+    {
+        "first_response": pnoop("target", "first response"),
+        "next_response": pnoop("target", "next response"),
+        "resolution": pnoop("target", "resolution"),
+        "waiting": pnoop("target", "waiting time"),
+    },
+)
+TARGET_STATE_LABELS = register_labels(
+    "target state",
+    {
+        "running": pnoop("target state", "running"),
+        "paused": pnoop("target state", "paused"),
+        "achieved": pnoop("target state", "achieved"),
+        "breached": pnoop("target state", "breached"),
+    },
+)
+CASE_KIND_LABELS = register_labels(
+    "case kind",
+    {"case": pnoop("case kind", "case"), "task": pnoop("case kind", "task")},
+)
+
+
 class SlaPolicy(Base):
     """Targets for the cases that match its conditions; the first match by position wins."""
 
@@ -238,3 +263,36 @@ class CaseTarget(Base):
     breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     warn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SavedQueue(Base):
+    """A queue filter a member of staff saved under a name ("my urgent phone cases")."""
+
+    __tablename__ = "saved_queues"
+    __table_args__ = (UniqueConstraint("user_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    # The queue's query string (filters only; never a page offset).
+    query: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CaseInteraction(Base):
+    """A contact from the contact log linked to a case (the call that opened it, the
+    call-back that answered it): the case page lists them and they count as its history."""
+
+    __tablename__ = "case_interactions"
+    __table_args__ = (
+        UniqueConstraint("case_id", "interaction_id"),
+        Index("ix_case_interactions_interaction_id", "interaction_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"))
+    linked_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -8,10 +8,10 @@ Policies and targets name no person.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, or_, select, update
+from sqlalchemy import ColumnElement, delete, false, or_, select, update
 from sqlalchemy.orm import Session
 
-from centricity.cases.models import Case, CaseMessage
+from centricity.cases.models import Case, CaseInteraction, CaseMessage, SavedQueue
 from centricity.privacy.registry import Classification, Export, PersonRef, Tables, to_rows
 
 P = Classification.PERSONAL
@@ -88,6 +88,13 @@ CLASSIFICATION: Tables = {
         N,
     )
     | {"escalate_to_user_id": S},
+    # A saved view's name and filters are a staff member's own words (a search may name a
+    # customer): exported with and erased with the member of staff.
+    "saved_queues": {"id": S, "user_id": S, "name": P, "query": P, "created_at": S},
+    # Links name only rows; the contact's own note is erased with the contact log.
+    "case_interactions": dict.fromkeys(
+        ("id", "case_id", "interaction_id", "linked_by_user_id", "linked_at"), S
+    ),
 }
 
 
@@ -110,15 +117,26 @@ def export(session: Session, person: PersonRef) -> Export:
     messages = session.scalars(
         select(CaseMessage).where(_messages_of(person)).order_by(CaseMessage.id)
     )
+    links = session.scalars(
+        select(CaseInteraction)
+        .where(CaseInteraction.case_id.in_(select(Case.id).where(_cases_of(person))))
+        .order_by(CaseInteraction.id)
+    )
+    views = session.scalars(
+        select(SavedQueue).where(SavedQueue.user_id.in_(person.user_ids)).order_by(SavedQueue.id)
+    )
     return {
         "cases": to_rows(cases, CLASSIFICATION["cases"]),
         "case_messages": to_rows(messages, CLASSIFICATION["case_messages"]),
+        "saved_queues": to_rows(views, CLASSIFICATION["saved_queues"]),
+        "case_interactions": to_rows(links, CLASSIFICATION["case_interactions"]),
     }
 
 
 def erase(session: Session, person: PersonRef) -> dict[str, int]:
     """Empty what the person's cases say; the cases stay for service statistics. Messages
-    a member of staff wrote keep their text (it is about the customer, not the author)."""
+    a member of staff wrote keep their text (it is about the customer, not the author);
+    a member of staff's saved views go."""
     cases = session.execute(
         update(Case)
         .where(_cases_of(person))
@@ -132,7 +150,9 @@ def erase(session: Session, person: PersonRef) -> dict[str, int]:
         .values(body="")
         .execution_options(synchronize_session="fetch")
     )
+    views = session.execute(delete(SavedQueue).where(SavedQueue.user_id.in_(person.user_ids)))
     return {
         "cases": int(getattr(cases, "rowcount", 0) or 0),
         "case_messages": int(getattr(messages, "rowcount", 0) or 0),
+        "saved_queues": int(getattr(views, "rowcount", 0) or 0),
     }

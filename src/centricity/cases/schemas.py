@@ -148,6 +148,12 @@ class ReplyCreate(InputSchema):
     from_customer: bool = False
 
 
+class InteractionLink(InputSchema):
+    """A contact of the case's customer to link to the case."""
+
+    interaction_id: RecordId
+
+
 class TargetRead(BaseModel):
     """One clock of a case, as of the moment of the answer."""
 

@@ -12,7 +12,7 @@ import builtins
 import contextlib
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,6 +28,7 @@ from centricity.cases import clocks, policies
 from centricity.cases.models import (
     Case,
     CaseEvent,
+    CaseInteraction,
     CaseMessage,
     CaseTarget,
     SlaPolicy,
@@ -37,12 +38,15 @@ from centricity.cases.models import (
 from centricity.cases.schemas import CaseCreate, CaseUpdate, ReplyCreate
 from centricity.config import get_settings
 from centricity.customers import service as customers
-from centricity.interactions.models import Channel
+from centricity.interactions import service as interaction_service
+from centricity.interactions.models import Channel, Interaction
 from centricity.jobs import service as jobs
 from centricity.kit.errors import Conflict, Invalid, NotFound, PermissionDenied
 from centricity.kit.pagination import Page
 from centricity.kit.time import utcnow
 from centricity.value import queries as value_queries
+from centricity.value import service as value_service
+from centricity.value.models import CustomerValue
 
 DEFAULT_PAUSE = (Status.WAITING_ON_CUSTOMER.value,)
 WAITING_CHANNELS = (Channel.PHONE.value, Channel.CHAT.value)  # a caller waits on the line
@@ -96,18 +100,45 @@ def list(
     limit: int = 50,
     offset: int = 0,
     now: datetime | None = None,
+    statuses: Sequence[str] | None = None,
+    priority: str | None = None,
+    tier: str | None = None,
+    channel: str | None = None,
+    requesting_department_id: int | None = None,
+    unassigned: bool = False,
+    q: str = "",
 ) -> Page[Case]:
-    """Cases the actor may see, what is due first first, filtered by status, department,
-    assignee and the state of a target (`breached`, `running`, …)."""
+    """Cases the actor may see, what is due first first, filtered by status (or a set of
+    them), department, assignee, priority, tier, channel, requesting department, words of
+    the subject, and the state of a target (`breached`, `at_risk`, `running`, …)."""
+    now = now or utcnow()
     query = visible_cases(actor)
     if status:
         query = query.where(Case.status == status)
-    if department_id:
-        query = query.where(Case.department_id == department_id)
-    if assignee_id:
-        query = query.where(Case.assignee_id == assignee_id)
+    elif statuses:
+        query = query.where(Case.status.in_(builtins.list(statuses)))
+    for column, value in (
+        (Case.department_id, department_id),
+        (Case.assignee_id, assignee_id),
+        (Case.priority, priority),
+        (Case.tier, tier),
+        (Case.channel, channel),
+        (Case.requesting_department_id, requesting_department_id),
+    ):
+        if value:
+            query = query.where(column == value)
+    if unassigned:
+        query = query.where(Case.assignee_id.is_(None))
+    if q.strip():
+        words = q.strip()
+        by_subject = func.lower(Case.subject).contains(words.lower(), autoescape=True)
+        query = query.where(
+            or_(by_subject, Case.id == int(words))
+            if words.isdigit() and len(words) < 12
+            else by_subject
+        )
     if state:
-        query = query.where(Case.id.in_(_with_target_state(state, now or utcnow())))
+        query = query.where(Case.id.in_(_with_target_state(state, now)))
     due = (
         select(CaseTarget.due_at)
         .where(CaseTarget.case_id == Case.id, CaseTarget.due_at.is_not(None))
@@ -122,11 +153,18 @@ def list(
     return Page(items=items, total=total, limit=limit, offset=offset)
 
 
+AT_RISK = "at_risk"  # a running target past its warning time, not yet due
+
+
 def _with_target_state(state: str, now: datetime) -> Select[int]:
     ids = select(CaseTarget.case_id)
     if state == clocks.BREACHED:
         overdue = (CaseTarget.state == clocks.RUNNING) & (CaseTarget.due_at <= now)
         return ids.where(or_(CaseTarget.state == clocks.BREACHED, overdue))
+    if state == AT_RISK:
+        return ids.where(
+            CaseTarget.state == clocks.RUNNING, CaseTarget.warn_at <= now, CaseTarget.due_at > now
+        )
     if state == clocks.RUNNING:
         return ids.where(CaseTarget.state == clocks.RUNNING, CaseTarget.due_at > now)
     return ids.where(CaseTarget.state == state)
@@ -525,6 +563,63 @@ def current_targets(session: Session, case: Case) -> builtins.list[CaseTarget]:
     return sorted(latest.values(), key=lambda t: order.index(t.kind))
 
 
+def link_interaction(
+    session: Session,
+    *,
+    case: Case,
+    interaction_id: int,
+    actor: User,
+    now: datetime | None = None,
+) -> Interaction:
+    """Link a contact of the case's customer to the case (the call that raised it, the
+    call-back that answered it). Linking twice keeps one link; a contact the actor may not
+    see is not found, another customer's is refused."""
+    if not can_manage(case, actor):
+        raise PermissionDenied("only the owning department works this case")
+    if case.customer_id is None:
+        raise Conflict("an internal request has no customer contacts", field="interaction_id")
+    interaction = interaction_service.get(session, interaction_id, actor=actor)
+    if interaction.customer_id != case.customer_id:
+        raise Invalid("the contact belongs to another customer", field="interaction_id")
+    linked = session.scalar(
+        select(CaseInteraction.id).where(
+            CaseInteraction.case_id == case.id, CaseInteraction.interaction_id == interaction.id
+        )
+    )
+    if linked is None:
+        now = now or utcnow()
+        session.add(
+            CaseInteraction(
+                case_id=case.id,
+                interaction_id=interaction.id,
+                linked_by_user_id=actor.id,
+                linked_at=now,
+            )
+        )
+        _event(session, case, actor, "interaction", None, interaction.id, at=now)
+        case.updated_at = now
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="case.link_interaction",
+            entity=("case", case.id),
+            details={"interaction_id": interaction.id},
+        )
+    return interaction
+
+
+def interactions(session: Session, case: Case, *, actor: User) -> builtins.list[Interaction]:
+    """The contacts linked to the case that the actor may see, newest first."""
+    query = (
+        interaction_service.visible_to(actor)
+        .join(CaseInteraction, CaseInteraction.interaction_id == Interaction.id)
+        .where(CaseInteraction.case_id == case.id)
+        .order_by(Interaction.started_at.desc(), Interaction.id.desc())
+    )
+    return builtins.list(session.scalars(query))
+
+
 def messages(session: Session, case: Case, *, actor: User) -> builtins.list[CaseMessage]:
     """The conversation, oldest first; internal notes only for the department working it."""
     query = select(CaseMessage).where(CaseMessage.case_id == case.id)
@@ -575,6 +670,8 @@ def _large_cache(session: Session) -> Iterator[None]:
 def _recompute_batches(
     session: Session, calendar_id: int, clock: BusinessCalendar, share: float
 ) -> int:
+    if session.get_bind().dialect.name == "sqlite":
+        return _recompute_sqlite(session, calendar_id, clock, share)
     last, total = 0, 0
     while True:
         rows = session.execute(
@@ -605,23 +702,46 @@ def _recompute_batches(
             if due != old_due or warn != old_warn:  # only moved targets are written
                 changes.append((due, warn, target_id))
         if changes:
-            _write_due_times(session, changes)
+            _copy_due_times(session, changes)
         session.commit()
         last, total = rows[-1][0], total + len(rows)
 
 
-def _write_due_times(session: Session, changes: builtins.list[tuple[Any, ...]]) -> None:
-    """Store (due_at, warn_at, id) rows through the driver's executemany: the ORM's bulk
-    update by primary key spent ~70% of a recomputation converting each row's times
-    (14,000 targets/s; measured in `benchmarks/sla_check.py`)."""
-    if session.get_bind().dialect.name != "sqlite":
-        _copy_due_times(session, changes)
-        return
-    # As `db.UTCDateTime` stores them on SQLite: naive UTC text.
-    rows = [(_sqlite_time(due), _sqlite_time(warn), i) for due, warn, i in changes]
-    session.connection().exec_driver_sql(
-        "UPDATE case_targets SET due_at = ?, warn_at = ? WHERE id = ?", rows
-    )
+def _recompute_sqlite(
+    session: Session, calendar_id: int, clock: BusinessCalendar, share: float
+) -> int:
+    """SQLite: read the stored times as the text they are and compare the new ones as text,
+    so a row costs one parse (its start) instead of three datetime conversions; the ORM's
+    typed select spent about a third of a recomputation converting (benchmarks/sla_check)."""
+    last, total = 0, 0
+    while True:
+        rows = (
+            session.connection()
+            .exec_driver_sql(
+                "SELECT id, minutes, counted_seconds, running_since, due_at, warn_at "
+                "FROM case_targets WHERE calendar_id = ? AND state = ? AND id > ? "
+                "ORDER BY id LIMIT ?",
+                (calendar_id, clocks.RUNNING, last, RECOMPUTE_BATCH),
+            )
+            .all()
+        )
+        if not rows:
+            return total
+        changes = []
+        for target_id, minutes, counted, since, old_due, old_warn in rows:
+            if since is None:  # running clocks always have a start; guard old rows
+                continue
+            start = datetime.fromisoformat(since).replace(tzinfo=UTC)
+            due = _sqlite_time(clock.add(start, max(0, minutes * 60 - counted) / 60))
+            warn = _sqlite_time(clock.add(start, max(0.0, minutes * 60 * share - counted) / 60))
+            if due != old_due or warn != old_warn:  # only moved targets are written
+                changes.append((due, warn, target_id))
+        if changes:
+            session.connection().exec_driver_sql(
+                "UPDATE case_targets SET due_at = ?, warn_at = ? WHERE id = ?", changes
+            )
+        session.commit()
+        last, total = rows[-1][0], total + len(rows)
 
 
 def _copy_due_times(session: Session, changes: builtins.list[tuple[Any, ...]]) -> None:
@@ -653,6 +773,52 @@ def _calendar_changed(session: Session, calendar: Calendar) -> None:
 
 
 calendars.on_change(_calendar_changed)
+
+RETIER_BATCH = 500
+
+
+def retier(session: Session, *, now: datetime | None = None) -> int:
+    """Give open cases whose customer's tier changed in the latest value analysis the new
+    tier, and re-evaluate their policy and targets, carrying over the time counted (the
+    history says why). Only changed cases are read; returns how many changed."""
+    run = value_queries.latest_run(session)
+    if run is None:
+        return 0
+    now = now or utcnow()
+    changed = 0
+    while True:
+        batch = session.execute(
+            select(Case, CustomerValue.tier)
+            .join(
+                CustomerValue,
+                (CustomerValue.customer_id == Case.customer_id) & (CustomerValue.run_id == run.id),
+            )
+            .where(
+                Case.status.not_in(CLOSED_STATES),
+                or_(Case.tier.is_(None), Case.tier != CustomerValue.tier),
+            )
+            .order_by(Case.id)
+            .limit(RETIER_BATCH)
+        ).all()
+        for case, tier in batch:
+            old = case.tier
+            _event(session, case, None, "tier", old, tier, at=now, reason="tier re-evaluated")
+            case.tier = tier
+            _apply_policy(session, case, None, now=now, reason=f"tier {old or '-'} -> {tier}")
+            case.updated_at = now
+        changed += len(batch)
+        session.flush()
+        if len(batch) < RETIER_BATCH:
+            return changed
+
+
+def _tiers_changed(session: Session, run: Any) -> None:
+    """Queue the re-evaluation of open cases after a new value analysis."""
+    del run
+    jobs.enqueue(session, kind="cases.retier", payload={})
+
+
+value_service.on_finished(_tiers_changed)
 
 
 def warn_share() -> float:

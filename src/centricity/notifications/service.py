@@ -234,8 +234,13 @@ def list_for(
 
 def unread_count(session: Session, *, user: User) -> int:
     """How many of the user's notices are unread (the badge in the header)."""
+    return unread_count_of(session, user.id)
+
+
+def unread_count_of(session: Session, user_id: int) -> int:
+    """How many notices of the user with this id are unread (pages know only the id)."""
     query = select(func.count()).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)
+        Notification.user_id == user_id, Notification.read_at.is_(None)
     )
     return int(session.scalar(query) or 0)
 

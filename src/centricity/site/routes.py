@@ -11,6 +11,7 @@ ROUTER_MODULES = (
     "centricity.web.assets",
     "centricity.site.pages",
     "centricity.web.apidocs",
+    "centricity.cases.settings_pages",  # before accounts.pages: both serve /settings/...
     "centricity.accounts.pages",
     "centricity.accounts.api",
     "centricity.imports.pages",  # before customers.pages: /customers/export, /duplicates
@@ -23,7 +24,10 @@ ROUTER_MODULES = (
     "centricity.value.pages",
     "centricity.value.api",
     "centricity.calendars.api",
+    "centricity.cases.pages",
+    "centricity.cases.service_page",
     "centricity.cases.api",
+    "centricity.notifications.pages",
     "centricity.notifications.api",
 )
 

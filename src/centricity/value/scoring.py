@@ -6,7 +6,7 @@ Time unit of the purchase models: weeks (as in the literature); CLV periods: mon
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,46 +16,17 @@ import polars as pl
 from centricity.analytics.value import (
     BGNBDModel,
     GammaGammaModel,
-    TierRule,
     assign_tiers,
     customer_lifetime_value,
     rfm_scores,
 )
+from centricity.value.config import NOTE_NOT_FITTED, NOTE_UNUSABLE, ValueConfig
+
+__all__ = ["NOTE_NOT_FITTED", "NOTE_UNUSABLE", "ValueConfig", "Scores", "score"]
 
 DAYS_PER_WEEK = 7.0
 DAYS_PER_MONTH = 30.4375
 HORIZON_90_DAYS_WEEKS = 90 / DAYS_PER_WEEK
-# Why a run has no model predictions: `model_note` says it in English (CLI, API), the code
-# lets the Value page say it in the viewer's language.
-NOTE_NOT_FITTED = "not_fitted"
-NOTE_UNUSABLE = "unusable"
-
-
-@dataclass(frozen=True)
-class ValueConfig:
-    """How value is measured: discounting, horizon, default margin, contact costs, tiers."""
-
-    discount_rate: float = 0.10
-    horizon_months: int = 24
-    default_margin: float = 0.30
-    contact_costs: dict[str, tuple[float, float]] = field(default_factory=dict)
-    tiers: tuple[tuple[str, float, float | None], ...] = ()
-
-    def tier_rules(self) -> list[TierRule]:
-        """The tier configuration as the tier model's rules."""
-        return [
-            TierRule(
-                name,
-                min_clv_quantile=quantile,
-                min_profitability=-np.inf if profit is None else profit,
-            )
-            for name, quantile, profit in self.tiers
-        ]
-
-    @property
-    def monthly_discount_rate(self) -> float:
-        """The monthly rate equivalent to the yearly discount rate."""
-        return float((1 + self.discount_rate) ** (1 / 12) - 1)
 
 
 @dataclass

@@ -11,14 +11,14 @@ import polars as pl
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from centricity.analytics import io, runs
+from centricity.analytics import runs
 from centricity.analytics.models import AnalyticsRun
 from centricity.config import Settings, get_settings
 from centricity.interactions.models import Interaction
 from centricity.kit.time import today_utc
 from centricity.orders.models import Order
+from centricity.value.config import ValueConfig
 from centricity.value.models import CustomerValue
-from centricity.value.scoring import ValueConfig, score
 
 RUN_KIND = "value"
 Progress = Callable[[str], None]
@@ -59,6 +59,18 @@ def _watermark(session: Session) -> dict[str, int]:
     return {"orders": int(newest_order), "interactions": int(newest_contact)}
 
 
+# Called in the analysis's session after a new run finished (the service desk re-evaluates
+# the targets of open cases whose customer changed tier).
+RunHandler = Callable[[Session, AnalyticsRun], None]
+_FINISHED_HANDLERS: list[RunHandler] = []
+
+
+def on_finished(handler: RunHandler) -> None:
+    """Call `handler` whenever a value analysis finishes a new run (not a reused one)."""
+    if handler not in _FINISHED_HANDLERS:
+        _FINISHED_HANDLERS.append(handler)
+
+
 def default_as_of(settings: Settings) -> date:
     """The day an analysis without a date scores as of: CENTRICITY_VALUE_AS_OF (a demo
     pinned to its history's last day), else today in UTC."""
@@ -93,10 +105,17 @@ def analyze(
         runs.fail(session, run, type(exc).__name__)
         session.commit()
         raise
+    for handler in _FINISHED_HANDLERS:
+        handler(session, run)
+    session.commit()
     return run
 
 
 def _score_run(session: Session, run: AnalyticsRun, config: ValueConfig, step: Progress) -> None:
+    # Imported here: Ibis and SciPy cost every CLI start ~0.8 s (see value/config.py).
+    from centricity.analytics import io  # noqa: PLC0415
+    from centricity.value.scoring import score  # noqa: PLC0415
+
     started = time.perf_counter()
     timings: dict[str, float] = {}
 

@@ -24,6 +24,7 @@ NAVIGATION = [
     (noop("Dashboard"), "/", Role.VIEWER),
     (noop("Customers"), "/customers", Role.VIEWER),
     (noop("Cases"), "/cases", Role.VIEWER),
+    (noop("Service"), "/service", Role.MANAGER),
     (noop("Voice"), "/voice", Role.VIEWER),
     (noop("Value"), "/value", Role.VIEWER),
     (noop("Insights"), "/insights", Role.VIEWER),
@@ -87,6 +88,10 @@ LABEL_CONTEXTS = (
     "duplicate reason",
     "case status",
     "priority",
+    "target",
+    "target state",
+    "case kind",
+    "notice kind",
 )
 
 
