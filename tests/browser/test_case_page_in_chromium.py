@@ -47,6 +47,17 @@ def server(tmp_path: Path) -> Iterator[str]:
             actor=None,
         )
         other = accounts.get_or_create_department(session, "Logistics")
+        logistics = accounts.create(
+            session,
+            data=UserCreate(
+                email="stock@cases.example",
+                name="Stock Keeper",
+                password=PASSWORD,
+                role=Role.AGENT,
+                department="Logistics",
+            ),
+            actor=None,
+        )
         policies.create(
             session,
             data=SlaPolicyCreate(
@@ -61,8 +72,8 @@ def server(tmp_path: Path) -> Iterator[str]:
         customer = customers.create(
             session, data=CustomerCreate(name="Jan Novák", email="jan@example.cz"), actor=None
         )
-        for subject, department in (("Lamp arrived broken", agent.department_id),
-                                    ("Pallet count", other.id)):  # fmt: skip
+        for subject, department, author in (("Lamp arrived broken", agent.department_id, agent),
+                                            ("Pallet count", other.id, logistics)):  # fmt: skip
             cases.create(
                 session,
                 data=CaseCreate(
@@ -72,7 +83,7 @@ def server(tmp_path: Path) -> Iterator[str]:
                     department_id=department,
                     opened_at=utcnow() - timedelta(minutes=10),
                 ),
-                actor=agent,
+                actor=author,
             )
 
     with served_store(tmp_path, "cases-browser-secret-key-0123456789abcdef", fill) as base:
@@ -92,6 +103,12 @@ def test_an_agent_answers_in_time_and_the_page_shows_the_target_achieved(
     page.click("button[type=submit]")
     expect(page.get_by_role("heading", name="Cases")).to_be_visible()
     expect(page.get_by_role("link", name="Pallet count")).to_have_count(0)
+    # Logistics' case is not in any queue of the agent, and its address is not found.
+    assert page.goto(f"{server}/cases?queue=all&status=any") is not None
+    expect(page.get_by_role("link", name="Pallet count")).to_have_count(0)
+    hidden = page.goto(f"{server}/cases/2")
+    assert hidden is not None and hidden.status == 404
+    page.goto(f"{server}/cases")
     page.get_by_role("link", name="Lamp arrived broken").click()
     first_response = page.locator('tr[data-target="first_response"]')
     expect(first_response).to_contain_text("running")

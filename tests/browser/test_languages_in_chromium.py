@@ -65,7 +65,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             )
         assert upload.status_code == 303, upload.text[:300]
         pages = {
-            name: path.format(customer=workspace.customer_id, job=upload.headers["location"])
+            name: path.format(
+                customer=workspace.customer_id,
+                job=upload.headers["location"],
+                case=workspace.case_id,
+            )
             for name, path in PAGES.items()
         }
         yield Site(base, workspace, pages, f"sqlite:///{tmp / 'centricity.db'}")

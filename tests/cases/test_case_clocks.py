@@ -405,3 +405,53 @@ def test_a_finished_value_analysis_queues_the_re_evaluation(
     value_service.analyze(db, as_of=date(2026, 3, 1), settings=settings)
     kinds = [job.kind for job in db.scalars(select(Job))]
     assert "cases.retier" in kinds
+
+
+def test_a_clock_a_new_tier_adds_waits_like_the_others_and_no_caller_wait_starts(
+    db: Session, personas: Any, desk: dict[str, Any]
+) -> None:
+    bronze = AnalyticsRun(
+        kind="value", as_of_date=date(2026, 3, 1), params_key="b", status="done", params={}
+    )
+    db.add(bronze)
+    db.flush()
+    db.add(_scores(bronze.id, desk["customer"].id, "Bronze"))
+    policies.create(
+        db,
+        data=SlaPolicyCreate(
+            name="Bronze",
+            position=1,
+            conditions={"tier": "Bronze"},  # type: ignore[arg-type]
+            resolution_minutes=2400,
+        ),
+        actor=personas.admin,
+    )
+    policies.create(
+        db,
+        data=SlaPolicyCreate(
+            name="Platinum",
+            position=2,
+            conditions={"tier": "Platinum"},  # type: ignore[arg-type]
+            first_response_minutes=15,
+            resolution_minutes=120,
+            waiting_minutes=2,
+        ),
+        actor=personas.admin,
+    )
+    db.flush()
+    case = _open(db, personas, desk, opened_at=T0, channel="phone")
+    assert set(_targets(db, case, T0)) == {"resolution"}
+    waiting = CaseUpdate(status="waiting_on_customer")
+    service.update(db, case=case, data=waiting, actor=personas.bob, now=T0 + minutes(5))
+    platinum = AnalyticsRun(
+        kind="value", as_of_date=date(2026, 3, 2), params_key="p", status="done", params={}
+    )
+    db.add(platinum)
+    db.flush()
+    db.add(_scores(platinum.id, desk["customer"].id, "Platinum"))
+    db.flush()
+    assert service.retier(db, now=T0 + minutes(60)) == 1
+    targets = _targets(db, case, T0 + minutes(61))
+    assert "waiting" not in targets  # the call was an hour ago: no new wait to count
+    assert targets["first_response"].state == "paused"  # the case waits on the customer
+    assert targets["resolution"].state == "paused"

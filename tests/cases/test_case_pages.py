@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from centricity.calendars import service as calendars
-from centricity.cases import policies
+from centricity.cases import breach, policies
 from centricity.cases import service as cases
 from centricity.cases.models import Case, SavedQueue
 from centricity.cases.schemas import CaseCreate, SlaPolicyCreate
@@ -74,8 +74,10 @@ def _form(browser: Any, url: str, data: dict[str, Any]) -> Any:
 
 
 def test_the_queue_shows_the_departments_cases_due_first_first(
-    browser_for: Callable[..., Any], personas: Any, desk: dict[str, Any]
+    browser_for: Callable[..., Any], personas: Any, desk: dict[str, Any], db: Session
 ) -> None:
+    breach.check(db)  # the late case's first response is now marked breached
+    db.commit()
     page = browser_for(personas.bob).client.get("/cases")
     assert page.status_code == 200
     assert "Parcel never arrived" in page.text and "Invoice address" in page.text
@@ -384,3 +386,18 @@ def test_a_contact_logged_on_the_case_is_linked_and_on_the_timeline(
     assert bad.status_code == 422
     charlie = browser_for(personas.charlie)
     assert _form(charlie, f"/cases/{case_id}/contacts", {"channel": "phone"}).status_code == 404
+
+
+def test_the_service_page_reads_a_period_given_by_one_end(
+    browser_for: Callable[..., Any], personas: Any, desk: dict[str, Any]
+) -> None:
+    alice = browser_for(personas.alice).client
+    only_to = alice.get("/service?to=2026-01-31").text
+    assert 'name="from" type="date" value="2025-11-03"' in only_to  # 90 days to the 31st
+    assert "could not be read" not in only_to
+    only_from = alice.get("/service?from=2026-01-01").text
+    assert 'name="from" type="date" value="2026-01-01"' in only_from
+    # The period's cases: the three of the desk opened today, none in January.
+    assert "No cases were opened in this period." in alice.get("/service?to=2026-01-31").text
+    today = alice.get("/service?group_by=department").text
+    assert re.search(r"<td[^>]*>customers</td><td class=\"num\">2</td>", today), today

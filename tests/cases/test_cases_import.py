@@ -101,6 +101,8 @@ BAD = [
     _row("K-9", solved_at=_at(-5)),
     _row("K-10", opened_at=_at(0, datetime.now(UTC) + timedelta(days=3))),
     _row("K-11", solved_at=""),
+    _row("K-12", assignee_email="charlie@test.example"),  # an agent of department B
+    _row("K-13", assignee_email="vera@test.example"),  # a viewer of department A
 ]
 REASONS = {
     "K-5": "department: no department with this name",
@@ -110,6 +112,8 @@ REASONS = {
     "K-9": "solved_at: earlier than opened_at",
     "K-10": "opened_at: not a date from 1970 to tomorrow",
     "K-11": "solved_at: required for a solved or closed case",
+    "K-12": "assignee_email: not an active member of staff of the case's department",
+    "K-13": "assignee_email: not an active member of staff of the case's department",
 }
 
 
@@ -237,7 +241,7 @@ def test_it_quarantines_bad_rows_with_line_and_reason_and_keeps_the_good(
 ) -> None:
     _arrange(db, personas)
     summary = _import(session_maker, _write(tmp_path / "mixed.csv", [*GOOD, *BAD]))
-    assert summary.counts.line() == "read=11 inserted=4 updated=0 unchanged=0 quarantined=7"
+    assert summary.counts.line() == "read=13 inserted=4 updated=0 unchanged=0 quarantined=9"
     rows = db.scalars(
         select(QuarantineRow)
         .where(QuarantineRow.job_id == summary.job_id)

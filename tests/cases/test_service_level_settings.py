@@ -386,7 +386,7 @@ def test_an_admin_edits_a_policy(admin: Any, db: Session, office: Calendar) -> N
         ({"position": "-1"}, "position", "must be at least 0"),
         ({"name": ""}, "name", "must not be empty"),
         ({"condition_priority": "extreme"}, "condition_priority", "choose one of"),
-        ({"condition_tag": "a,b"}, "condition_tag", ""),
+        ({"condition_tag": "a,b"}, "condition_tag", "has an invalid format"),
         ({"calendar_id": "999999"}, "calendar_id", "no such calendar"),
         ({"condition_department_id": "999999"}, "condition_department_id", "no such department"),
         ({"escalate_to_user_id": "999999"}, "escalate_to_user_id", "no such active member"),
@@ -457,7 +457,7 @@ def test_an_admin_sets_a_persons_department_and_working_calendar(
     assert (moved.department_id, moved.calendar_id) == (personas.charlie.department_id, office.id)
     page = admin.client.get(HOME).text
     chosen = re.search(rf'id="staff-{bob.id}-calendar".*?</select>', page, re.S)
-    assert chosen and f'<option value="{office.id}" selected>' in chosen.group(0)
+    assert chosen and f'<option value="{office.id}" selected' in chosen.group(0)
     # "any time" clears the calendar; an unknown calendar is refused and named.
     assert _post(admin, f"{HOME}/staff/{bob.id}", {"calendar_id": ""}).status_code == 303
     db.expire_all()

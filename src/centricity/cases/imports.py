@@ -203,6 +203,28 @@ def _own_department(_session: Session, staging: Table, actor: User) -> Select[An
     return select(staging.c.line, reason).where(other)
 
 
+def _assignee_works_there(_session: Session, staging: Table) -> Select[Any]:
+    """An assignee is an active agent, manager or admin; an agent or manager belongs to
+    the owning department (as when a case is assigned by hand: an assignee sees the case,
+    so naming someone of another department would show it to them)."""
+    if "assignee_id" not in staging.c:
+        return select(staging.c.line, literal("")).where(false())
+    users = Base.metadata.tables[User.__tablename__]
+    department = _value(staging, "department_id")
+    fits = (
+        select(users.c.id)
+        .where(
+            users.c.id == staging.c.assignee_id,
+            users.c.is_active.is_(True),
+            users.c.role != Role.VIEWER.value,
+            or_(users.c.role == Role.ADMIN.value, users.c.department_id == department),
+        )
+        .exists()
+    )
+    reason = _text(reasons.NOT_DEPARTMENT_STAFF, field="assignee_email")
+    return select(staging.c.line, reason).where(staging.c.assignee_id.is_not(None), ~fits)
+
+
 def hidden_from(actor: User) -> ColumnElement[bool]:
     """Cases the actor may not see (`service.visibility`, null-safe): an import never
     matches, changes, counts or names them."""
@@ -295,7 +317,7 @@ CASES = register(
         insert_defaults=_new_case,
         update_values=lambda: {"updated_at": utcnow()},
         prepare=_with_defaults,
-        checks=(_one_requester, _in_order, _solved_at_fits_status),
+        checks=(_one_requester, _in_order, _solved_at_fits_status, _assignee_works_there),
         after_change=import_targets.rebuild,
         min_role=Role.MANAGER,
         hidden=hidden_from,

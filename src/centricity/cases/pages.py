@@ -323,7 +323,7 @@ def _case_context(session: Session, user: User, case: Case) -> dict[str, Any]:
         "can_write": manage or _is_requester(case, user),
         "closed": case.status == Status.CLOSED.value,
         "summary": _summary(session, user, case),
-        "assignees": _staff_of(session, case.department_id),
+        "assignees": _with_current(session, _staff_of(session, case.department_id), case),
         "contacts": service.interactions(session, case, actor=user),
         "contact": {"channel": case.channel, "direction": "outbound"},
         "contact_errors": {},
@@ -333,6 +333,15 @@ def _case_context(session: Session, user: User, case: Case) -> dict[str, Any]:
         "change_errors": {},
         **_choices(session),
     }
+
+
+def _with_current(session: Session, staff: list[User], case: Case) -> list[User]:
+    """The assignee choices, with the current assignee kept even when they are not of the
+    owning department (so the form shows who has the case)."""
+    if case.assignee_id is None or any(u.id == case.assignee_id for u in staff):
+        return staff
+    current = session.get(User, case.assignee_id)
+    return [*staff, current] if current is not None else staff
 
 
 def _is_requester(case: Case, user: User) -> bool:
@@ -458,11 +467,10 @@ async def change_case(
     submitted: dict[str, Any] = {
         key: raw[key] for key in ("status", "priority", "department_id") if raw.get(key)
     }
-    if "assignee_id" in raw:
-        assignee = raw["assignee_id"] or None
-        moving = raw.get("department_id") and raw["department_id"] != str(case.department_id)
-        if not (moving and assignee == str(case.assignee_id)):
-            submitted["assignee_id"] = assignee
+    # Only a changed assignee is sent, so saving a status never unassigns someone the
+    # select could not offer (an admin, or a colleague who moved department).
+    if "assignee_id" in raw and raw["assignee_id"] != str(case.assignee_id or ""):
+        submitted["assignee_id"] = raw["assignee_id"] or None
     if "tags" in raw:
         submitted["tags"] = _tags(raw["tags"])
     data, errors = parse(CaseUpdate, submitted)

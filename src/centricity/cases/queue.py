@@ -18,7 +18,7 @@ from centricity.accounts.models import Department, Role, User
 from centricity.cases import clocks, reading
 from centricity.cases.models import Case, CaseTarget, Priority, Status
 from centricity.cases.schemas import TargetRead
-from centricity.cases.service import AT_RISK, CLOSED_STATES
+from centricity.cases.service import AT_RISK, CLOSED_STATES, still_counting
 from centricity.customers import service as customer_service
 from centricity.customers.models import Customer
 from centricity.interactions.models import Channel
@@ -160,12 +160,12 @@ def _customer_names(session: Session, actor: User, ids: set[int]) -> dict[int, s
 
 
 def _due_first(session: Session, case_ids: list[int]) -> dict[int, CaseTarget]:
-    """Each case's running or paused clock with the earliest due time."""
+    """Each case's clock that still counts (running, paused, or late) due first."""
     if not case_ids:
         return {}
     query = (
         select(CaseTarget)
-        .where(CaseTarget.case_id.in_(case_ids), CaseTarget.state.in_(clocks.OPEN_STATES))
+        .where(CaseTarget.case_id.in_(case_ids), still_counting())
         .order_by(CaseTarget.case_id, CaseTarget.due_at)
     )
     found: dict[int, CaseTarget] = {}

@@ -142,7 +142,7 @@ def list(
     due = (
         select(CaseTarget.due_at)
         .where(CaseTarget.case_id == Case.id, CaseTarget.due_at.is_not(None))
-        .where(CaseTarget.state.in_(clocks.OPEN_STATES))
+        .where(still_counting())
         .order_by(CaseTarget.due_at)
         .limit(1)
         .scalar_subquery()
@@ -154,6 +154,15 @@ def list(
 
 
 AT_RISK = "at_risk"  # a running target past its warning time, not yet due
+
+
+def still_counting() -> ColumnElement[bool]:
+    """Targets whose clock still matters to the queue: running, paused, or missed but not
+    yet met (a breached clock keeps counting until staff answer; it sorts first, as late)."""
+    return or_(
+        CaseTarget.state.in_(clocks.OPEN_STATES),
+        (CaseTarget.state == clocks.BREACHED) & CaseTarget.achieved_at.is_(None),
+    )
 
 
 def _with_target_state(state: str, now: datetime) -> Select[int]:
@@ -506,20 +515,25 @@ def _apply_policy(
             minutes = None
         target = existing.get(kind.value)
         if target is None:
+            opening = reason == "case opened"
+            if kind is TargetKind.WAITING and not opening:
+                continue  # a caller's wait counts from the call, not from a later change
             if minutes is not None and _starts_on_opening(case, kind):
                 assert policy is not None
-                session.add(
-                    clocks.start(
-                        case_id=case.id,
-                        kind=kind.value,
-                        minutes=minutes,
-                        policy_id=policy.id,
-                        calendar_id=policy.calendar_id,
-                        clock=_clock(session, policy.calendar_id),
-                        at=case.opened_at if reason == "case opened" else now,
-                        warn_share=warn_share(),
-                    )
+                clock = _clock(session, policy.calendar_id)
+                started = clocks.start(
+                    case_id=case.id,
+                    kind=kind.value,
+                    minutes=minutes,
+                    policy_id=policy.id,
+                    calendar_id=policy.calendar_id,
+                    clock=clock,
+                    at=case.opened_at if opening else now,
+                    warn_share=warn_share(),
                 )
+                session.add(started)
+                if not opening and case.status in _pause_statuses(session, case):
+                    clocks.pause(started, clock, now)  # a new clock waits like the others
             continue
         if target.state not in clocks.OPEN_STATES:
             continue

@@ -33,8 +33,12 @@ def _period(params: Any) -> tuple[metrics.Period, bool]:
     if not first_text and not last_text:
         return default, True
     try:
-        first = date.fromisoformat(first_text) if first_text else default.first
         last = date.fromisoformat(last_text) if last_text else today
+        first = (
+            date.fromisoformat(first_text)
+            if first_text
+            else last - timedelta(days=DEFAULT_DAYS - 1)  # the 90 days before `to`
+        )
     except ValueError:
         return default, False
     if last < first or (last - first).days > MAX_DAYS:

@@ -75,6 +75,7 @@ EARLIER_THAN = noop("%(field)s: earlier than %(other)s")
 REQUIRED_WHEN_SOLVED = noop("%(field)s: required for a solved or closed case")
 ONLY_WHEN_SOLVED = noop("%(field)s: only a solved or closed case has one")
 OWN_DEPARTMENT_ONLY = noop("%(field)s: you can import only your own department's cases")
+NOT_DEPARTMENT_STAFF = noop("%(field)s: not an active member of staff of the case's department")
 
 ROW_TEMPLATES = (
     CSV_UNPARSABLE,
@@ -108,6 +109,7 @@ ROW_TEMPLATES = (
     REQUIRED_WHEN_SOLVED,
     ONLY_WHEN_SOLVED,
     OWN_DEPARTMENT_ONLY,
+    NOT_DEPARTMENT_STAFF,
 )
 
 # Notes of a preview: what the importer assumed. `header` is quoted as Python writes it.

@@ -22,14 +22,13 @@ Viewer = Annotated[User, require_page(Role.VIEWER)]
 
 
 def unread_notices(request: Request) -> int:
-    """The signed-in viewer's unread notices, for the header's badge (0 on pages without a
-    signed-in viewer)."""
+    """The signed-in viewer's unread notices, for the header's badge: one count query in the
+    request's own transaction (0 on pages without a signed-in viewer or a store session)."""
     viewer = getattr(request.state, "viewer", None)
-    factory = getattr(request.app.state, "session_factory", None)
-    if viewer is None or factory is None:
-        return 0
-    with factory() as session:
-        return service.unread_count_of(session, viewer.id)
+    session = getattr(request.state, "db_session", None)
+    if viewer is None or session is None:
+        return 0  # an error page after the request's transaction ended: no badge
+    return service.unread_count_of(session, viewer.id)
 
 
 # The base page shows the badge when this module is mounted (the web kit knows no domain).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from datetime import date
@@ -20,6 +21,7 @@ from centricity.orders.models import Order
 from centricity.value.config import ValueConfig
 from centricity.value.models import CustomerValue
 
+LOG = logging.getLogger(__name__)
 RUN_KIND = "value"
 Progress = Callable[[str], None]
 
@@ -106,7 +108,11 @@ def analyze(
         session.commit()
         raise
     for handler in _FINISHED_HANDLERS:
-        handler(session, run)
+        try:
+            with session.begin_nested():
+                handler(session, run)
+        except Exception:  # a follower's failure must not undo a finished analysis
+            LOG.exception("a value-run handler failed: %s", getattr(handler, "__name__", "?"))
     session.commit()
     return run
 

@@ -26,7 +26,12 @@ def db_session(request: Request) -> Iterator[Session]:
     """One session per request; commit once after the endpoint, roll back on any error."""
     writing = request.method not in SAFE_METHODS
     with unit_of_work(request.app.state.session_factory, writing=writing) as session:
-        yield session
+        # Pages read small header figures (the unread notices) in the same transaction.
+        request.state.db_session = session
+        try:
+            yield session
+        finally:
+            request.state.db_session = None
 
 
 DbSession = Annotated[Session, Depends(db_session, scope="function")]
