@@ -209,8 +209,8 @@ def main() -> None:
     """Build each store, time the check and the recomputation, write the results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
-    parser.add_argument("--due", type=int, default=1_000)
-    parser.add_argument("--warn", type=int, default=1_000)
+    parser.add_argument("--due", type=int, default=200)
+    parser.add_argument("--warn", type=int, default=200)
     parser.add_argument("--engines", default="sqlite,postgresql")
     args = parser.parse_args()
     DATA_DIR.mkdir(exist_ok=True)

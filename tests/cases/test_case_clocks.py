@@ -254,13 +254,7 @@ def test_platinum_customers_get_their_tiers_targets(
         ),
         actor=personas.admin,
     )
-    run = AnalyticsRun(
-        kind="value", as_of_date=date(2026, 3, 1), params_key="k", status="done", params={}
-    )
-    db.add(run)
-    db.flush()
-    db.add(_scores(run.id, desk["customer"].id, "Platinum"))
-    db.flush()
+    run = _tiered(db, desk["customer"].id, "Platinum", day=1, key="k")
     vip = _open(db, personas, desk, opened_at=T0)
     assert (vip.tier, vip.policy_id) == ("Platinum", platinum.id)
     assert _targets(db, vip, T0)["first_response"].due_at == T0 + minutes(15)
@@ -274,6 +268,18 @@ def test_platinum_customers_get_their_tiers_targets(
         now=T0,
     )
     assert (plain.tier, plain.policy_id) == ("Bronze", desk["policy"].id)
+
+
+def _tiered(db: Session, customer_id: int, tier: str, *, day: int, key: str) -> AnalyticsRun:
+    """A finished value run of 2026-03-`day` that puts the customer in `tier`."""
+    run = AnalyticsRun(
+        kind="value", as_of_date=date(2026, 3, day), params_key=key, status="done", params={}
+    )
+    db.add(run)
+    db.flush()
+    db.add(_scores(run.id, customer_id, tier))
+    db.flush()
+    return run
 
 
 def _scores(run_id: int, customer_id: int, tier: str) -> CustomerValue:
@@ -368,25 +374,13 @@ def test_a_new_value_analysis_re_evaluates_open_cases_whose_tier_changed(
         ),
         actor=personas.admin,
     )
-    first = AnalyticsRun(
-        kind="value", as_of_date=date(2026, 3, 1), params_key="k1", status="done", params={}
-    )
-    db.add(first)
-    db.flush()
-    db.add(_scores(first.id, desk["customer"].id, "Bronze"))
-    db.flush()
+    _tiered(db, desk["customer"].id, "Bronze", day=1, key="k1")
     case = _open(db, personas, desk, opened_at=T0)
     solved = _open(db, personas, desk, opened_at=T0)
     service.update(db, case=solved, data=CaseUpdate(status="solved"), actor=personas.bob, now=T0)
     assert (case.tier, case.policy_id) == ("Bronze", desk["policy"].id)
     # The next analysis finds the customer Platinum; 10 minutes of resolution were counted.
-    second = AnalyticsRun(
-        kind="value", as_of_date=date(2026, 3, 2), params_key="k2", status="done", params={}
-    )
-    db.add(second)
-    db.flush()
-    db.add(_scores(second.id, desk["customer"].id, "Platinum"))
-    db.flush()
+    _tiered(db, desk["customer"].id, "Platinum", day=2, key="k2")
     assert service.retier(db, now=T0 + minutes(10)) == 1
     assert (case.tier, case.policy_id) == ("Platinum", platinum.id)
     assert solved.tier == "Bronze"  # a solved case keeps the tier it was served under
@@ -410,12 +404,7 @@ def test_a_finished_value_analysis_queues_the_re_evaluation(
 def test_a_clock_a_new_tier_adds_waits_like_the_others_and_no_caller_wait_starts(
     db: Session, personas: Any, desk: dict[str, Any]
 ) -> None:
-    bronze = AnalyticsRun(
-        kind="value", as_of_date=date(2026, 3, 1), params_key="b", status="done", params={}
-    )
-    db.add(bronze)
-    db.flush()
-    db.add(_scores(bronze.id, desk["customer"].id, "Bronze"))
+    _tiered(db, desk["customer"].id, "Bronze", day=1, key="b")
     policies.create(
         db,
         data=SlaPolicyCreate(
@@ -443,13 +432,7 @@ def test_a_clock_a_new_tier_adds_waits_like_the_others_and_no_caller_wait_starts
     assert set(_targets(db, case, T0)) == {"resolution"}
     waiting = CaseUpdate(status="waiting_on_customer")
     service.update(db, case=case, data=waiting, actor=personas.bob, now=T0 + minutes(5))
-    platinum = AnalyticsRun(
-        kind="value", as_of_date=date(2026, 3, 2), params_key="p", status="done", params={}
-    )
-    db.add(platinum)
-    db.flush()
-    db.add(_scores(platinum.id, desk["customer"].id, "Platinum"))
-    db.flush()
+    _tiered(db, desk["customer"].id, "Platinum", day=2, key="p")
     assert service.retier(db, now=T0 + minutes(60)) == 1
     targets = _targets(db, case, T0 + minutes(61))
     assert "waiting" not in targets  # the call was an hour ago: no new wait to count
