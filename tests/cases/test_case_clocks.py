@@ -13,7 +13,7 @@ from centricity.analytics.models import AnalyticsRun
 from centricity.calendars import service as calendars
 from centricity.calendars.schemas import CalendarCreate
 from centricity.cases import policies, reading, service
-from centricity.cases.models import Case
+from centricity.cases.models import Case, SlaPolicy
 from centricity.cases.schemas import CaseCreate, CaseUpdate, ReplyCreate, SlaPolicyCreate
 from centricity.customers import service as customers
 from centricity.customers.schemas import CustomerCreate
@@ -34,20 +34,23 @@ def desk(db: Session, personas: Any) -> dict[str, Any]:
     """A customer of department A and a round-the-clock policy: first response 60,
     next response 30, resolution 480 minutes, phone waiting 5."""
     customer = customers.create(db, data=CustomerCreate(name="Jana Dvořáková"), actor=personas.bob)
-    policy = policies.create(
+    policy = _policy(
         db,
-        data=SlaPolicyCreate(
-            name="Everyone",
-            position=100,
-            first_response_minutes=60,
-            next_response_minutes=30,
-            resolution_minutes=480,
-            waiting_minutes=5,
-        ),
-        actor=personas.admin,
+        personas,
+        name="Everyone",
+        position=100,
+        first_response_minutes=60,
+        next_response_minutes=30,
+        resolution_minutes=480,
+        waiting_minutes=5,
     )
     db.flush()
     return {"customer": customer, "policy": policy}
+
+
+def _policy(db: Session, personas: Any, **fields: Any) -> SlaPolicy:
+    """An SLA policy created by the admin (conditions as a plain dict)."""
+    return policies.create(db, data=SlaPolicyCreate(**fields), actor=personas.admin)
 
 
 def _open(db: Session, personas: Any, desk: dict[str, Any], **fields: Any) -> Case:
@@ -184,16 +187,14 @@ def test_a_breached_target_stays_breached_when_answered_late(
 def test_a_priority_change_retargets_carrying_the_time_counted(
     db: Session, personas: Any, desk: dict[str, Any]
 ) -> None:
-    urgent = policies.create(
+    urgent = _policy(
         db,
-        data=SlaPolicyCreate(
-            name="Urgent",
-            position=1,
-            conditions={"priority": "urgent"},  # type: ignore[arg-type]
-            first_response_minutes=45,
-            resolution_minutes=120,
-        ),
-        actor=personas.admin,
+        personas,
+        name="Urgent",
+        position=1,
+        conditions={"priority": "urgent"},
+        first_response_minutes=45,
+        resolution_minutes=120,
     )
     case = _open(db, personas, desk, opened_at=T0)
     raise_it = CaseUpdate(priority="urgent")
@@ -210,26 +211,22 @@ def test_a_priority_change_retargets_carrying_the_time_counted(
 def test_a_department_change_drops_the_old_departments_target(
     db: Session, personas: Any, desk: dict[str, Any]
 ) -> None:
-    policies.create(
+    _policy(
         db,
-        data=SlaPolicyCreate(
-            name="Department A answers fast",
-            position=1,
-            conditions={"department_id": personas.bob.department_id},  # type: ignore[arg-type]
-            first_response_minutes=15,
-            resolution_minutes=240,
-        ),
-        actor=personas.admin,
+        personas,
+        name="Department A answers fast",
+        position=1,
+        conditions={"department_id": personas.bob.department_id},
+        first_response_minutes=15,
+        resolution_minutes=240,
     )
-    policies.create(
+    _policy(
         db,
-        data=SlaPolicyCreate(
-            name="Department B resolves only",
-            position=2,
-            conditions={"department_id": personas.charlie.department_id},  # type: ignore[arg-type]
-            resolution_minutes=960,
-        ),
-        actor=personas.admin,
+        personas,
+        name="Department B resolves only",
+        position=2,
+        conditions={"department_id": personas.charlie.department_id},
+        resolution_minutes=960,
     )
     case = _open(db, personas, desk, opened_at=T0, assignee_id=personas.bob.id)
     assert set(_targets(db, case, T0)) == {"first_response", "resolution"}
@@ -244,15 +241,13 @@ def test_a_department_change_drops_the_old_departments_target(
 def test_platinum_customers_get_their_tiers_targets(
     db: Session, personas: Any, desk: dict[str, Any]
 ) -> None:
-    platinum = policies.create(
+    platinum = _policy(
         db,
-        data=SlaPolicyCreate(
-            name="Platinum",
-            position=1,
-            conditions={"tier": "Platinum"},  # type: ignore[arg-type]
-            first_response_minutes=15,
-        ),
-        actor=personas.admin,
+        personas,
+        name="Platinum",
+        position=1,
+        conditions={"tier": "Platinum"},
+        first_response_minutes=15,
     )
     run = _tiered(db, desk["customer"].id, "Platinum", day=1, key="k")
     vip = _open(db, personas, desk, opened_at=T0)
@@ -316,12 +311,13 @@ def test_a_case_opened_outside_working_time_counts_from_the_next_working_minute(
         ),
         actor=personas.admin,
     )
-    policies.create(
+    _policy(
         db,
-        data=SlaPolicyCreate(
-            name="Office hours", position=1, calendar_id=office.id, first_response_minutes=60
-        ),
-        actor=personas.admin,
+        personas,
+        name="Office hours",
+        position=1,
+        calendar_id=office.id,
+        first_response_minutes=60,
     )
     # Thursday 2 April 2026, 20:00 in Prague; Good Friday and Easter Monday are holidays.
     opened = datetime(2026, 4, 2, 18, 0, tzinfo=UTC)
@@ -363,16 +359,14 @@ def test_internal_requests_are_followed_by_the_requester_and_hidden_from_others(
 def test_a_new_value_analysis_re_evaluates_open_cases_whose_tier_changed(
     db: Session, personas: Any, desk: dict[str, Any]
 ) -> None:
-    platinum = policies.create(
+    platinum = _policy(
         db,
-        data=SlaPolicyCreate(
-            name="Platinum",
-            position=1,
-            conditions={"tier": "Platinum"},  # type: ignore[arg-type]
-            first_response_minutes=15,
-            resolution_minutes=120,
-        ),
-        actor=personas.admin,
+        personas,
+        name="Platinum",
+        position=1,
+        conditions={"tier": "Platinum"},
+        first_response_minutes=15,
+        resolution_minutes=120,
     )
     _tiered(db, desk["customer"].id, "Bronze", day=1, key="k1")
     case = _open(db, personas, desk, opened_at=T0)
@@ -405,27 +399,23 @@ def test_a_clock_a_new_tier_adds_waits_like_the_others_and_no_caller_wait_starts
     db: Session, personas: Any, desk: dict[str, Any]
 ) -> None:
     _tiered(db, desk["customer"].id, "Bronze", day=1, key="b")
-    policies.create(
+    _policy(
         db,
-        data=SlaPolicyCreate(
-            name="Bronze",
-            position=1,
-            conditions={"tier": "Bronze"},  # type: ignore[arg-type]
-            resolution_minutes=2400,
-        ),
-        actor=personas.admin,
+        personas,
+        name="Bronze",
+        position=1,
+        conditions={"tier": "Bronze"},
+        resolution_minutes=2400,
     )
-    policies.create(
+    _policy(
         db,
-        data=SlaPolicyCreate(
-            name="Platinum",
-            position=2,
-            conditions={"tier": "Platinum"},  # type: ignore[arg-type]
-            first_response_minutes=15,
-            resolution_minutes=120,
-            waiting_minutes=2,
-        ),
-        actor=personas.admin,
+        personas,
+        name="Platinum",
+        position=2,
+        conditions={"tier": "Platinum"},
+        first_response_minutes=15,
+        resolution_minutes=120,
+        waiting_minutes=2,
     )
     db.flush()
     case = _open(db, personas, desk, opened_at=T0, channel="phone")

@@ -302,7 +302,8 @@ def _case_context(session: Session, user: User, case: Case) -> dict[str, Any]:
         if people_ids
         else {}
     )
-    departments = {d.id: d.name for d in accounts.list_departments(session)}
+    choices = _choices(session)
+    departments = {d.id: d.name for d in choices["departments"]}
     names = history_text.Names(
         users=people,
         departments=departments,
@@ -331,7 +332,7 @@ def _case_context(session: Session, user: User, case: Case) -> dict[str, Any]:
         "reply": {"kind": PUBLIC},
         "reply_errors": {},
         "change_errors": {},
-        **_choices(session),
+        **choices,
     }
 
 
