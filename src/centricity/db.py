@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -114,6 +115,16 @@ def get_engine(settings: Settings) -> Engine:
 def begin_writing(session: Session) -> None:
     """Start the session's transaction as a writer (BEGIN IMMEDIATE on SQLite, no-op else)."""
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def insert_or_ignore(
+    session: Session, table: Any, values: dict[str, Any], *, unique: list[str]
+) -> Any:
+    """INSERT … ON CONFLICT (`unique`) DO NOTHING for the session's engine: the store's
+    uniqueness constraint, not a read before the write, keeps a second copy out, even when
+    two workers write at once. Chain `.returning(...)` to learn whether a row went in."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=unique)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -89,3 +90,24 @@ def test_more_time_never_counts_less_working_time(
     second = start + timedelta(minutes=late)
     assert calendar.working_minutes(start, first) <= calendar.working_minutes(start, second)
     assert calendar.add(start, early) <= calendar.add(start, late)
+
+
+@RUNS
+@given(
+    names,
+    st.lists(
+        st.tuples(starts, st.integers(min_value=0, max_value=30 * DAY * 60)),
+        min_size=1,
+        max_size=40,
+    ),
+)
+def test_a_batch_gets_the_due_times_one_by_one_gives(
+    name: str, clocks: list[tuple[datetime, int]]
+) -> None:
+    # The recomputation after a calendar change uses the batch form: it must agree with
+    # `add` to the second, whatever the batch's spread of starts (days laid out afresh).
+    fresh = BusinessCalendar(CALENDARS[name].week)
+    seconds = np.array([int(start.timestamp()) for start, _ in clocks], dtype=np.int64)
+    targets = np.array([target for _, target in clocks], dtype=np.int64)
+    expected = [int(CALENDARS[name].add(start, t / 60).timestamp()) for start, t in clocks]
+    assert fresh.add_seconds_many(seconds, targets).tolist() == expected

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from centricity.calendars import service as calendars
 from centricity.calendars.schemas import CalendarCreate, CalendarUpdate
-from centricity.cases import policies, service
+from centricity.cases import due_times, policies, service
 from centricity.cases.schemas import CaseCreate, CaseUpdate, SlaPolicyCreate
 from centricity.customers import service as customers
 from centricity.customers.schemas import CustomerCreate
@@ -62,7 +62,7 @@ def test_closing_a_day_moves_running_due_times_and_leaves_paused_ones(
     )
     queued = db.scalars(select(Job).where(Job.kind == "cases.recompute_due")).all()
     assert [job.payload for job in queued] == [{"calendar_id": office.id}]
-    assert service.recompute_due(db, calendar_id=office.id) == 2  # the running case's two
+    assert due_times.recompute_due(db, calendar_id=office.id) == 2  # the running case's two
     db.expire_all()
     moved = {t.kind: t for t in service.current_targets(db, running)}
     assert moved["first_response"].due_at == datetime(2026, 12, 9, 8, 0, tzinfo=UTC)  # Wed

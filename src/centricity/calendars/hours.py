@@ -27,6 +27,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
+import numpy as np
+import numpy.typing as npt
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MINUTES_PER_DAY = 24 * 60
@@ -148,6 +150,38 @@ class BusinessCalendar:
         self._cover_work(wanted)
         index = bisect_left(self._through, wanted)
         return _instant(self._starts[index] + wanted - self._before[index])
+
+    def add_seconds_many(
+        self, starts: npt.NDArray[np.int64], seconds: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.int64]:
+        """`add` for many clocks at once, in integer UTC seconds: the due instants of
+        `seconds` working seconds after each start, exactly as `add` gives them.
+
+        Recomputing every running target after a calendar change calls this per batch: the
+        same two binary searches as `add`, done by NumPy over the whole batch instead of in
+        a Python loop (see `benchmarks/sla_check.py` for the targets per second).
+        """
+        if starts.shape != seconds.shape:
+            raise ValueError("starts and seconds must have the same shape")
+        if starts.size == 0:
+            return np.empty(0, dtype=np.int64)
+        if int(seconds.min()) < 0:
+            raise ValueError("seconds must be >= 0")
+        self._cover(int(starts.min()))  # first the earliest: covering it may start afresh
+        self._cover(int(starts.max()))
+        begins, ends = np.asarray(self._starts), np.asarray(self._ends)
+        before = np.asarray(self._before)
+        index = np.searchsorted(begins, starts, side="right") - 1
+        inside = np.clip(index, 0, None)
+        position = np.where(
+            index < 0, 0, before[inside] + np.minimum(starts, ends[inside]) - begins[inside]
+        )
+        wanted = position + seconds
+        self._cover_work(int(wanted.max()))
+        begins, before = np.asarray(self._starts), np.asarray(self._before)
+        found = np.searchsorted(np.asarray(self._through), wanted, side="left")
+        due = begins[found] + wanted - before[found]
+        return np.where(seconds == 0, starts, due).astype(np.int64)
 
     def working_minutes(self, start: datetime, end: datetime) -> float:
         """Working time between two instants, in minutes (0 when `end` is not later)."""

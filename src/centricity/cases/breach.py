@@ -11,7 +11,7 @@ Warnings reach staff in their working hours (their calendar), urgent cases at on
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -87,33 +87,75 @@ def check(
     """Breach every running target past due and warn every one past its warning time;
     commits after each batch so a long run never holds the write lock."""
     now = now or utcnow()
-    settings = settings or get_settings()
+    run = _Run(now=now, settings=settings or get_settings())
     report = CheckReport()
-    while True:
-        _begin(session)
-        due = _batch(session, CaseTarget.due_at <= now, CaseTarget.due_at)
-        report.checked += len(due)
-        for target_id in due:
-            if _take(session, target_id, breach=True, now=now, settings=settings):
-                report.breached += 1
-        session.commit()
-        if len(due) < BATCH:
-            break
-    while True:
-        _begin(session)
-        warn = _batch(
-            session,
-            (CaseTarget.warned_at.is_(None)) & (CaseTarget.warn_at <= now),
-            CaseTarget.warn_at,
-        )
-        report.checked += len(warn)
-        for target_id in warn:
-            if _take(session, target_id, breach=False, now=now, settings=settings):
-                report.warned += 1
-        session.commit()
-        if len(warn) < BATCH:
-            break
+    for breach, condition, order in (
+        (True, CaseTarget.due_at <= now, CaseTarget.due_at),
+        (False, CaseTarget.warned_at.is_(None) & (CaseTarget.warn_at <= now), CaseTarget.warn_at),
+    ):
+        while True:
+            _begin(session)
+            found = _batch(session, condition, order)
+            report.checked += len(found)
+            taken = _take(session, found, breach=breach, now=now)
+            for target, case in taken:
+                _tell(session, case, target, BREACH if breach else WARNING, run)
+                if breach:
+                    _escalate(session, case, target, run)
+            if breach:
+                report.breached += len(taken)
+            else:
+                report.warned += len(taken)
+            session.commit()
+            if len(found) < BATCH:
+                break
     return report
+
+
+@dataclass
+class _Run:
+    """What one run of the check reads once: its clock, the settings, and each person's
+    choice of e-mail per notice kind (one query per person and kind, not per notice)."""
+
+    now: datetime
+    settings: Settings
+    by_email: dict[tuple[int, str], bool] = field(default_factory=dict)
+    # Held here because the session keeps loaded objects only while something refers to
+    # them: without these, every notice read its recipient and policy again.
+    people: dict[tuple[int | None, int], list[User]] = field(default_factory=dict)
+    policies: dict[int, SlaPolicy | None] = field(default_factory=dict)
+    sending: dict[int, datetime] = field(default_factory=dict)  # per person, non-urgent
+
+    def recipients(self, session: Session, case: Case) -> list[User]:
+        """`recipients` of the case, read once per assignee and department."""
+        key = (case.assignee_id, case.department_id)
+        if key not in self.people:
+            self.people[key] = recipients(session, case)
+        return self.people[key]
+
+    def in_working_hours(self, session: Session, user: User, case: Case) -> datetime:
+        """When a notice's e-mail may go: now for urgent cases or people without a
+        calendar, else the next minute of the person's working time (no warning at 02:00);
+        read once per person."""
+        if case.priority == Priority.URGENT.value or user.calendar_id is None:
+            return self.now
+        if user.id not in self.sending:
+            clock = calendars.arithmetic(calendars.get(session, user.calendar_id))
+            self.sending[user.id] = clock.next_working(self.now)
+        return self.sending[user.id]
+
+    def policy(self, session: Session, policy_id: int) -> SlaPolicy | None:
+        """The policy with this id, read once per run."""
+        if policy_id not in self.policies:
+            self.policies[policy_id] = session.get(SlaPolicy, policy_id)
+        return self.policies[policy_id]
+
+    def wants_email(self, session: Session, user: User, kind: str) -> bool:
+        """Whether the person gets this kind of notice by e-mail, read once per run."""
+        key = (user.id, kind)
+        if key not in self.by_email:
+            self.by_email[key] = notifications.wants_email(session, user, kind)
+        return self.by_email[key]
 
 
 def _begin(session: Session) -> None:
@@ -134,27 +176,39 @@ def _batch(session: Session, condition: object, order: object) -> list[int]:
 
 
 def _take(
-    session: Session, target_id: int, *, breach: bool, now: datetime, settings: Settings
-) -> bool:
-    """Claim one target for this threshold (False: another run got there first)."""
-    statement = update(CaseTarget).where(CaseTarget.id == target_id, CaseTarget.state == RUNNING)
+    session: Session, found: list[int], *, breach: bool, now: datetime
+) -> list[tuple[CaseTarget, Case]]:
+    """Claim a batch of targets for this threshold in one conditional UPDATE: a target
+    another run claimed first no longer matches it (PostgreSQL re-checks the condition
+    after the other's commit; SQLite has one writer). Returns the claimed targets with
+    their cases, in the batch's order, loaded in two queries."""
+    if not found:
+        return []
+    statement = update(CaseTarget).where(CaseTarget.id.in_(found), CaseTarget.state == RUNNING)
     if breach:
         statement = statement.where(CaseTarget.due_at <= now).values(
             state=TargetState.BREACHED.value, breached_at=CaseTarget.due_at, warned_at=now
         )
     else:
         statement = statement.where(CaseTarget.warned_at.is_(None)).values(warned_at=now)
-    result = session.execute(statement.execution_options(synchronize_session=False))
-    if getattr(result, "rowcount", 0) != 1:
-        return False
-    target = session.get(CaseTarget, target_id, populate_existing=True)
-    assert target is not None
-    case = session.get(Case, target.case_id)
-    assert case is not None
-    _tell(session, case, target, BREACH if breach else WARNING, now, settings)
-    if breach:
-        _escalate(session, case, target, now)
-    return True
+    claimed = set(
+        session.scalars(
+            statement.returning(CaseTarget.id).execution_options(synchronize_session=False)
+        )
+    )
+    if not claimed:
+        return []
+    targets = {
+        t.id: t
+        for t in session.scalars(
+            select(CaseTarget)
+            .where(CaseTarget.id.in_(claimed))
+            .execution_options(populate_existing=True)
+        )
+    }
+    case_ids = {t.case_id for t in targets.values()}
+    cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(case_ids)))}
+    return [(targets[i], cases[targets[i].case_id]) for i in found if i in claimed]
 
 
 def recipients(session: Session, case: Case) -> list[User]:
@@ -171,14 +225,8 @@ def recipients(session: Session, case: Case) -> list[User]:
     return list(session.scalars(managers.order_by(User.id)))
 
 
-def _tell(
-    session: Session,
-    case: Case,
-    target: CaseTarget,
-    kind: NoticeKind,
-    now: datetime,
-    settings: Settings,
-) -> None:
+def _tell(session: Session, case: Case, target: CaseTarget, kind: NoticeKind, run: _Run) -> None:
+    now = run.now
     params = {
         "case_id": case.id,
         "target": {"label": ["target", target.kind]},
@@ -186,7 +234,7 @@ def _tell(
         "due_at": {"at": (target.due_at or now).isoformat()},
     }
     threshold = "breach" if kind is BREACH else "warning"
-    for user in recipients(session, case):
+    for user in run.recipients(session, case):
         notifications.notify(
             session,
             user=user,
@@ -194,24 +242,17 @@ def _tell(
             params=params,
             dedupe_key=f"sla:{target.id}:{target.cycle}:{threshold}:{user.id}",
             link=f"/cases/{case.id}",
-            send_after=_in_working_hours(session, user, case, now),
+            send_after=run.in_working_hours(session, user, case),
             now=now,
-            settings=settings,
+            settings=run.settings,
+            by_email=run.wants_email(session, user, kind.kind),
         )
 
 
-def _in_working_hours(session: Session, user: User, case: Case, now: datetime) -> datetime:
-    """When a notice's e-mail may go: now for urgent cases or people without a calendar,
-    else the next minute of the person's working time (no warning at 02:00)."""
-    if case.priority == Priority.URGENT.value or user.calendar_id is None:
-        return now
-    clock = calendars.arithmetic(calendars.get(session, user.calendar_id))
-    return clock.next_working(now)
-
-
-def _escalate(session: Session, case: Case, target: CaseTarget, now: datetime) -> None:
+def _escalate(session: Session, case: Case, target: CaseTarget, run: _Run) -> None:
     """Apply the breached policy's escalation: another queue or person, a higher priority."""
-    policy = session.get(SlaPolicy, target.policy_id) if target.policy_id else None
+    now = run.now
+    policy = run.policy(session, target.policy_id) if target.policy_id else None
     if policy is None:
         return
     changes: dict[str, object] = {}

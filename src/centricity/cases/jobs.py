@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from centricity.cases import breach, service
+from centricity.cases import breach, due_times, service
 from centricity.jobs.registry import job_handler, schedule
 
 
@@ -21,7 +21,7 @@ def sla_check(session: Session, payload: dict[str, Any]) -> None:
 @job_handler("cases.recompute_due")
 def recompute_due(session: Session, payload: dict[str, Any]) -> None:
     """Recompute the due times of the running targets of a calendar that changed."""
-    service.recompute_due(session, calendar_id=int(payload["calendar_id"]))
+    due_times.recompute_due(session, calendar_id=int(payload["calendar_id"]))
 
 
 @job_handler("cases.retier")

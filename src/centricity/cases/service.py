@@ -9,11 +9,10 @@ A member of the requesting department replies as the (internal) customer.
 from __future__ import annotations
 
 import builtins
-import contextlib
 import functools
 import os
-from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
@@ -646,114 +645,6 @@ def history(session: Session, case: Case) -> builtins.list[CaseEvent]:
     """Every change of the case, oldest first."""
     query = select(CaseEvent).where(CaseEvent.case_id == case.id)
     return builtins.list(session.scalars(query.order_by(CaseEvent.at, CaseEvent.id)))
-
-
-RECOMPUTE_BATCH = 5_000
-RECOMPUTE_CACHE_KIB = -256 * 1024  # negative: KiB, as SQLite's PRAGMA reads it
-
-
-def recompute_due(session: Session, *, calendar_id: int) -> int:
-    """Give every running target that counts in a calendar the due and warning times the
-    calendar now gives it (after its hours, holidays or dates changed), in batches by id,
-    committing each; paused targets get theirs when they resume. Returns the count.
-
-    The arithmetic runs over cached integer days (`calendars/hours.py`): see
-    `benchmarks/sla_check.py` for the targets per second it reaches."""
-    clock = clock_for(session, calendar_id)
-    share = warn_share()
-    with _large_cache(session):
-        return _recompute_batches(session, calendar_id, clock, share)
-
-
-@contextlib.contextmanager
-def _large_cache(session: Session) -> Iterator[None]:
-    """On SQLite, a page cache large enough for the targets' due-time indexes while they
-    are rewritten (the default 2 MB made every changed row a cache miss at 2M targets)."""
-    if session.get_bind().dialect.name != "sqlite":
-        yield
-        return
-    connection = session.connection()
-    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    connection.exec_driver_sql(f"PRAGMA cache_size = {RECOMPUTE_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        session.connection().exec_driver_sql(f"PRAGMA cache_size = {int(previous or -2000)}")
-
-
-def _recompute_batches(
-    session: Session, calendar_id: int, clock: BusinessCalendar, share: float
-) -> int:
-    last, total = 0, 0
-    while True:
-        rows = session.execute(
-            select(
-                CaseTarget.id,
-                CaseTarget.minutes,
-                CaseTarget.counted_seconds,
-                CaseTarget.running_since,
-                CaseTarget.due_at,
-                CaseTarget.warn_at,
-            )
-            .where(
-                CaseTarget.calendar_id == calendar_id,
-                CaseTarget.state == clocks.RUNNING,
-                CaseTarget.id > last,
-            )
-            .order_by(CaseTarget.id)
-            .limit(RECOMPUTE_BATCH)
-        ).all()
-        if not rows:
-            return total
-        changes = []
-        for target_id, minutes, counted, since, old_due, old_warn in rows:
-            if since is None:  # running clocks always have a start; guard old rows
-                continue
-            due = clock.add(since, max(0, minutes * 60 - counted) / 60)
-            warn = clock.add(since, max(0.0, minutes * 60 * share - counted) / 60)
-            if due != old_due or warn != old_warn:  # only moved targets are written
-                changes.append((due, warn, target_id))
-        if changes:
-            _write_due_times(session, changes)
-        session.commit()
-        last, total = rows[-1][0], total + len(rows)
-
-
-def _write_due_times(session: Session, changes: builtins.list[tuple[Any, ...]]) -> None:
-    """Store (due_at, warn_at, id) rows through the driver's executemany: the ORM's bulk
-    update by primary key spent ~70% of a recomputation converting each row's times
-    (14,000 targets/s; measured in `benchmarks/sla_check.py`)."""
-    if session.get_bind().dialect.name != "sqlite":
-        _copy_due_times(session, changes)
-        return
-    # As `db.UTCDateTime` stores them on SQLite: naive UTC text.
-    rows = [(_sqlite_time(due), _sqlite_time(warn), i) for due, warn, i in changes]
-    session.connection().exec_driver_sql(
-        "UPDATE case_targets SET due_at = ?, warn_at = ? WHERE id = ?", rows
-    )
-
-
-def _copy_due_times(session: Session, changes: builtins.list[tuple[Any, ...]]) -> None:
-    """PostgreSQL: COPY the batch into a temporary table and update from it in one join
-    (one statement per row reached 17,500 targets/s at 2M targets; measured)."""
-    driver: Any = session.connection().connection.driver_connection
-    with driver.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS recomputed_due_times "
-            "(id integer PRIMARY KEY, due_at timestamptz, warn_at timestamptz) "
-            "ON COMMIT DELETE ROWS"
-        )
-        with cursor.copy("COPY recomputed_due_times (due_at, warn_at, id) FROM STDIN") as copy:
-            for row in changes:
-                copy.write_row(row)
-        cursor.execute(
-            "UPDATE case_targets AS t SET due_at = r.due_at, warn_at = r.warn_at "
-            "FROM recomputed_due_times AS r WHERE t.id = r.id"
-        )
-
-
-def _sqlite_time(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _calendar_changed(session: Session, calendar: Calendar) -> None:

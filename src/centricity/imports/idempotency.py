@@ -16,10 +16,10 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from centricity.accounts import service as accounts
+from centricity.db import insert_or_ignore
 from centricity.imports.models import IdempotencyKey
 from centricity.kit.errors import Conflict, Invalid, NotFound
 from centricity.kit.time import utcnow
@@ -44,13 +44,9 @@ def request_hash(kind: str, payload: Any) -> str:
 
 
 def _insert(session: Session, values: dict[str, Any]) -> int | None:
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(IdempotencyKey)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["token_id", "key"])
-        .returning(IdempotencyKey.id)
-    )
+    statement = insert_or_ignore(
+        session, IdempotencyKey, values, unique=["token_id", "key"]
+    ).returning(IdempotencyKey.id)
     found = session.scalar(statement)
     return int(found) if found is not None else None
 

@@ -16,11 +16,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from centricity.config import Settings
+from centricity.db import insert_or_ignore
 from centricity.jobs import service
 from centricity.jobs.models import Job, JobSchedule
 from centricity.jobs.registry import Schedule, load_handlers, schedules
@@ -64,12 +63,10 @@ def _take_slot(session: Session, entry: Schedule, now: datetime) -> bool:
 def _ensure_row(session: Session, name: str) -> None:
     # Insert-or-ignore rather than read-then-insert: a write first keeps SQLite from
     # failing on a stale snapshot, and two servers can't both insert the row.
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     session.execute(
-        insert(JobSchedule)
-        .values(name=name, last_enqueued_at=None)
-        .on_conflict_do_nothing(index_elements=["name"])
+        insert_or_ignore(
+            session, JobSchedule, {"name": name, "last_enqueued_at": None}, unique=["name"]
+        )
     )
 
 
