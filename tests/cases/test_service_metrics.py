@@ -108,6 +108,20 @@ def test_it_reports_medians_attainment_and_groups_for_a_manager(
     ).json()["items"]
     assert [(i["group"], i["cases"]) for i in by_department] == [("Department A", 6)]
     assert by_department[0]["contact_waiting_p50_seconds"] == 60.0
+    # The backlog is every case still open, however long ago it opened: a week later,
+    # with nothing new opened, the unanswered internal request is still waiting.
+    later = alice.get(
+        "/api/v1/service/metrics",
+        params={"from": "2026-03-09", "to": "2026-03-15", "group_by": "internal"},
+    ).json()["items"]
+    assert [(i["group"], i["cases"], i["backlog"], i["reopen_rate"]) for i in later] == [
+        ("internal", 0, 1, None)
+    ]
+    assert later[0]["backlog_age_days"]["over_30"] == 1
+    before = alice.get(
+        "/api/v1/service/metrics", params={"from": "2026-02-01", "to": "2026-02-28"}
+    ).json()["items"]
+    assert before == []  # nothing had opened yet
 
 
 def test_admins_see_every_department_and_agents_none(

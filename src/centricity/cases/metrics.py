@@ -70,15 +70,19 @@ def metrics(
 ) -> list[dict[str, Any]]:
     """One row of figures per group, largest group first."""
     cases = _cases(session, actor, period, group_by)
-    if cases.is_empty():
+    backlog = _cases(session, actor, period, group_by, still_open=True)
+    if cases.is_empty() and backlog.is_empty():
         return []
     targets = _targets(session, cases["id"].to_list())
     now = utcnow()
     rows = []
-    for (group,), part in cases.group_by("group", maintain_order=True):
-        ids = part["id"].to_list()
-        mine = targets.filter(pl.col("case_id").is_in(ids))
-        rows.append(_figures(str(group), part, mine, now))
+    groups = [*cases["group"].unique(maintain_order=True)]
+    groups += [g for g in backlog["group"].unique(maintain_order=True) if g not in groups]
+    for group in groups:
+        part = cases.filter(pl.col("group") == group)
+        mine = targets.filter(pl.col("case_id").is_in(part["id"].implode()))
+        waiting = backlog.filter(pl.col("group") == group)
+        rows.append(_figures(str(group), part, mine, waiting, now))
     waits = _contact_waits(session, actor, period, group_by)
     for row in rows:
         row["contact_waiting_p50_seconds"] = waits.get(row["group"], {}).get("p50")
@@ -110,8 +114,17 @@ def attainment_by_week(session: Session, *, actor: User, period: Period) -> list
     return sorted(result, key=lambda row: row["week"])
 
 
-def _cases(session: Session, actor: User, period: Period, group_by: GroupBy) -> pl.DataFrame:
+def _cases(
+    session: Session, actor: User, period: Period, group_by: GroupBy, *, still_open: bool = False
+) -> pl.DataFrame:
+    """The cases opened in the period, or with `still_open` the backlog: every case open
+    now that was opened before the period ended, however long ago."""
     group = _group_column(group_by)
+    opened: ColumnElement[bool] = (
+        and_(Case.status.in_(OPEN_STATUSES), Case.opened_at < period.end)
+        if still_open
+        else and_(Case.opened_at >= period.start, Case.opened_at < period.end)
+    )
     query = (
         select(
             Case.id,
@@ -124,7 +137,7 @@ def _cases(session: Session, actor: User, period: Period, group_by: GroupBy) -> 
         )
         .outerjoin(Department, Department.id == Case.department_id)
         .outerjoin(User, User.id == Case.assignee_id)
-        .where(scope(actor), Case.opened_at >= period.start, Case.opened_at < period.end)
+        .where(scope(actor), opened)
     )
     rows = session.execute(query.order_by(Case.id)).all()
     schema: dict[str, pl.DataType] = {
@@ -175,11 +188,11 @@ def _targets(session: Session, case_ids: list[int]) -> pl.DataFrame:
 
 
 def _figures(
-    group: str, cases: pl.DataFrame, targets: pl.DataFrame, now: datetime
+    group: str, cases: pl.DataFrame, targets: pl.DataFrame, backlog: pl.DataFrame, now: datetime
 ) -> dict[str, Any]:
     first = _minutes(cases, targets, "first_response", "first_responded_at")
     resolution = _minutes(cases, targets, "resolution", "solved_at")
-    backlog = cases.filter(pl.col("status").is_in(OPEN_STATUSES))
+    reopened = cases.filter(pl.col("reopened_count") > 0).height
     ages = [(now - opened).total_seconds() / 86400 for opened in backlog["opened_at"]]
     return {
         "group": group,
@@ -189,7 +202,7 @@ def _figures(
         "resolution_p50_minutes": _quantile(resolution, 0.5),
         "resolution_p90_minutes": _quantile(resolution, 0.9),
         "attainment": {kind: _attainment(targets, kind, now) for kind in KINDS},
-        "reopen_rate": round(cases.filter(pl.col("reopened_count") > 0).height / cases.height, 4),
+        "reopen_rate": round(reopened / cases.height, 4) if cases.height else None,
         "backlog": backlog.height,
         "backlog_age_days": {
             "under_1": sum(age < 1 for age in ages),

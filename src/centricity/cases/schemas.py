@@ -238,7 +238,7 @@ class ServiceMetricsRow(BaseModel):
     attainment: dict[str, float | None] = Field(
         description="Share of ended targets met, per kind (null: no ended target)."
     )
-    reopen_rate: float
+    reopen_rate: float | None
     backlog: int
     backlog_age_days: dict[str, int]
     waiting_p50_minutes: float | None
