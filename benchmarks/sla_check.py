@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import time
 from datetime import UTC, datetime, timedelta
@@ -220,13 +219,7 @@ def main() -> None:
     args = parser.parse_args()
     DATA_DIR.mkdir(exist_ok=True)
     results: dict[str, Any] = {
-        "machine": {
-            "cpu": machine.cpu_model(),
-            "cores": os.cpu_count(),
-            "memory_gib": machine.memory_gib(),
-            "load": machine.load_average(),
-            "postgres": postgres_version(),
-        },
+        "machine": machine.describe(postgres_version()),
         "cases": args.cases,
         "due": args.due,
         "warn": args.warn,

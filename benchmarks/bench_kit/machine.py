@@ -65,3 +65,15 @@ def process_tree_cpu(pid: int) -> float:
         tree |= more
         grew = bool(more)
     return sum(used.get(p, 0.0) for p in tree)
+
+
+def describe(postgres: str) -> dict[str, object]:
+    """The machine a result was measured on, as results files record it (`postgres`: the
+    server's version, from `bench_kit.stores.postgres_version`)."""
+    return {
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "memory_gib": memory_gib(),
+        "load": load_average(),
+        "postgres": postgres,
+    }

@@ -146,6 +146,22 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = Field(
         30.0, gt=0, le=600, description="How long one SMTP conversation may take."
     )
+    mail_mailboxes_file: Path | None = Field(
+        None,
+        description="TOML file of the mailboxes the service desk reads: one table per "
+        "mailbox with imap_url, department, address (see docs/mail.md).",
+    )
+    mail_blocked_senders: str = Field(
+        "",
+        description="Regular expression of sender addresses whose mail never opens a case "
+        "(matched case-insensitively against the whole address).",
+    )
+    mail_max_message_bytes: int = Field(
+        50 * 1024 * 1024, ge=1024, description="Largest raw message accepted, in bytes."
+    )
+    mail_max_attachment_bytes: int = Field(
+        10 * 1024 * 1024, ge=0, description="Largest attachment stored; larger ones are refused."
+    )
     sla_warn_share: float = Field(
         0.8,
         gt=0,

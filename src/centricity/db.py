@@ -118,11 +118,12 @@ def begin_writing(session: Session) -> None:
 
 
 def insert_or_ignore(
-    session: Session, table: Any, values: dict[str, Any], *, unique: list[str]
+    session: Session, table: Any, values: dict[str, Any], *, unique: list[str] | None
 ) -> Any:
-    """INSERT … ON CONFLICT (`unique`) DO NOTHING for the session's engine: the store's
-    uniqueness constraint, not a read before the write, keeps a second copy out, even when
-    two workers write at once. Chain `.returning(...)` to learn whether a row went in."""
+    """INSERT … ON CONFLICT (`unique`) DO NOTHING for the session's engine (`None`: a
+    conflict on any unique key): the store's uniqueness constraint, not a read before the
+    write, keeps a second copy out, even when two workers write at once. Chain
+    `.returning(...)` to learn whether a row went in."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     return dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=unique)
 

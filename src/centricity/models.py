@@ -9,6 +9,7 @@ from centricity.customers import models as customers_models
 from centricity.imports import models as imports_models
 from centricity.interactions import models as interactions_models
 from centricity.jobs import models as jobs_models
+from centricity.mail import models as mail_models
 from centricity.notifications import models as notifications_models
 from centricity.orders import models as orders_models
 from centricity.value import models as value_models
@@ -23,6 +24,7 @@ ALL_MODEL_MODULES = (
     imports_models,
     interactions_models,
     jobs_models,
+    mail_models,
     notifications_models,
     orders_models,
     value_models,

@@ -38,6 +38,26 @@ from centricity.orders.models import Order
 from centricity.orders.schemas import OrderCreate
 
 MIN_REQUESTS = 1000  # with the admin token
+
+
+@st.composite
+def _raw_mail(draw: st.DrawFn) -> bytes:
+    """Bodies for `message/rfc822` (the mail webhook): arbitrary bytes, or messages with
+    arbitrary names, subjects, charset labels and bodies, raw 8-bit headers among them."""
+    if draw(st.booleans()):
+        return draw(st.binary(max_size=300))
+    text = st.text(st.characters(exclude_categories=("Cs",)), max_size=30)
+    charset = draw(st.sampled_from(["utf-8", "windows-1250", "koi8-r", "x-bogus", ""]))
+    number = draw(st.integers(0, 50))
+    head = (
+        f"From: {draw(text)} <fuzz{number}@example.cz>\r\nSubject: {draw(text)}\r\n"
+        f"Message-ID: <fuzz-{number}@example.cz>\r\nIn-Reply-To: {draw(text)}\r\n"
+        f"Content-Type: text/plain; charset={charset}\r\n\r\n"
+    )
+    return head.encode("utf-8") + draw(st.binary(max_size=200))
+
+
+schemathesis.openapi.media_type("message/rfc822", _raw_mail())
 EXAMPLES = {"admin": 75, "agent": 25, "read_only": 25}
 SECRET = "confidential-note-3f9c1e"  # department A's note; B must never read it
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}

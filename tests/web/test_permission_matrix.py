@@ -83,6 +83,7 @@ class Row:
     body: Callable[[dict[str, int]], dict[str, Any]] | None = None
     form: dict[str, str] = field(default_factory=dict)
     query: str = ""
+    raw: Callable[[], bytes] | None = None  # sent as message/rfc822
 
 
 def _customer_body(ids: dict[str, int]) -> dict[str, Any]:
@@ -102,6 +103,19 @@ def _interaction_body(ids: dict[str, int]) -> dict[str, Any]:
 
 
 _POLICY_NUMBERS = itertools.count(1)
+_MAIL_NUMBERS = itertools.count(1)
+# Without a mailboxes file the webhook files mail under the token's department; the admin
+# belongs to none, so its mail has nowhere to go (422).
+API_MAIL_INBOUND = (401, 403, 201, 201, 422, 403, 201)
+
+
+def _inbound_mail() -> bytes:
+    number = next(_MAIL_NUMBERS)
+    return (
+        f"From: Eva Malá <eva{number}@example.cz>\r\nTo: desk@firma.cz\r\n"
+        f"Subject: Matrix {number}\r\nMessage-ID: <matrix-{number}@example.cz>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\nDobrý den\r\n"
+    ).encode()
 
 
 def _case_body(ids: dict[str, int]) -> dict[str, Any]:
@@ -388,6 +402,7 @@ MATRIX: list[Row] = [
         API_MANAGER_READ,
         query="?from=2026-01-01&to=2026-12-31&group_by=tier",
     ),
+    Row("POST", "/api/v1/mail/inbound", API_MAIL_INBOUND, raw=_inbound_mail),
     Row("GET", "/api/v1/notifications", API_READ),
     Row("POST", "/api/v1/notifications/read-all", API_VIEWER_POST),
     Row("POST", "/api/v1/notifications/{notification_id}/read", API_OWN_NOTICE),
@@ -505,6 +520,9 @@ def _send(
     )
     if row.body is not None:
         return client.request(row.method, path, json=row.body(ids), headers=headers).status_code
+    if row.raw is not None:
+        mail_headers = {**headers, "Content-Type": "message/rfc822"}
+        return client.post(path, content=row.raw(), headers=mail_headers).status_code
     if row.method == "GET":
         return client.get(path, headers=headers).status_code
     # Form values may name the records: "{customer}" is the matrix customer's id.

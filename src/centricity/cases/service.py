@@ -11,7 +11,7 @@ from __future__ import annotations
 import builtins
 import functools
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,8 +28,10 @@ from centricity.cases.models import (
     Case,
     CaseEvent,
     CaseInteraction,
+    CaseKind,
     CaseMessage,
     CaseTarget,
+    Priority,
     SlaPolicy,
     Status,
     TargetKind,
@@ -221,6 +223,101 @@ def create(session: Session, *, data: CaseCreate, actor: User, now: datetime | N
     return case
 
 
+def open_for_customer(
+    session: Session,
+    *,
+    customer_id: int,
+    subject: str,
+    description: str,
+    channel: Channel,
+    priority: Priority,
+    department_id: int,
+    now: datetime,
+    source: str,
+) -> Case:
+    """Open a case the customer started without anyone of staff acting (an e-mail that
+    arrived, a call nobody answered): the same policy and clocks as any case, the history
+    and the audit naming `source` instead of a person. Callers check who may feed it."""
+    _check_department(session, department_id, "department_id")
+    case = Case(
+        kind=CaseKind.CASE.value,
+        customer_id=customer_id,
+        subject=(subject.strip() or "-")[:300],
+        description=description,
+        channel=channel.value,
+        priority=priority.value,
+        status=Status.NEW.value,
+        department_id=department_id,
+        tags=[],
+        tier=_tier(session, customer_id),
+        opened_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(case)
+    session.flush()
+    _event(session, case, None, "status", None, case.status, at=now)
+    _apply_policy(session, case, None, now=now, reason="case opened")
+    audit.record(
+        session, actor=None, action="case.create", entity=("case", case.id), actor_label=source
+    )
+    return case
+
+
+def customer_message(
+    session: Session, *, case: Case, body: str, now: datetime, source: str
+) -> CaseMessage:
+    """Add what the customer wrote (by e-mail, say) to the conversation, as `reply` does for
+    a message staff enter for them: it reopens a solved case and starts the next-response
+    clock. A closed case takes nothing more (callers open a new one)."""
+    if case.status == Status.CLOSED.value:
+        raise Conflict("the case is closed; open a new case", field="status")
+    message = CaseMessage(
+        case_id=case.id, from_customer=True, public=True, body=body, created_at=now
+    )
+    session.add(message)
+    _customer_wrote(session, case, None, now)
+    case.updated_at = now
+    session.flush()
+    audit.record(
+        session,
+        actor=None,
+        action="case.reply",
+        entity=("case", case.id),
+        details={"public": True, "from_customer": True},
+        actor_label=source,
+    )
+    return message
+
+
+def system_note(
+    session: Session, *, case: Case, body: str, now: datetime, source: str
+) -> CaseMessage:
+    """An internal note no person wrote (a returned e-mail, say), for the agents only;
+    it touches no clock."""
+    message = CaseMessage(
+        case_id=case.id, from_customer=False, public=False, body=body, created_at=now
+    )
+    session.add(message)
+    case.updated_at = now
+    session.flush()
+    audit.record(
+        session, actor=None, action="case.note", entity=("case", case.id), actor_label=source
+    )
+    return message
+
+
+ReplyFollower = Callable[[Session, Case, CaseMessage], None]
+_REPLY_FOLLOWERS: builtins.list[ReplyFollower] = []
+
+
+def on_public_reply(follower: ReplyFollower) -> ReplyFollower:
+    """Register a function called in the transaction after staff answer a case in public
+    (the mail channel sends the answer to the customer)."""
+    _REPLY_FOLLOWERS.append(follower)
+    return follower
+
+
 def _requester(session: Session, data: CaseCreate, actor: User) -> tuple[int | None, int | None]:
     if (data.customer_id is None) == (data.requesting_department_id is None):
         raise Invalid(
@@ -385,6 +482,9 @@ def reply(
         _staff_answered(session, case, actor, now)
     case.updated_at = now
     session.flush()
+    if message.public and not from_customer:
+        for follower in _REPLY_FOLLOWERS:
+            follower(session, case, message)
     audit.record(
         session,
         actor=actor,
@@ -407,7 +507,7 @@ def _staff_answered(session: Session, case: Case, actor: User, now: datetime) ->
         _set_status(session, case, actor, Status.OPEN.value, now=now)
 
 
-def _customer_wrote(session: Session, case: Case, actor: User, now: datetime) -> None:
+def _customer_wrote(session: Session, case: Case, actor: User | None, now: datetime) -> None:
     if case.status == Status.SOLVED.value or case.status in _pause_statuses(session, case):
         _set_status(session, case, actor, Status.OPEN.value, now=now, reason="customer replied")
     if case.first_responded_at is None or case.awaiting_reply_since is not None:

@@ -115,7 +115,8 @@ def _claim(session: Session, message_id: int, now: datetime) -> OutboxMessage | 
 
 
 def compose(message: OutboxMessage, settings: Settings) -> EmailMessage:
-    """The RFC 5322 message for an outbox row (its own Message-ID, sent as stored)."""
+    """The RFC 5322 message for an outbox row (its own Message-ID, sent as stored; headers
+    stored with it, such as a department's From or the threading of a reply, win)."""
     mail = EmailMessage()
     mail["From"] = settings.smtp_from
     mail["To"] = message.to_address
@@ -123,6 +124,7 @@ def compose(message: OutboxMessage, settings: Settings) -> EmailMessage:
     mail["Message-ID"] = message.message_id
     mail["Date"] = format_datetime(message.created_at)
     for name, value in message.headers.items():
+        del mail[name]  # a stored header (a department's From) replaces the default
         mail[name] = value
     mail.set_content(message.body)
     return mail

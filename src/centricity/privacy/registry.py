@@ -6,6 +6,7 @@ this module collects them so a test can fail when a new column is left unclassif
 
 from __future__ import annotations
 
+import base64
 import importlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -83,6 +84,7 @@ DOMAIN_PRIVACY_MODULES: tuple[str, ...] = (
     "centricity.calendars.privacy",
     "centricity.cases.privacy",
     "centricity.notifications.privacy",
+    "centricity.mail.privacy",
 )
 
 
@@ -131,11 +133,14 @@ def stale_classifications(metadata: MetaData) -> list[str]:
 
 
 def jsonable(value: Any) -> Any:
-    """Make a stored value JSON-ready: ISO-8601 dates, Decimals as exact strings."""
+    """Make a stored value JSON-ready: ISO-8601 dates, Decimals as exact strings, bytes
+    as base64."""
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, bytes):  # a stored e-mail or attachment, exactly as kept
+        return {"base64": base64.b64encode(value).decode("ascii")}
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

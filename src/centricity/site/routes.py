@@ -29,6 +29,7 @@ ROUTER_MODULES = (
     "centricity.cases.api",
     "centricity.notifications.pages",
     "centricity.notifications.api",
+    "centricity.mail.api",
 )
 
 
