@@ -1,4 +1,4 @@
-"""Benchmark: 10,000 e-mails of mixed shapes through the inbound webhook.
+"""Benchmark: 10,000 e-mails of mixed shapes through the inbound webhook and over IMAP.
 
 A fresh store with one mailbox (department Support) and an agent's API token; `centricity
 serve` (one worker on SQLite, `--workers 2` on PostgreSQL) receives the messages as a mail
@@ -10,12 +10,16 @@ one writer at a time, more connections only queue). The mix, seeded:
 - 10% machine mail (auto-replies, list mail);
 - 5% with a 50 KB PDF attached, 5% sent twice (duplicates).
 Reports messages per second, the server's peak memory (VmHWM of its processes) and what
-each message did.
+each message did. With `--imap`, the same messages are delivered into a Dovecot mailbox
+(the tests' server, `tests/imap_server.py`) and one `centricity mail fetch` imports them
+all, timed as its own process with its peak memory.
 
     .venv/bin/python benchmarks/mail_ingest.py                  # SQLite, 10,000 messages
     .venv/bin/python benchmarks/mail_ingest.py --engines sqlite,postgresql --messages 2000
+    .venv/bin/python benchmarks/mail_ingest.py --imap           # + the IMAP fetch
 
-Target (issue 13): at least 100 messages/s through the webhook on SQLite.
+Targets (issue 13): at least 100 messages/s through the webhook on SQLite; a complete IMAP
+fetch of 10,000 messages under 5 minutes.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import collections
 import json
 import quopri
 import random
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -33,7 +38,7 @@ from typing import Any
 
 import httpx
 from bench_kit import DATA_DIR, machine, write_result
-from bench_kit.processes import centricity_env
+from bench_kit.processes import centricity_command, centricity_env, run_measured
 from bench_kit.serving import free_port, serve_command
 from bench_kit.staff import add_user
 from bench_kit.stores import drop_store, new_store, postgres_version, session
@@ -215,18 +220,65 @@ def _run(engine: str, count: int, clients: int) -> dict[str, Any]:
     }
 
 
+def _imap(engine: str, count: int) -> dict[str, Any]:
+    """Deliver the messages into a Dovecot inbox, then time one `centricity mail fetch`."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import imap_server  # the tests' Dovecot runner: one copy of its configuration
+
+    url = new_store(engine, DATA_DIR, "mail_imap")
+    server = imap_server.start()
+    try:
+        _seed(url)
+        corpus = messages(count)
+        began = time.perf_counter()
+        server.deliver(*corpus)
+        delivered = time.perf_counter() - began
+        boxes = DATA_DIR / "mail_imap_boxes.toml"
+        boxes.write_text(
+            f'[support]\naddress = "podpora@firma.cz"\ndepartment = "Support"\n'
+            f'imap_url = "{server.url}"\n',
+            encoding="utf-8",
+        )
+        env = centricity_env(
+            database_url=url,
+            data_dir=str(DATA_DIR),
+            environment="development",
+            mail_mailboxes_file=str(boxes),
+        )
+        fetch = run_measured(centricity_command("mail", "fetch"), env)
+        again = run_measured(centricity_command("mail", "fetch"), env)
+    finally:
+        server.stop()
+        drop_store(url)
+    return {
+        "messages": count,
+        "deliver_seconds": round(delivered, 1),
+        "fetch_seconds": round(fetch["seconds"], 1),
+        "per_second": round(count / fetch["seconds"], 1),
+        "peak_mb": round(fetch["peak_mb"], 1),
+        "line": fetch["stdout"].strip().splitlines()[-1],
+        "second_line": again["stdout"].strip().splitlines()[-1],
+        "second_seconds": round(again["seconds"], 1),
+        "returncodes": [fetch["returncode"], again["returncode"]],
+    }
+
+
 def main() -> None:
     """Run the webhook benchmark on each engine and write the results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--engines", default="sqlite")
+    parser.add_argument("--imap", action="store_true", help="also time an IMAP fetch")
     args = parser.parse_args()
     DATA_DIR.mkdir(exist_ok=True)
     results: dict[str, Any] = {"machine": machine.describe(postgres_version())}
     for engine in args.engines.split(","):
         results[engine] = _run(engine, args.messages, args.clients)
         print(engine, json.dumps(results[engine]), flush=True)
+        if args.imap:
+            results[engine]["imap"] = _imap(engine, args.messages)
+            print(engine, "imap", json.dumps(results[engine]["imap"]), flush=True)
     print("results:", write_result("mail_ingest", results))
 
 

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # What the tests need from the operating system: Debian's Chromium (never
-# `playwright install`: browser downloads fail here) and a running PostgreSQL on
-# 127.0.0.1:5432 with a `test` database. Installs with apt-get only what is missing.
+# `playwright install`: browser downloads fail here), Dovecot (the IMAP server the mail
+# tests start on a port of their own; the system service is not needed) and a running
+# PostgreSQL on 127.0.0.1:5432 with a `test` database. Installs with apt-get only what is
+# missing.
 set -euo pipefail
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core)
 command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
+[ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)  # the tests' IMAP server
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing with apt-get: ${missing[*]}"
   $SUDO apt-get update -qq
@@ -33,4 +36,4 @@ fi
 if ! PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -d postgres -Atc "select 1 from pg_database where datname='test'" | grep -q 1; then
   PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -d postgres -qc 'CREATE DATABASE test'
 fi
-echo "system dependencies ready: $(/usr/bin/chromium --version 2>/dev/null | head -n 1), PostgreSQL $(psql --version | awk '{print $3}') on 127.0.0.1:5432"
+echo "system dependencies ready: $(/usr/bin/chromium --version 2>/dev/null | head -n 1), Dovecot $(/usr/sbin/dovecot --version | awk '{print $1}'), PostgreSQL $(psql --version | awk '{print $3}') on 127.0.0.1:5432"

@@ -21,6 +21,7 @@ DOMAIN_CLIS: dict[str, tuple[str, ...]] = {
     "centricity.imports.cli": ("import",),
     "centricity.value.cli": ("analyze",),
     "centricity.cases.cli": ("sla",),
+    "centricity.mail.cli": ("mail",),
     "centricity.privacy.cli": ("export-person", "erase-person"),
     "centricity.backup.cli": ("backup", "restore"),
     "centricity.demo.cli": ("demo",),

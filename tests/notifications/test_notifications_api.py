@@ -55,6 +55,7 @@ def test_it_keeps_each_persons_email_choices(
 ) -> None:
     bob = TestClient(app, headers=token_for(personas.bob))
     assert bob.get("/api/v1/notifications/settings").json()["email"] == {
+        "mail.failing": True,
         "sla.breach": True,
         "sla.warning": True,
     }

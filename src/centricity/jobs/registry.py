@@ -25,6 +25,7 @@ DOMAIN_JOB_MODULES: tuple[str, ...] = (
     "centricity.notifications.jobs",
     "centricity.cases.jobs",
     "centricity.imports.jobs",
+    "centricity.mail.jobs",
 )
 
 KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")

@@ -89,15 +89,14 @@ def receive(
     With an `actor` (the webhook's token), a reply joins only a case that person works;
     otherwise it opens a case in the mailbox's department."""
     now = now or utcnow()
-    content_hash = hashlib.sha256(raw).hexdigest()
     if uid is not None and _seen_uid(session, mailbox.name, uid_validity, uid):
         return Received(ignored="duplicate")
     if len(raw) > settings.mail_max_message_bytes:
-        return _quarantine(session, raw, content_hash, mailbox, "message too large", now)
+        return quarantine(session, raw, mailbox, "message too large", now)
     try:
         mail = parse(raw)
     except MailParseError as exc:
-        return _quarantine(session, raw, content_hash, mailbox, str(exc), now)
+        return quarantine(session, raw, mailbox, str(exc), now)
     dedupe = _identity(mail.message_id, raw)
     stored = _claim(session, mail, raw, dedupe, mailbox, uid_validity, uid, now)
     if stored is None:
@@ -213,15 +212,12 @@ def _machine_mail(mail: ParsedMail, settings: Settings) -> str | None:
     return None
 
 
-def _quarantine(
-    session: Session,
-    raw: bytes,
-    content_hash: str,
-    mailbox: Mailbox,
-    reason: str,
-    now: datetime,
+def quarantine(
+    session: Session, raw: bytes, mailbox: Mailbox, reason: str, now: datetime
 ) -> Received:
-    """Keep an unreadable message raw for an admin (once per content)."""
+    """Keep a message that cannot be imported raw, with the reason, for an admin (once
+    per content)."""
+    content_hash = hashlib.sha256(raw).hexdigest()
     sender = _best_sender(raw)
     values = {
         "mailbox": mailbox.name,

@@ -118,3 +118,17 @@ class MailQuarantine(Base):
     raw: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     sender: Mapped[str | None] = mapped_column(String(254))  # best read, for erasure
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MailboxState(Base):
+    """How reading one configured mailbox goes: its failures in a row (an admin is told
+    when they keep failing), the last error's kind, the last good fetch."""
+
+    __tablename__ = "mail_mailbox_states"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mailbox: Mapped[str] = mapped_column(String(100), unique=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -37,6 +37,10 @@ CLASSIFICATION: Tables = {
         "refused": N,
         "data": P,
     },
+    # How reading a mailbox goes: names no person (errors are exception kinds).
+    "mail_mailbox_states": dict.fromkeys(
+        ("id", "mailbox", "failures", "failing_since", "last_error", "last_success_at"), N
+    ),
     "mail_quarantine": {
         "id": S,
         "mailbox": N,
