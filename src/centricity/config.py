@@ -156,6 +156,12 @@ class Settings(BaseSettings):
         description="Regular expression of sender addresses whose mail never opens a case "
         "(matched case-insensitively against the whole address).",
     )
+    mail_auto_replies_per_hour: int = Field(
+        3,
+        ge=0,
+        description="Most automatic e-mails (acknowledgements, solved notices) one customer "
+        "gets in an hour, so two help desks cannot answer each other forever.",
+    )
     mail_max_message_bytes: int = Field(
         50 * 1024 * 1024, ge=1024, description="Largest raw message accepted, in bytes."
     )

@@ -18,7 +18,6 @@ from centricity.customers import service as customers
 from centricity.customers.models import Customer
 from centricity.customers.schemas import CustomerCreate
 from centricity.mail import inbound
-from centricity.mail import outbound as _outbound  # noqa: F401  (replies go out by mail)
 from centricity.mail.mailboxes import Mailbox
 from centricity.mail.models import MailAttachment, MailMessage, MailQuarantine
 from centricity.notifications.models import OutboxMessage

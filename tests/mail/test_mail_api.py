@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from centricity.app import create_app
 from centricity.cases.models import Case, CaseMessage
 from centricity.config import Settings
+from centricity.customers import service as customers
+from centricity.customers.schemas import CustomerCreate
 from centricity.notifications import mailer
 
 RFC822 = {"Content-Type": "message/rfc822"}
@@ -61,7 +63,9 @@ def mail_settings(
     boxes.write_text(
         '[support]\naddress = "Podpora@Firma.cz"\ndepartment = "Department A"\n'
         'sender_name = "Firma Podpora"\nsignature = "Firma s.r.o."\n\n'
-        '[sales]\naddress = "obchod@firma.cz"\ndepartment = "Department B"\npriority = "high"\n',
+        '[sales]\naddress = "obchod@firma.cz"\ndepartment = "Department B"\npriority = "high"\n\n'
+        '[help]\naddress = "help@firma.cz"\ndepartment = "Department A"\n'
+        'acknowledge = true\nnotify_solved = true\nlanguage = "cs"\n',
         encoding="utf-8",
     )
     values = {
@@ -211,3 +215,51 @@ def test_mail_copied_to_two_mailboxes_goes_to_the_posting_department_s_own(
         clients["bob"].post("/api/v1/mail/inbound", content=delivered, headers=RFC822).status_code
         == 403
     )
+
+
+def test_a_mailbox_acknowledges_and_reports_solved_in_the_customer_s_language_capped(
+    db: Session,
+    clients: dict[str, TestClient],
+    mail_settings: Settings,
+    smtp: tuple[Inbox, int],
+    personas: Any,
+) -> None:
+    bob = clients["bob"]
+    customers.create(
+        db,
+        data=CustomerCreate(name="Anna", email="anna@example.se", preferred_language="sv"),
+        actor=None,
+    )
+    db.commit()
+    first = corpus.plain(
+        sender="Anna <anna@example.se>", to="help@firma.cz", message_id="<anna-1@example.se>"
+    )
+    case_id = bob.post("/api/v1/mail/inbound", content=first, headers=RFC822).json()["case_id"]
+    solved = bob.patch(f"/api/v1/cases/{case_id}", json={"status": "solved"})
+    assert solved.status_code == 200, solved.text
+    machine = corpus.auto_reply("Auto-Submitted: auto-replied").replace(
+        b"To: podpora@firma.cz", b"To: help@firma.cz"
+    )
+    assert bob.post("/api/v1/mail/inbound", content=machine, headers=RFC822).status_code == 202
+    for n in range(2, 5):  # three more new cases: the third acknowledgement is over the cap
+        more = corpus.plain(
+            sender="Anna <anna@example.se>", to="help@firma.cz", message_id=f"<anna-{n}@x.se>"
+        )
+        assert bob.post("/api/v1/mail/inbound", content=more, headers=RFC822).status_code == 201
+    assert mailer.deliver(db, mail_settings).sent == 3  # ack, solved, ack: the cap is 3 an hour
+    inbox, _ = smtp
+    sent = [message_from_bytes(raw, policy=default_policy) for raw in inbox.received]
+    assert {str(m["To"]) for m in sent} == {"anna@example.se"}
+    assert all(m["Auto-Submitted"] == "auto-replied" for m in sent)
+    assert [m["Content-Language"] for m in sent] == ["sv"] * 3  # Anna's, not the box's
+    ack, done = sent[0], sent[1]
+    assert ack["Subject"] == f"Re: Objednávka nedorazila [#{case_id}]"
+    assert ack["In-Reply-To"] == "<anna-1@example.se>"
+    assert f"ärende #{case_id}" in ack.get_content()
+    assert f"#{case_id}" in done.get_content() and "löst" in done.get_content()
+    # Eva has no language: the mailbox's Czech.
+    eva = corpus.plain(to="help@firma.cz", message_id="<eva-cs@example.cz>")
+    assert bob.post("/api/v1/mail/inbound", content=eva, headers=RFC822).status_code == 201
+    assert mailer.deliver(db, mail_settings).sent == 1
+    czech = message_from_bytes(inbox.received[-1], policy=default_policy)
+    assert czech["Content-Language"] == "cs" and "případ" in czech.get_content()

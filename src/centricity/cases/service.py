@@ -309,6 +309,15 @@ def system_note(
 
 ReplyFollower = Callable[[Session, Case, CaseMessage], None]
 _REPLY_FOLLOWERS: builtins.list[ReplyFollower] = []
+StatusFollower = Callable[[Session, Case, str, str], None]
+_STATUS_FOLLOWERS: builtins.list[StatusFollower] = []
+
+
+def on_status_change(follower: StatusFollower) -> StatusFollower:
+    """Register a function called in the transaction after a case's status changed, with
+    the old and the new status (the mail channel tells the customer a case is solved)."""
+    _STATUS_FOLLOWERS.append(follower)
+    return follower
 
 
 def on_public_reply(follower: ReplyFollower) -> ReplyFollower:
@@ -569,6 +578,8 @@ def _set_status(
             clocks.resume(target, _clock(session, target.calendar_id), now, warn_share())
     case.status = status
     _event(session, case, actor, "status", old, status, at=now, reason=reason)
+    for follower in _STATUS_FOLLOWERS:
+        follower(session, case, old, status)
 
 
 def _pause_statuses(session: Session, case: Case) -> tuple[str, ...]:

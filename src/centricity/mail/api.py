@@ -16,7 +16,6 @@ from centricity.config import Settings
 from centricity.kit.errors import DomainError, Invalid, PermissionDenied
 from centricity.mail import inbound, mailboxes
 from centricity.mail import notices as _notices  # noqa: F401  (the settings list its kinds)
-from centricity.mail import outbound as _outbound  # noqa: F401  (replies go out by mail)
 from centricity.mail.mailboxes import Mailbox
 from centricity.web.api import api_router
 from centricity.web.deps import DbSession, require_api

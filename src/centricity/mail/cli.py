@@ -9,7 +9,6 @@ from rich.console import Console
 from centricity.config import get_settings
 from centricity.db import get_engine, session_factory
 from centricity.mail import imap, mailboxes
-from centricity.mail import outbound as _outbound  # noqa: F401  (replies go out by mail)
 
 console = Console()
 mail = typer.Typer(help="The e-mail channel of the service desk.", no_args_is_help=True)

@@ -41,7 +41,7 @@ from centricity.db import insert_or_ignore
 from centricity.interactions.models import Channel
 from centricity.kit.errors import Invalid
 from centricity.kit.time import utcnow
-from centricity.mail import subjects
+from centricity.mail import outbound, subjects
 from centricity.mail.mailboxes import Mailbox
 from centricity.mail.models import (
     Direction,
@@ -134,6 +134,7 @@ def receive(
         source=SOURCE,
     )
     stored.case_id, stored.outcome = case.id, Outcome.CREATED.value
+    outbound.acknowledge(session, case, mailbox)
     return Received(case_id=case.id, created=True, mail_id=stored.id)
 
 

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from centricity.config import get_settings
 from centricity.jobs.registry import job_handler, schedule
 from centricity.mail import imap, mailboxes
-from centricity.mail import outbound as _outbound  # noqa: F401  (replies go out by mail)
 
 
 @job_handler("mail.fetch")

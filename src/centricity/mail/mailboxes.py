@@ -9,6 +9,9 @@ One table per mailbox:
     priority = "normal"            # default priority of the cases it opens
     sender_name = "Firma Support"  # the From name of replies (default: the department)
     signature = "Firma s.r.o., +420 123 456 789"
+    acknowledge = true             # answer a new case's first message with its number
+    notify_solved = true           # tell the customer when their case is solved
+    language = "cs"                # of those two when the customer has none we speak
 
 Mail that reaches the webhook is given to the mailbox it was delivered to (`Delivered-To`,
 `X-Original-To`), else the one it was sent to (`To`, `Cc`; the posting token's department's
@@ -26,6 +29,7 @@ from urllib.parse import unquote, urlsplit
 
 from centricity.cases.models import Priority
 from centricity.config import Settings
+from centricity.kit import i18n
 from centricity.kit.errors import Invalid
 
 WEBHOOK = "webhook"
@@ -42,6 +46,9 @@ class Mailbox:
     priority: str = Priority.NORMAL.value
     sender_name: str = ""
     signature: str = ""
+    acknowledge: bool = False  # answer a new case's first message with its case number
+    notify_solved: bool = False  # tell the customer when their case is solved
+    language: str | None = None  # of those notices when the customer has none we speak
 
     @property
     def imap(self) -> tuple[bool, str, int, str, str, str]:
@@ -98,11 +105,31 @@ def parse(text: str) -> list[Mailbox]:
             priority=priority,
             sender_name=str(table.get("sender_name", "")),
             signature=str(table.get("signature", "")),
+            acknowledge=_flag(name, table, "acknowledge"),
+            notify_solved=_flag(name, table, "notify_solved"),
+            language=_language(name, table),
         )
         if box.imap_url:
             box.imap  # noqa: B018 - validates the address now, not at the first fetch
         boxes.append(box)
     return boxes
+
+
+def _flag(name: str, table: dict[str, object], key: str) -> bool:
+    value = table.get(key, False)
+    if not isinstance(value, bool):
+        raise Invalid(f"mailbox {name}: {key} must be true or false", field=key)
+    return value
+
+
+def _language(name: str, table: dict[str, object]) -> str | None:
+    value = table.get("language")
+    if value is None:
+        return None
+    code = i18n.supported(str(value))
+    if code is None:
+        raise Invalid(f"mailbox {name}: language must be one of {i18n.LANGUAGES}", field="language")
+    return code
 
 
 def for_recipients(

@@ -118,6 +118,9 @@ def compose(message: OutboxMessage, settings: Settings) -> EmailMessage:
     """The RFC 5322 message for an outbox row (its own Message-ID, sent as stored; headers
     stored with it, such as a department's From or the threading of a reply, win)."""
     mail = EmailMessage()
+    # The body first: set_content drops every Content-* header set before it, which lost
+    # the Content-Language of notices until a test of the customer's language caught it.
+    mail.set_content(message.body)
     mail["From"] = settings.smtp_from
     mail["To"] = message.to_address
     mail["Subject"] = message.subject
@@ -126,7 +129,6 @@ def compose(message: OutboxMessage, settings: Settings) -> EmailMessage:
     for name, value in message.headers.items():
         del mail[name]  # a stored header (a department's From) replaces the default
         mail[name] = value
-    mail.set_content(message.body)
     return mail
 
 
