@@ -24,6 +24,8 @@ from centricity.demo import generator
 from centricity.imports.review import duplicates
 from centricity.kit.i18n import LANGUAGES
 from centricity.kit.time import utcnow
+from centricity.mail import inbound
+from centricity.mail.mailboxes import Mailbox
 from centricity.notifications import service as notifications
 from centricity.value import service as value_service
 
@@ -87,6 +89,9 @@ def fill_workspace(session: Session, settings: Settings) -> Workspace:
     assert czech is not None
     assert admin is not None
     case_id = _service_desk(session, admin, czech)
+    # Mail that could not be read: the mail settings page lists it.
+    broken = b"From: Jana <jana@example.cz>\r\nContent-Type: multipart/mixed\r\n" + b"x" * 64
+    inbound.quarantine(session, broken, Mailbox("podpora", None, ""), "no headers", utcnow())
     session.commit()
     return Workspace(customer_id=czech, sessions=sessions, case_id=case_id)
 
@@ -206,4 +211,5 @@ PAGES = {
     "service levels": "/settings/service-levels",
     "calendar form": "/settings/service-levels/calendars/new",
     "policy form": "/settings/service-levels/policies/new",
+    "mail settings": "/settings/mail",
 }

@@ -17,6 +17,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from centricity.calendars import service as calendars
@@ -32,6 +33,9 @@ from centricity.imports.models import DuplicatePair, ImportJob
 from centricity.interactions import service as interactions
 from centricity.interactions.models import Channel
 from centricity.interactions.schemas import InteractionCreate
+from centricity.mail import inbound
+from centricity.mail.mailboxes import Mailbox
+from centricity.mail.models import MailAttachment, MailMessage, MailQuarantine
 from centricity.notifications import service as notifications
 from centricity.orders import service as orders
 from centricity.orders.schemas import OrderCreate
@@ -165,6 +169,8 @@ MATRIX: list[Row] = [
     ),
     Row("GET", "/cases/{case_id}", PAGE_VIEW),
     Row("POST", "/cases/{case_id}/replies", PAGE_AGENT_POST, form={"body": "x", "kind": "note"}),
+    # A stored attachment of the matrix case's mail: every case viewer may download it.
+    Row("GET", "/cases/{case_id}/attachments/{attachment_id}", PAGE_VIEW),
     Row("POST", "/cases/{case_id}/edit", PAGE_AGENT_POST, form={"tags": "matrix"}),
     Row("POST", "/cases/{case_id}/contacts", PAGE_AGENT_POST, form={"channel": "phone"}),
     Row(
@@ -403,6 +409,11 @@ MATRIX: list[Row] = [
         query="?from=2026-01-01&to=2026-12-31&group_by=tier",
     ),
     Row("POST", "/api/v1/mail/inbound", API_MAIL_INBOUND, raw=_inbound_mail),
+    # Mail settings: admins only; the quarantined message's id is the matrix's.
+    Row("GET", "/settings/mail", PAGE_ADMIN),
+    Row("GET", "/settings/mail/quarantine/{quarantine_id}/raw", PAGE_ADMIN),
+    Row("POST", "/settings/mail/quarantine/{quarantine_id}/retry", PAGE_ADMIN_POST),
+    Row("POST", "/settings/mail/quarantine/{quarantine_id}/delete", PAGE_ADMIN_POST),
     Row("GET", "/api/v1/notifications", API_READ),
     Row("POST", "/api/v1/notifications/read-all", API_VIEWER_POST),
     Row("POST", "/api/v1/notifications/{notification_id}/read", API_OWN_NOTICE),
@@ -480,6 +491,24 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
     view = SavedQueue(user_id=bob.id, name=f"Matrix {next(_POLICY_NUMBERS)}", query="queue=mine")
     db.add(view)
     db.commit()
+    raw = f"From: matrix@example.cz\r\nX-Matrix: {next(_POLICY_NUMBERS)}\r\n".encode()
+    inbound.quarantine(db, raw, Mailbox("matrix", None, ""), "no headers", datetime.now(UTC))
+    db.commit()
+    quarantined = db.scalar(select(MailQuarantine.id).order_by(MailQuarantine.id.desc()))
+    mail = MailMessage(
+        direction="in", mailbox="matrix", outcome="threaded", case_id=case.id, subject="Files"
+    )
+    db.add(mail)
+    db.flush()
+    attached = MailAttachment(
+        mail_message_id=mail.id,
+        filename="faktura.pdf",
+        content_type="application/pdf",
+        size=4,
+        data=b"%PDF",
+    )
+    db.add(attached)
+    db.commit()
     return {
         "customer": customer.id,
         "interaction": contact.id,
@@ -494,6 +523,8 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
         "department": bob.department_id,
         "notification": notice.id,
         "view": view.id,
+        "quarantine": quarantined,
+        "attachment": attached.id,
     }
 
 
@@ -515,6 +546,8 @@ def _send(
             kind="customers",
             calendar_id=ids["calendar"],
             view_id=ids["view"],
+            quarantine_id=ids["quarantine"],
+            attachment_id=ids["attachment"],
         )
         + row.query
     )

@@ -4,7 +4,7 @@ customer's 360 summary, the targets with time left, changes and history)."""
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -26,6 +26,7 @@ from centricity.interactions.schemas import InteractionCreate
 from centricity.kit.errors import DomainError, NotFound
 from centricity.kit.i18n import gettext, lazy
 from centricity.kit.time import utcnow
+from centricity.mail import attachments as mail_attachments
 from centricity.value import queries as value_queries
 from centricity.web.api import Offset, PathId
 from centricity.web.csrf import csrf_protect
@@ -326,6 +327,7 @@ def _case_context(session: Session, user: User, case: Case) -> dict[str, Any]:
         "summary": _summary(session, user, case),
         "assignees": _with_current(session, _staff_of(session, case.department_id), case),
         "contacts": service.interactions(session, case, actor=user),
+        "attachments": mail_attachments.for_case(session, case.id),
         "contact": {"channel": case.channel, "direction": "outbound"},
         "contact_errors": {},
         "directions": [d.value for d in Direction],
@@ -392,6 +394,23 @@ def case_page(request: Request, session: DbSession, user: Viewer, case_id: PathI
     is not found)."""
     case = service.get(session, case_id, actor=user)
     return render(request, "cases/detail.html", _case_context(session, user, case))
+
+
+@router.get("/{case_id}/attachments/{attachment_id}")
+def attachment(
+    session: DbSession, user: Viewer, case_id: PathId, attachment_id: PathId
+) -> Response:
+    """A file the customer attached to their mail, for whoever may see the case. Always a
+    download (`application/octet-stream`; every answer carries `nosniff`): a customer's
+    HTML file must never run as a page of ours."""
+    case = service.get(session, case_id, actor=user)
+    found = mail_attachments.content(session, case.id, attachment_id)
+    name = quote(found.filename, safe="")
+    return Response(
+        found.data,
+        media_type="application/octet-stream",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
+    )
 
 
 @router.post("/{case_id}/replies", dependencies=[Depends(csrf_protect)])

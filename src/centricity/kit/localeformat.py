@@ -142,3 +142,16 @@ def duration(seconds: int | float | None) -> str:
     if len(shown) == 2 and parts[1][0] == 0:
         shown.pop()
     return " ".join(shown)
+
+
+def filesize(size: int | None) -> str:
+    """A file's size in the viewer's language and units (B, kB, MB, as CLDR names them)."""
+    if size is None:
+        return ""
+    locale = _locale(current().language)
+    if size < 1024:
+        return format_unit(size, "digital-byte", length="short", locale=locale)
+    if size < 1024 * 1024:
+        return format_unit(round(size / 1024, 1), "digital-kilobyte", length="short", locale=locale)
+    megabytes = round(size / 1024 / 1024, 1)
+    return format_unit(megabytes, "digital-megabyte", length="short", locale=locale)

@@ -12,6 +12,7 @@ ROUTER_MODULES = (
     "centricity.site.pages",
     "centricity.web.apidocs",
     "centricity.cases.settings_pages",  # before accounts.pages: both serve /settings/...
+    "centricity.mail.pages",  # /settings/mail, before accounts.pages too
     "centricity.accounts.pages",
     "centricity.accounts.api",
     "centricity.imports.pages",  # before customers.pages: /customers/export, /duplicates

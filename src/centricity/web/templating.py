@@ -149,6 +149,7 @@ def build_templates() -> Jinja2Templates:
         "money": localeformat.money,
         "number": localeformat.number,
         "percent": localeformat.percent,
+        "filesize": localeformat.filesize,
         "country": localeformat.country,
         "language": localeformat.language,
         "attribute": _attribute,
