@@ -23,6 +23,7 @@ from centricity.cases.models import Case, CaseMessage
 from centricity.config import Settings
 from centricity.customers import service as customers
 from centricity.customers.schemas import CustomerCreate
+from centricity.jobs.models import Job
 from centricity.notifications import mailer
 
 RFC822 = {"Content-Type": "message/rfc822"}
@@ -110,6 +111,9 @@ def test_mail_opens_a_case_a_reply_goes_out_threaded_and_the_answer_threads_back
         f"/api/v1/cases/{case_id}/replies", json={"body": "Řešíme to.", "public": True}
     )
     assert reply.status_code == 201, reply.text
+    # The reply asks for the outbox at the worker's next poll, not the scheduled minute.
+    queued = db.scalars(select(Job.kind).where(Job.status == "queued")).all()
+    assert queued.count("notifications.send") == 1
     assert mailer.deliver(db, mail_settings).sent == 1
     inbox, _ = smtp
     sent = message_from_bytes(inbox.received[0], policy=default_policy)

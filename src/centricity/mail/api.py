@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 
 from centricity.accounts.models import Department, Role, User
-from centricity.cases import service as cases
-from centricity.cases.models import Case
 from centricity.config import Settings
 from centricity.kit.errors import DomainError, Invalid, PermissionDenied
 from centricity.mail import inbound, mailboxes
@@ -86,11 +84,7 @@ def receive_mail(
     box = _mailbox(session, settings, raw, user)
     outcome = inbound.receive(session, raw, mailbox=box, settings=settings, actor=user)
     if outcome.ignored is not None:
-        body: dict[str, Any] = {"ignored": outcome.ignored}
-        case = session.get(Case, outcome.case_id) if outcome.case_id is not None else None
-        if case is not None and cases.can_manage(case, user):
-            body["case_id"] = case.id  # a returned reply of ours, noted on its case
-        return JSONResponse(body, status_code=202)
+        return JSONResponse({"ignored": outcome.ignored}, status_code=202)
     return JSONResponse({"case_id": outcome.case_id, "created": outcome.created}, status_code=201)
 
 

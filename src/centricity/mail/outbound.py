@@ -29,6 +29,8 @@ from centricity.cases import service as cases
 from centricity.cases.models import Case, CaseMessage, Status
 from centricity.config import Settings, get_settings
 from centricity.customers.models import Customer
+from centricity.jobs import service as jobs
+from centricity.jobs.models import Job
 from centricity.kit import i18n
 from centricity.kit.i18n import noop
 from centricity.kit.time import utcnow
@@ -40,6 +42,7 @@ from centricity.notifications import service as notifications
 LOG = logging.getLogger(__name__)
 MAX_REFERENCES = 20
 AUTO_REPLIED = {"Auto-Submitted": "auto-replied"}
+SEND_JOB = "notifications.send"
 ACKNOWLEDGEMENT = noop(
     "Thank you for your message. We have opened case #%(case_id)s and will answer as soon "
     "as we can. Please keep the case number in the subject when you write to us about it."
@@ -188,3 +191,16 @@ def _send(
         )
     )
     session.flush()
+    _send_soon(session)
+
+
+def _send_soon(session: Session) -> None:
+    """Have the outbox delivered at the worker's next poll (seconds), not at the minute's
+    scheduled run: a customer waits for an answer, a staff notice can wait the minute."""
+    waiting = session.scalar(
+        select(Job.id)
+        .where(Job.kind == SEND_JOB, Job.status == jobs.JobStatus.QUEUED.value)
+        .limit(1)
+    )
+    if waiting is None:
+        jobs.enqueue(session, kind=SEND_JOB)
