@@ -82,18 +82,25 @@ class Browser:
     csrf: str
 
 
+def sign_in(app: FastAPI, db: Session, user: User) -> Browser:
+    """A client of `app` signed in as `user` (a real server-side session); for tests that
+    build an app of their own, `browser_for` for the default one."""
+    started = accounts.start_session(db, user=user, max_age_seconds=3600)
+    db.commit()
+    client = TestClient(app, follow_redirects=False)
+    client.cookies.set(SESSION_COOKIE, started.token)
+    return Browser(client=client, csrf=started.csrf_token)
+
+
 @pytest.fixture()
 def browser_for(app: FastAPI, db: Session) -> Iterator[Callable[[User], Browser]]:
     """Make a client signed in as a user (a real server-side session)."""
     clients: list[TestClient] = []
 
     def make(user: User) -> Browser:
-        started = accounts.start_session(db, user=user, max_age_seconds=3600)
-        db.commit()
-        client = TestClient(app, follow_redirects=False)
-        client.cookies.set(SESSION_COOKIE, started.token)
-        clients.append(client)
-        return Browser(client=client, csrf=started.csrf_token)
+        browser = sign_in(app, db, user)
+        clients.append(browser.client)
+        return browser
 
     yield make
     for client in clients:

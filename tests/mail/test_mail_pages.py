@@ -9,11 +9,9 @@ from typing import Any
 import corpus
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from centricity.accounts import service as accounts
 from centricity.app import create_app
 from centricity.cases.models import Case
 from centricity.config import Settings
@@ -21,8 +19,7 @@ from centricity.kit.time import utcnow
 from centricity.mail import inbound
 from centricity.mail.mailboxes import Mailbox
 from centricity.mail.models import MailAttachment, MailboxState, MailMessage, MailQuarantine
-from centricity.web.deps import SESSION_COOKIE
-from fixtures_web import Browser
+from fixtures_web import sign_in
 
 
 @pytest.fixture()
@@ -44,15 +41,6 @@ def mail_app(
     )
 
 
-def _browser(app: FastAPI, db: Session, user: Any) -> Browser:
-    """A client of `app` signed in as `user` (the shared fixture serves the default app)."""
-    started = accounts.start_session(db, user=user, max_age_seconds=3600)
-    db.commit()
-    client = TestClient(app, follow_redirects=False)
-    client.cookies.set(SESSION_COOKIE, started.token)
-    return Browser(client=client, csrf=started.csrf_token)
-
-
 def test_admins_see_mailboxes_and_work_the_quarantine(
     db: Session, mail_app: FastAPI, personas: Any
 ) -> None:
@@ -62,7 +50,7 @@ def test_admins_see_mailboxes_and_work_the_quarantine(
     inbound.quarantine(db, b"\r\n\r\njunk", box, "no headers", utcnow())
     db.add(MailboxState(mailbox="support", failures=2, last_error="ConnectionRefusedError"))
     db.commit()
-    admin = _browser(mail_app, db, personas.admin)
+    admin = sign_in(mail_app, db, personas.admin)
     page = admin.client.get("/settings/mail")
     assert page.status_code == 200
     for shown in (
@@ -104,7 +92,7 @@ def test_admins_see_mailboxes_and_work_the_quarantine(
 
 
 def test_an_agent_is_refused(db: Session, mail_app: FastAPI, personas: Any) -> None:
-    bob = _browser(mail_app, db, personas.bob)
+    bob = sign_in(mail_app, db, personas.bob)
     assert bob.client.get("/settings/mail").status_code == 403
 
 
@@ -117,7 +105,7 @@ def test_the_case_page_lists_attachments_and_serves_them_only_as_downloads(
     opened = inbound.receive(db, html, mailbox=box, settings=settings)
     inbound.receive(db, exe, mailbox=box, settings=settings)
     db.commit()
-    bob = _browser(mail_app, db, personas.bob)
+    bob = sign_in(mail_app, db, personas.bob)
     page = bob.client.get(f"/cases/{opened.case_id}")
     assert page.status_code == 200
     stored = db.scalar(select(MailAttachment).where(MailAttachment.filename == "page.html"))
@@ -129,7 +117,7 @@ def test_the_case_page_lists_attachments_and_serves_them_only_as_downloads(
     assert got.headers["content-type"] == "application/octet-stream"
     assert got.headers["x-content-type-options"] == "nosniff"
     assert got.headers["content-disposition"] == "attachment; filename*=UTF-8''page.html"
-    charlie = _browser(mail_app, db, personas.charlie)
+    charlie = sign_in(mail_app, db, personas.charlie)
     assert charlie.client.get(link).status_code == 404  # another department's case
     refused = db.scalar(select(MailAttachment).where(MailAttachment.filename == "setup.exe"))
     assert refused is not None and refused.refused == "type not allowed"

@@ -42,7 +42,14 @@ from centricity.db import Base
 from centricity.imports import reasons
 from centricity.imports.check import synonyms as syn
 from centricity.imports.kinds import choice_key
-from centricity.imports.registry import FieldSpec, KeyOption, KindSpec, Reference, register
+from centricity.imports.registry import (
+    CUSTOMER_REFERENCE,
+    FieldSpec,
+    KeyOption,
+    KindSpec,
+    Reference,
+    register,
+)
 from centricity.imports.registry import FieldType as T
 from centricity.kit.i18n import noop, pnoop
 from centricity.kit.time import utcnow
@@ -296,13 +303,7 @@ CASES = register(
         ),
         keys=(KeyOption(("external_id",), "external_id"),),
         references=(
-            Reference(
-                "customer_external_id",
-                "customer_id",
-                "customers",
-                label="customer",
-                follow_merges=True,
-            ),
+            CUSTOMER_REFERENCE,
             Reference(
                 "requesting_department",
                 "requesting_department_id",

@@ -21,7 +21,14 @@ from centricity.customers.models import Customer
 from centricity.imports import reasons
 from centricity.imports.check import synonyms as syn
 from centricity.imports.models import CustomerMerge
-from centricity.imports.registry import FieldSpec, KeyOption, KindSpec, Reference, register
+from centricity.imports.registry import (
+    CUSTOMER_REFERENCE,
+    FieldSpec,
+    KeyOption,
+    KindSpec,
+    Reference,
+    register,
+)
 from centricity.imports.registry import FieldType as T
 from centricity.interactions import service as interaction_service
 from centricity.interactions.schemas import MAX_SECONDS
@@ -212,15 +219,7 @@ ORDERS = register(
             FieldSpec("status", T.CHOICE, choices=_choices(syn.STATUSES), synonyms=syn.STATUS),
         ),
         keys=(KeyOption(("external_id",), "external_id"),),
-        references=(
-            Reference(
-                "customer_external_id",
-                "customer_id",
-                "customers",
-                label="customer",
-                follow_merges=True,
-            ),
-        ),
+        references=(CUSTOMER_REFERENCE,),
         insert_defaults=lambda: {"status": "completed", "created_at": utcnow()},
         prepare=lambda frame, _mapped: _fill(frame, {"status": "completed"}),
     )
@@ -337,15 +336,7 @@ INTERACTIONS = register(
             KeyOption(("external_id",), "external_id"),
             KeyOption(("customer_external_id", "channel", "started_at")),
         ),
-        references=(
-            Reference(
-                "customer_external_id",
-                "customer_id",
-                "customers",
-                label="customer",
-                follow_merges=True,
-            ),
-        ),
+        references=(CUSTOMER_REFERENCE,),
         insert_defaults=lambda: {
             "note": "",
             "direction": "inbound",

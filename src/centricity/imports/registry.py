@@ -84,6 +84,13 @@ class Reference:
     create_missing: bool = False
 
 
+# The customer a row names by `customer_external_id` (orders, contacts, cases), following
+# merges so a row naming a merged-away customer lands on the one that stayed.
+CUSTOMER_REFERENCE = Reference(
+    "customer_external_id", "customer_id", "customers", label="customer", follow_merges=True
+)
+
+
 @dataclass(frozen=True)
 class KeyOption:
     """Fields that identify a row; `column` is the target's unique column, or None when
