@@ -21,6 +21,9 @@ from centricity.customers import service as customer_service
 from centricity.customers.models import Customer
 from centricity.customers.schemas import CustomerCreate
 from centricity.demo import generator
+from centricity.events import rules as event_rules
+from centricity.events import service as events
+from centricity.events.schemas import EventCreate, NoticeRuleCreate
 from centricity.imports.review import duplicates
 from centricity.kit.i18n import LANGUAGES
 from centricity.kit.time import utcnow
@@ -52,6 +55,7 @@ class Workspace:
     customer_id: int
     sessions: dict[str, str]
     case_id: int
+    event_id: int = 0
 
 
 def staff_email(language: str) -> str:
@@ -89,11 +93,12 @@ def fill_workspace(session: Session, settings: Settings) -> Workspace:
     assert czech is not None
     assert admin is not None
     case_id = _service_desk(session, admin, czech)
+    event_id = _event(session, admin, czech)
     # Mail that could not be read: the mail settings page lists it.
     broken = b"From: Jana <jana@example.cz>\r\nContent-Type: multipart/mixed\r\n" + b"x" * 64
     inbound.quarantine(session, broken, Mailbox("podpora", None, ""), "no headers", utcnow())
     session.commit()
-    return Workspace(customer_id=czech, sessions=sessions, case_id=case_id)
+    return Workspace(customer_id=czech, sessions=sessions, case_id=case_id, event_id=event_id)
 
 
 def _service_desk(session: Session, admin: User, customer_id: int) -> int:
@@ -160,6 +165,28 @@ def _service_desk(session: Session, admin: User, customer_id: int) -> int:
     return case.id
 
 
+def _event(session: Session, admin: User, customer_id: int) -> int:
+    """A notice rule (a call an hour before a delivery) and a delivery for the customer."""
+    department = admin.department_id
+    rule = NoticeRuleCreate(
+        event_kind="delivery", minutes_before=60, action="task", department_id=department
+    )
+    event_rules.create(session, data=rule, actor=admin)
+    event = events.create(
+        session,
+        data=EventCreate(
+            customer_id=customer_id,
+            kind="delivery",
+            starts_at=utcnow() + timedelta(days=2),
+            place="Náměstí Míru 12, Praha",
+            department_id=department,
+            note="Zazvonit dvakrát.",
+        ),
+        actor=admin,
+    )
+    return event.id
+
+
 # Forms sent with mistakes: the page that comes back shows its error messages.
 # (name, address, form fields, expected status)
 FORM_ERRORS = (
@@ -180,6 +207,7 @@ FORM_ERRORS = (
     ("upload without a file", "/imports", {"kind": "customers"}, 422),
     ("new case invalid", "/cases/new", {"subject": " ", "customer": "nobody"}, 422),
     ("reply invalid", "/cases/{case}/replies", {"body": " "}, 422),
+    ("event invalid", "/events/new", {"customer": "nobody", "starts_at": "soon"}, 422),
 )
 # Every page answers 200 except the one for a missing record.
 STATUS = {"not found": 404}
@@ -212,4 +240,9 @@ PAGES = {
     "calendar form": "/settings/service-levels/calendars/new",
     "policy form": "/settings/service-levels/policies/new",
     "mail settings": "/settings/mail",
+    "events": "/events",
+    "past events": "/events?when=past",
+    "event": "/events/{event}",
+    "event form": "/events/new",
+    "notice rules": "/settings/notices",
 }

@@ -75,3 +75,28 @@ def store_for_cli(
         cached = db_module._ENGINES.pop(url, None)
         if cached is not None:
             cached.dispose()
+
+
+@contextmanager
+def migrated_store(engine_name: str, tmp_path: Path, prefix: str) -> Iterator[str]:
+    """A store at the head revision that a command commits into (not the rolled-back test
+    store): a SQLite file in `tmp_path`, or a fresh PostgreSQL database dropped afterwards
+    (skipped where PostgreSQL is unavailable)."""
+    from centricity.config import Settings
+    from centricity.db import get_engine, make_engine
+    from centricity.migrations import runner
+
+    if engine_name == "sqlite":
+        url = f"sqlite:///{tmp_path / 'store.db'}"
+    else:
+        pg_or_skip()
+        url = create_pg_database(prefix)
+    engine = make_engine(url)
+    runner.upgrade(engine)
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        get_engine(Settings(database_url=url, secret_key=TEST_SECRET)).dispose()
+        if engine_name == "postgresql":
+            drop_pg_database(url)

@@ -168,6 +168,52 @@ class Settings(BaseSettings):
     mail_max_attachment_bytes: int = Field(
         10 * 1024 * 1024, ge=0, description="Largest attachment stored; larger ones are refused."
     )
+    phone_region: str = Field(
+        "CZ",
+        description="Region (ISO 3166 code) that national phone numbers are read in when "
+        "the customer's country is unknown, e.g. CZ: 601 234 567 is +420601234567.",
+    )
+    phone_lines: str = Field(
+        "",
+        description="Which department owns calls to each line: number=department pairs "
+        "separated by ';', e.g. +420222111222=Support;+420222111333=Logistics.",
+    )
+    phone_department: str = Field(
+        "",
+        description="Department (name) that owns calls no line names; empty: the "
+        "calling token's department, else the first department.",
+    )
+    phone_extension_digits: int = Field(
+        6,
+        ge=1,
+        le=12,
+        description="Numbers with at most this many digits are internal extensions, not "
+        "customers (decides a call record's direction when it does not say).",
+    )
+    phone_voicemail_missed: bool = Field(
+        True,
+        description="Whether a call that ended in voicemail counts as unanswered and gets "
+        "a call-back task.",
+    )
+    phone_callback_days: int = Field(
+        7,
+        ge=1,
+        le=366,
+        description="A missed call opens a call-back task only when it is less than this "
+        "many days older than the newest call on record (history imports stay history).",
+    )
+    phone_ring_timeout_minutes: int = Field(
+        30,
+        ge=1,
+        description="A live call still ringing this long without a hang-up event is "
+        "closed as unanswered.",
+    )
+    phone_call_timeout_minutes: int = Field(
+        480,
+        ge=1,
+        description="An answered live call without a hang-up event is closed this long "
+        "after it started.",
+    )
     sla_warn_share: float = Field(
         0.8,
         gt=0,
@@ -215,6 +261,26 @@ class Settings(BaseSettings):
         except ValueError as exc:
             name = f"CENTRICITY_{str(info.field_name).upper()}"
             raise ValueError(f"{name}: {value!r}: {exc}") from None
+
+    @field_validator("phone_region")
+    @classmethod
+    def _check_phone_region(cls, value: str) -> str:
+        from centricity.telephony.phones import is_region
+
+        if not is_region(value):
+            raise ValueError(f"CENTRICITY_PHONE_REGION: {value!r} is not a region code like CZ")
+        return value.upper()
+
+    @field_validator("phone_lines")
+    @classmethod
+    def _check_phone_lines(cls, value: str) -> str:
+        from centricity.telephony.phones import parse_lines
+
+        try:
+            parse_lines(value)
+        except ValueError as exc:
+            raise ValueError(f"CENTRICITY_PHONE_LINES: {exc}") from None
+        return value
 
     @field_validator("forwarded_allow_ips")
     @classmethod

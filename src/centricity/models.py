@@ -6,12 +6,14 @@ from centricity.audit import models as audit_models
 from centricity.calendars import models as calendars_models
 from centricity.cases import models as cases_models
 from centricity.customers import models as customers_models
+from centricity.events import models as events_models
 from centricity.imports import models as imports_models
 from centricity.interactions import models as interactions_models
 from centricity.jobs import models as jobs_models
 from centricity.mail import models as mail_models
 from centricity.notifications import models as notifications_models
 from centricity.orders import models as orders_models
+from centricity.telephony import models as telephony_models
 from centricity.value import models as value_models
 
 ALL_MODEL_MODULES = (
@@ -21,11 +23,13 @@ ALL_MODEL_MODULES = (
     calendars_models,
     cases_models,
     customers_models,
+    events_models,
     imports_models,
     interactions_models,
     jobs_models,
     mail_models,
     notifications_models,
     orders_models,
+    telephony_models,
     value_models,
 )

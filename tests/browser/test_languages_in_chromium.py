@@ -69,6 +69,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                 customer=workspace.customer_id,
                 job=upload.headers["location"],
                 case=workspace.case_id,
+                event=workspace.event_id,
             )
             for name, path in PAGES.items()
         }

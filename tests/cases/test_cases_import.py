@@ -28,14 +28,16 @@ from centricity.config import Settings
 from centricity.customers import service as customers
 from centricity.customers import timeline
 from centricity.customers.schemas import CustomerCreate
-from centricity.db import get_engine, make_engine, session_factory
+from centricity.db import get_engine, session_factory
 from centricity.imports.load import runner
 from centricity.imports.load.runner import Summary
 from centricity.imports.models import QuarantineRow
 from centricity.imports.plan import ImportOptions, prepare
-from centricity.migrations import runner as migrations
 from centricity.privacy import service as privacy
-from store_helpers import TEST_SECRET, create_pg_database, drop_pg_database, pg_or_skip
+from store_helpers import (
+    TEST_SECRET,
+    migrated_store,
+)
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)  # a Monday; the policies count round the clock
 HEADER = [
@@ -398,18 +400,8 @@ def test_an_agent_may_not_import_cases(
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
     """A migrated store the command commits into (not the rolled-back test store)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'store.db'}"
-    else:
-        pg_or_skip()
-        url = create_pg_database("centricity_cases_import")
-    engine = make_engine(url)
-    migrations.upgrade(engine)
-    engine.dispose()
-    yield url
-    get_engine(Settings(database_url=url, secret_key=TEST_SECRET)).dispose()
-    if request.param == "postgresql":
-        drop_pg_database(url)
+    with migrated_store(request.param, tmp_path, "centricity_cases_import") as url:
+        yield url
 
 
 def test_the_command_prints_the_summary_line(store: str, tmp_path: Path) -> None:

@@ -74,7 +74,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     assert upload.status_code == 303, upload.text[:500]
     pages = {
         name: path.format(
-            customer=workspace.customer_id, job=upload.headers["location"], case=workspace.case_id
+            customer=workspace.customer_id,
+            job=upload.headers["location"],
+            case=workspace.case_id,
+            event=workspace.event_id,
         )
         for name, path in PAGES.items()
     }

@@ -19,10 +19,12 @@ from centricity.app import create_app
 from centricity.cli import app as cli_app
 from centricity.config import Settings
 from centricity.customers.models import Customer
-from centricity.db import get_engine, make_engine, session_factory
-from centricity.migrations import runner as migrations
+from centricity.db import get_engine, session_factory
 from centricity.orders.models import Order
-from store_helpers import TEST_SECRET, create_pg_database, drop_pg_database, pg_or_skip
+from store_helpers import (
+    TEST_SECRET,
+    migrated_store,
+)
 
 CUSTOMER_HEADER = ["external_id", "name", "email", "phone", "preferred_language", "country"]
 ORDER_HEADER = [
@@ -38,18 +40,8 @@ ORDER_HEADER = [
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A migrated store the command commits into (not the rolled-back test store)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'store.db'}"
-    else:
-        pg_or_skip()
-        url = create_pg_database("centricity_import_cli")
-    engine = make_engine(url)
-    migrations.upgrade(engine)
-    engine.dispose()
-    yield url
-    get_engine(Settings(database_url=url, secret_key=TEST_SECRET)).dispose()
-    if request.param == "postgresql":
-        drop_pg_database(url)
+    with migrated_store(request.param, tmp_path, "centricity_import_cli") as url:
+        yield url
 
 
 def centricity(store: str, tmp_path: Path, *args: str) -> tuple[int, list[str]]:

@@ -147,3 +147,14 @@ def test_a_huge_references_header_keeps_the_latest_fifty_ids() -> None:
     mail = parse(corpus.plain(extra=f"References: {references}\nIn-Reply-To: <r4999@example.cz>\n"))
     assert mail.thread_ids[:2] == ["<r4999@example.cz>", "<r4998@example.cz>"]
     assert len(mail.thread_ids) == 50
+
+
+def test_a_message_that_takes_too_long_to_read_is_refused_with_the_reason() -> None:
+    parts = "".join(f"--b\r\nContent-Type: text/plain\r\n\r\npart {n}\r\n" for n in range(3000))
+    raw = (
+        "From: eva@example.cz\r\nSubject: many parts\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/mixed; boundary="b"\r\n\r\n' + parts + "--b--\r\n"
+    ).encode()
+    assert parse(raw).text.startswith("part 0")  # within the default limit
+    with pytest.raises(MailParseError, match="parsing took longer than 0.001 s"):
+        parse(raw, time_limit=0.001)

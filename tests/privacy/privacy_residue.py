@@ -179,6 +179,10 @@ def table_leaks(path: Path, keys: set[str], person: Person) -> list[tuple[str, s
             "SELECT search_key FROM customers WHERE coalesce(email, '') != ?", (person.email,)
         )
         others = set().union(*(trigrams(k) for (k,) in rest))
+        # The erasure's audit entry counts rows per table: table names ("calls" holds the
+        # "cal" of Kvíčalová) point at nobody.
+        names = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        others |= set().union(*(trigrams(fold(n)) for (n,) in names))
         own = set().union(*(trigrams(k) for k in keys)) - others
         assert len(own) >= 10, "the person's name must be distinctive for the test to mean anything"
         found = [("customers_fts_data (terms)", t) for t in sorted(own & stored_trigrams(conn))]

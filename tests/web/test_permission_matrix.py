@@ -29,6 +29,9 @@ from centricity.cases.models import SavedQueue
 from centricity.cases.schemas import CaseCreate, SlaPolicyCreate
 from centricity.customers import service as customers
 from centricity.customers.schemas import CustomerCreate
+from centricity.events import rules as event_rules
+from centricity.events import service as events
+from centricity.events.schemas import EventCreate, NoticeRuleCreate
 from centricity.imports.models import DuplicatePair, ImportJob
 from centricity.interactions import service as interactions
 from centricity.interactions.models import Channel
@@ -120,6 +123,88 @@ def _inbound_mail() -> bytes:
         f"Subject: Matrix {number}\r\nMessage-ID: <matrix-{number}@example.cz>\r\n"
         "Content-Type: text/plain; charset=utf-8\r\n\r\nDobrý den\r\n"
     ).encode()
+
+
+API_MANAGER_UPDATE = (401, 403, 403, 200, 200, 403, 403)
+_EVENT_FORM = {"customer_id": "{customer}", "kind": "visit", "starts_at": "2031-01-01T10:00"}
+EVENT_ROWS = [
+    Row("GET", "/events", PAGE_VIEW),
+    Row("GET", "/events/new", PAGE_AGENT_VIEW),
+    Row(
+        "POST",
+        "/events/new",
+        PAGE_AGENT_POST,
+        form={**_EVENT_FORM, "department_id": "{department}"},
+    ),
+    Row("GET", "/events/{event_id}", PAGE_VIEW),
+    Row("POST", "/events/{event_id}/move", PAGE_AGENT_POST, form={"starts_at": "2031-02-01T10:00"}),
+    Row("POST", "/events/{event_id}/cancel", PAGE_AGENT_POST),
+    Row("POST", "/events/{event_id}/done", PAGE_AGENT_POST),
+    Row("POST", "/events/{event_id}/calls", PAGE_AGENT_POST, form={"outcome": "reached"}),
+    Row("GET", "/settings/notices", PAGE_MANAGER_VIEW),
+    Row(
+        "POST",
+        "/settings/notices",
+        PAGE_MANAGER_POST,
+        form={
+            "event_kind": "visit",
+            "minutes_before": "30",
+            "action": "email",
+            "department_id": "{department}",
+        },
+    ),  # fmt: skip
+    Row("POST", "/settings/notices/{rule_id}", PAGE_MANAGER_POST, form={"minutes_before": "45"}),
+    Row("POST", "/settings/notices/{rule_id}/delete", PAGE_MANAGER_POST),
+    Row("GET", "/api/v1/events", API_READ),
+    Row(
+        "POST",
+        "/api/v1/events",
+        API_AGENT_CREATE,
+        body=lambda ids: {
+            "customer_id": ids["customer"],
+            "kind": "delivery",
+            "starts_at": "2031-01-01T10:00:00Z",
+            "department_id": ids["department"],
+        },
+    ),  # fmt: skip
+    Row("GET", "/api/v1/events/metrics", API_MANAGER_READ, query="?from=2026-01-01&to=2026-12-31"),
+    Row("GET", "/api/v1/events/{event_id}", API_READ),
+    Row("PATCH", "/api/v1/events/{event_id}", API_AGENT_UPDATE, body=lambda _ids: {"note": "m"}),
+    Row(
+        "POST",
+        "/api/v1/events/{event_id}/calls",
+        API_AGENT_CREATE,
+        body=lambda _ids: {"outcome": "no_answer"},
+    ),
+    Row("GET", "/api/v1/notice-rules", API_READ),
+    Row(
+        "POST",
+        "/api/v1/notice-rules",
+        API_MANAGER_CREATE,
+        body=lambda ids: {
+            "event_kind": "visit",
+            "minutes_before": 30,
+            "action": "email",
+            "department_id": ids["department"],
+        },
+    ),  # fmt: skip
+    Row(
+        "PATCH",
+        "/api/v1/notice-rules/{rule_id}",
+        API_MANAGER_UPDATE,
+        body=lambda _ids: {"minutes_before": 45},
+    ),
+    Row("DELETE", "/api/v1/notice-rules/{rule_id}", API_MANAGER_DELETE),
+]
+
+
+_CALL_NUMBERS = itertools.count(1)
+API_AGENT_CALL_EVENT = (401, 403, 202, 202, 202, 403, 202)
+
+
+def _call_event(_ids: dict[str, int]) -> dict[str, Any]:
+    """A new call each time (another call's events would be another department's)."""
+    return {"event": "newCall", "call_id": f"matrix-{next(_CALL_NUMBERS)}", "from": "601234567"}
 
 
 def _case_body(ids: dict[str, int]) -> dict[str, Any]:
@@ -409,6 +494,11 @@ MATRIX: list[Row] = [
         query="?from=2026-01-01&to=2026-12-31&group_by=tier",
     ),
     Row("POST", "/api/v1/mail/inbound", API_MAIL_INBOUND, raw=_inbound_mail),
+    Row("POST", "/api/v1/telephony/events", API_AGENT_CALL_EVENT, body=_call_event),
+    Row("GET", "/api/v1/telephony/calls", API_AGENT_READ),
+    Row(
+        "GET", "/api/v1/telephony/metrics", API_MANAGER_READ, query="?from=2026-01-01&to=2026-12-31"
+    ),
     # Mail settings: admins only; the quarantined message's id is the matrix's.
     Row("GET", "/settings/mail", PAGE_ADMIN),
     Row("GET", "/settings/mail/quarantine/{quarantine_id}/raw", PAGE_ADMIN),
@@ -430,6 +520,7 @@ MATRIX: list[Row] = [
         API_ADMIN_UPDATE,
         body=lambda _ids: {"resolution_minutes": 480},
     ),
+    *EVENT_ROWS,
 ]
 
 
@@ -509,6 +600,24 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
     )
     db.add(attached)
     db.commit()
+    rule = event_rules.create(
+        db,
+        data=NoticeRuleCreate(
+            event_kind="delivery", minutes_before=60, action="task", department_id=bob.department_id
+        ),
+        actor=personas.alice,
+    )
+    event = events.create(
+        db,
+        data=EventCreate(
+            customer_id=customer.id,
+            kind="delivery",
+            starts_at=datetime(2031, 1, 1, 10, 0, tzinfo=UTC),
+            department_id=bob.department_id,
+        ),
+        actor=bob,
+    )
+    db.commit()
     return {
         "customer": customer.id,
         "interaction": contact.id,
@@ -525,6 +634,8 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
         "view": view.id,
         "quarantine": quarantined,
         "attachment": attached.id,
+        "event": event.id,
+        "rule": rule.id,
     }
 
 
@@ -548,6 +659,8 @@ def _send(
             view_id=ids["view"],
             quarantine_id=ids["quarantine"],
             attachment_id=ids["attachment"],
+            event_id=ids["event"],
+            rule_id=ids["rule"],
         )
         + row.query
     )

@@ -43,6 +43,7 @@ from centricity.interactions import service as interaction_service
 from centricity.interactions.models import Channel, Interaction
 from centricity.jobs import service as jobs
 from centricity.kit.errors import Conflict, Invalid, NotFound, PermissionDenied
+from centricity.kit.i18n import pnoop, register_labels
 from centricity.kit.pagination import Page
 from centricity.kit.time import utcnow
 from centricity.value import queries as value_queries
@@ -234,13 +235,15 @@ def open_for_customer(
     department_id: int,
     now: datetime,
     source: str,
+    kind: CaseKind = CaseKind.CASE,
+    tags: builtins.list[str] | None = None,
 ) -> Case:
     """Open a case the customer started without anyone of staff acting (an e-mail that
     arrived, a call nobody answered): the same policy and clocks as any case, the history
     and the audit naming `source` instead of a person. Callers check who may feed it."""
     _check_department(session, department_id, "department_id")
     case = Case(
-        kind=CaseKind.CASE.value,
+        kind=kind.value,
         customer_id=customer_id,
         subject=(subject.strip() or "-")[:300],
         description=description,
@@ -248,7 +251,7 @@ def open_for_customer(
         priority=priority.value,
         status=Status.NEW.value,
         department_id=department_id,
-        tags=[],
+        tags=tags or [],
         tier=_tier(session, customer_id),
         opened_at=now,
         created_at=now,
@@ -305,6 +308,27 @@ def system_note(
         session, actor=None, action="case.note", entity=("case", case.id), actor_label=source
     )
     return message
+
+
+def system_status(
+    session: Session, *, case: Case, status: Status, now: datetime, source: str, reason: str
+) -> None:
+    """Change a case's status for something no person did (the answered call that reached
+    a customer solves their call-back task): clocks, history and followers as for staff,
+    the history and the audit naming `source` and `reason`."""
+    if case.status == status.value:
+        return
+    _set_status(session, case, None, status.value, now=now, reason=reason)
+    case.updated_at = now
+    session.flush()
+    audit.record(
+        session,
+        actor=None,
+        action="case.update",
+        entity=("case", case.id),
+        details={"fields": ["status"]},
+        actor_label=source,
+    )
 
 
 ReplyFollower = Callable[[Session, Case, CaseMessage], None]
@@ -756,6 +780,90 @@ def history(session: Session, case: Case) -> builtins.list[CaseEvent]:
     """Every change of the case, oldest first."""
     query = select(CaseEvent).where(CaseEvent.case_id == case.id)
     return builtins.list(session.scalars(query.order_by(CaseEvent.at, CaseEvent.id)))
+
+
+# The history's name of an explicitly set first-response due time (a task's call).
+register_labels("case field", {"first_response_due": pnoop("case field", "call due")})
+
+
+def open_task(
+    session: Session,
+    *,
+    customer_id: int,
+    subject: str,
+    description: str,
+    department_id: int,
+    due_at: datetime,
+    now: datetime,
+    source: str,
+) -> Case:
+    """Open a task to phone a customer (the call before a delivery) whose first response
+    is due at `due_at` exactly: that moment is the customer's, not the queue's working
+    time. The other clocks follow the policies, except waiting: nobody waits on the line
+    for a call we make."""
+    case = open_for_customer(
+        session,
+        customer_id=customer_id,
+        subject=subject,
+        description=description,
+        channel=Channel.PHONE,
+        priority=Priority.NORMAL,
+        department_id=department_id,
+        now=now,
+        source=source,
+        kind=CaseKind.TASK,
+    )
+    for target in current_targets(session, case):
+        if target.kind == TargetKind.WAITING.value:
+            session.delete(target)
+    set_first_response_due(session, case=case, due_at=due_at, now=now, reason=source)
+    return case
+
+
+def set_first_response_due(
+    session: Session, *, case: Case, due_at: datetime, now: datetime, reason: str
+) -> CaseTarget | None:
+    """Make a case's first response due at `due_at` exactly (a task that moves with the
+    event it prepares), counted round the clock from `now`, so a calendar recomputation
+    finds the same moment. A met or missed clock stays as it was (None then); a later
+    change of priority or department applies the policies again, as for every case."""
+    first = TargetKind.FIRST_RESPONSE.value
+    target = next((t for t in current_targets(session, case) if t.kind == first), None)
+    if target is not None and target.state not in clocks.OPEN_STATES:
+        return None
+    old = target.due_at if target is not None else None
+    seconds = (due_at - now).total_seconds()
+    remaining = max(0, int(-(-seconds // 1)))  # whole seconds, rounded up
+    minutes = max(1, -(-remaining // 60))
+    calendar_id = calendars.round_the_clock(session).id
+    if target is None:
+        target = CaseTarget(case_id=case.id, kind=first, cycle=1, started_at=now)
+        session.add(target)
+    target.policy_id = None
+    target.calendar_id = calendar_id
+    target.minutes = minutes
+    # The part of the last minute already "counted", so the clock runs out at `due_at`.
+    target.counted_seconds = minutes * 60 - remaining
+    target.running_since = now
+    target.state = clocks.RUNNING
+    target.due_at = due_at
+    before_warning = max(0.0, minutes * 60 * warn_share() - target.counted_seconds)
+    target.warn_at = min(due_at, now + timedelta(seconds=before_warning))
+    if target.warned_at is not None and target.warn_at > now:
+        target.warned_at = None  # more time now: warn again when it runs short
+    _event(
+        session,
+        case,
+        None,
+        "first_response_due",
+        old.isoformat() if old else None,
+        due_at.isoformat(),
+        at=now,
+        reason=reason,
+    )
+    case.updated_at = now
+    session.flush()
+    return target
 
 
 def _calendar_changed(session: Session, calendar: Calendar) -> None:

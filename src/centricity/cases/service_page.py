@@ -4,11 +4,13 @@ admins everyone's; the same figures come from `GET /api/v1/service/metrics`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from centricity.accounts.models import Role, User
 from centricity.cases import metrics
@@ -22,6 +24,17 @@ router = APIRouter(prefix="/service", include_in_schema=False)
 DEFAULT_DAYS = 90
 MAX_DAYS = 3 * 366
 BACKLOG_BANDS = ("under_1", "1_to_7", "7_to_30", "over_30")
+# A section a later domain adds below the figures (events: notices given in time): its
+# template and context for the viewer and the period, or None to show nothing.
+ServiceSection = Callable[[Session, User, metrics.Period], tuple[str, dict[str, Any]] | None]
+SECTIONS: list[ServiceSection] = []
+
+
+def register_section(section: ServiceSection) -> ServiceSection:
+    """Let a domain that builds on cases show its figures on the Service page."""
+    if section not in SECTIONS:
+        SECTIONS.append(section)
+    return section
 
 
 def _period(params: Any) -> tuple[metrics.Period, bool]:
@@ -167,5 +180,8 @@ def service_page(
         "charts": charts(weekly, overall, by_tier),
         "bands": BACKLOG_BANDS,
         "has_cases": bool(overall),
+        "sections": [
+            shown for section in SECTIONS if (shown := section(session, user, period)) is not None
+        ],
     }
     return render(request, "cases/service.html", context)

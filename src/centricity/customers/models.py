@@ -54,6 +54,9 @@ class Customer(Base):
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(254), index=True)
     phone: Mapped[str | None] = mapped_column(String(50))
+    # The phone in E.164 (`+420601234567`), kept by the service and the importer, so a
+    # caller's number in any written form finds the customer through an index.
+    phone_e164: Mapped[str | None] = mapped_column(String(20), index=True)
     preferred_language: Mapped[str | None] = mapped_column(String(8))
     country: Mapped[str | None] = mapped_column(String(2))
     postcode: Mapped[str | None] = mapped_column(String(20))

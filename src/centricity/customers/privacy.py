@@ -27,6 +27,7 @@ CLASSIFICATION: Tables = {
         "name": P,
         "email": P,
         "phone": P,
+        "phone_e164": P,  # the phone in E.164, emptied with it
         # Coarse facts shared by many customers; kept for per-country and language figures.
         "preferred_language": S,
         "country": S,

@@ -17,6 +17,7 @@ from centricity.kit.errors import Conflict, NotFound
 from centricity.kit.i18n import lazy
 from centricity.kit.pagination import MAX_LIMIT, Page
 from centricity.kit.text import digits, search_key
+from centricity.telephony.phones import customer_e164
 
 
 def accessible_customers(actor: User) -> Select[Customer]:
@@ -28,7 +29,9 @@ def accessible_customers(actor: User) -> Select[Customer]:
 
 
 def refresh_search_key(customer: Customer) -> None:
-    """Recompute the folded key that search indexes (name, e-mail, phone digits, ids)."""
+    """Recompute the keys a customer is found by: the folded key that search indexes (name,
+    e-mail, phone digits, ids) and the E.164 phone a caller's number is matched against."""
+    customer.phone_e164 = customer_e164(customer.phone, customer.country)
     customer.search_key = search_key(
         customer.name,
         customer.email,

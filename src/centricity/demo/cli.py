@@ -153,8 +153,9 @@ def analyze_value(settings: Settings, as_of: date) -> None:
 def add_service_desk(
     settings: Settings, options: generator.DemoOptions, summary: generator.BuildSummary
 ) -> generator.BuildSummary:
-    """Add calendars, service-level policies and cases once the value analysis has given
-    customers their tiers (the tier policies match on them); recount for the summary."""
+    """Add calendars, service-level policies, cases and two weeks of phone calls once the
+    value analysis has given customers their tiers (the tier policies match on them);
+    recount for the summary."""
     with session_scope(settings) as session:
         service_desk.build(session, options)
         return generator.BuildSummary(summary.built, generator.counts(session))

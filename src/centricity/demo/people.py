@@ -22,6 +22,7 @@ from centricity.accounts.models import Role, User
 from centricity.customers.models import Customer
 from centricity.customers.service import refresh_search_key
 from centricity.kit.text import fold
+from centricity.telephony.phones import customer_e164
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ def make_person(
         first, last = _person_name(faker, rng)
         name = f"{first} {last}"
         email = _email(ascii_slug(name) or "customer", market, rng)
-    row = {
+    row: dict[str, Any] = {
         "external_id": f"{prefix}C{number:07d}",
         "kind": "business" if business else "person",
         "name": name,
@@ -157,6 +158,7 @@ def make_person(
         "attributes": _attributes(business, rng),
     }
     row["search_key"] = search_key_of(row)
+    row["phone_e164"] = customer_e164(str(row["phone"]), market.country)
     return Person(row=row, language=market.language, contacts=contacts)
 
 

@@ -27,7 +27,7 @@ from centricity.cases import policies
 from centricity.cases.models import Case, SlaPolicy
 from centricity.cases.schemas import PolicyConditions, SlaPolicyCreate
 from centricity.customers.models import Customer
-from centricity.demo import case_plans, case_play, generator, people
+from centricity.demo import calls, case_plans, case_play, generator, people
 
 WINDOW_DAYS = 90  # cases open over the last three months of the history
 CASES_PER_CUSTOMER = 0.1
@@ -72,8 +72,9 @@ def wanted(session: Session, options: generator.DemoOptions) -> bool:
 
 
 def build(session: Session, options: generator.DemoOptions) -> int:
-    """Add calendars, policies and cases to the freshly built (and analysed) workspace;
-    returns how many cases it opened, 0 when the store is not one to add them to."""
+    """Add calendars, policies, cases and two weeks of phone calls (`calls.py`) to the
+    freshly built (and analysed) workspace; returns how many cases it opened, 0 when the
+    store is not one to add them to."""
     if not wanted(session, options):
         return 0
     end = history_end(options)
@@ -87,12 +88,13 @@ def build(session: Session, options: generator.DemoOptions) -> int:
     player = case_play.Player(session, end, options.seed, options.prefix)
     for plan in plans:
         player.play(plan)
+    played = calls.build(session, options, end, staff.team(calls.DEPARTMENT))
     audit.record(
         session,
         actor=None,
         action=generator.DESK_ACTION,
         entity=("demo", options.seed),
-        details={"cases": len(plans)},
+        details={"cases": len(plans), "calls": played},
     )
     return len(plans)
 

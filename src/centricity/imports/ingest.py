@@ -153,6 +153,8 @@ def ingest(
         errors += group_errors
     if len(refusals) == len(groups):  # no record has the fields the kind needs
         raise refusals[0]
+    if spec.after_import is not None:
+        spec.after_import(session, actor)
     audit.record(
         session,
         actor=actor,

@@ -35,6 +35,7 @@ from centricity.interactions.schemas import MAX_SECONDS
 from centricity.kit.i18n import noop, pnoop
 from centricity.kit.text import digits, fold, search_key
 from centricity.kit.time import utcnow
+from centricity.telephony.phones import customer_e164
 
 
 def choice_key(text: str) -> str:
@@ -83,11 +84,20 @@ def _with_search_key(frame: pl.DataFrame, mapped: frozenset[str]) -> pl.DataFram
         search_key(name, email, digits(phone) or None, external_id, postcode)
         for name, email, phone, external_id, postcode in zip(*columns, strict=True)
     ]
-    return frame.with_columns(pl.Series("search_key", keys, dtype=pl.String))
+    frame = frame.with_columns(pl.Series("search_key", keys, dtype=pl.String))
+    if "phone" not in mapped:
+        return frame  # the stored E.164 form stays (or is rebuilt after the merge)
+    countries = frame["country"].to_list() if "country" in mapped else [None] * frame.height
+    e164 = [
+        customer_e164(phone, country)
+        for phone, country in zip(frame["phone"].to_list(), countries, strict=True)
+    ]
+    return frame.with_columns(pl.Series("phone_e164", e164, dtype=pl.String))
 
 
 def _refresh_search_keys(session: Session, staging: Table) -> None:
     """When the file lacks some search-key inputs, rebuild keys from the stored record."""
+    _refresh_phones(session, staging)
     if all(name in staging.c for name in _KEY_INPUTS):
         return
     columns = (Customer.name, Customer.email, Customer.phone, Customer.external_id)
@@ -107,6 +117,29 @@ def _refresh_search_keys(session: Session, staging: Table) -> None:
             update(table)
             .where(table.c.id == bindparam("b_id"))
             .values(search_key=bindparam("b_key"))
+        )
+        session.connection().execute(statement, changes)
+
+
+def _refresh_phones(session: Session, staging: Table) -> None:
+    """A file with a phone but no country (or a country but no phone) reads the number with
+    the stored other half, as saving the customer would."""
+    if ("phone" in staging.c) == ("country" in staging.c):
+        return
+    query = select(Customer.id, Customer.phone, Customer.country, Customer.phone_e164).where(
+        Customer.external_id.in_(select(staging.c.external_id))
+    )
+    changes = [
+        {"b_id": row.id, "b_e164": e164}
+        for row in session.execute(query)
+        if (e164 := customer_e164(row.phone, row.country)) != row.phone_e164
+    ]
+    if changes:
+        table = typed(Table, Customer.__table__)
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(phone_e164=bindparam("b_e164"))
         )
         session.connection().execute(statement, changes)
 
@@ -154,8 +187,8 @@ CUSTOMERS = register(
         keys=(KeyOption(("external_id",), "external_id"),),
         insert_defaults=lambda: {"kind": "person", "attributes": {}, "search_key": "", **_stamps()},
         update_values=_touch,
-        derived=("search_key",),
-        computed=("search_key",),
+        derived=("search_key", "phone_e164"),
+        computed=("search_key", "phone_e164"),
         prepare=_with_search_key,
         checks=(_merged_away,),
         after_merge=_refresh_search_keys,

@@ -166,7 +166,7 @@ def prepare(
         spec = registry.get(options.kind)
     except KeyError as exc:
         raise mapping.MappingError(str(exc.args[0])) from None
-    facts, source = _open(path, options, max_unpacked_bytes)
+    facts, source = _open(path, options, max_unpacked_bytes, spec.headerless)
     column_map = mapping.apply_overrides(
         spec, mapping.auto_map(spec, source.header), options.overrides
     )
@@ -184,7 +184,12 @@ def prepare(
     return Prepared(path, options, facts, source, plan, notes, _has_bom(path), problem)
 
 
-def _open(path: Path, options: ImportOptions, max_unpacked_bytes: int) -> tuple[FileFacts, Source]:
+def _open(
+    path: Path,
+    options: ImportOptions,
+    max_unpacked_bytes: int,
+    headerless: registry.Headerless | None = None,
+) -> tuple[FileFacts, Source]:
     _check_timezone(options.timezone)
     if not path.is_file():
         raise UnreadableFile(lazy("no such file: %(path)s", path=path))
@@ -197,6 +202,7 @@ def _open(path: Path, options: ImportOptions, max_unpacked_bytes: int) -> tuple[
         delimiter=options.delimiter,
         sheet=options.sheet,
         max_unpacked_bytes=max_unpacked_bytes,
+        headerless=headerless,
     )
     if not source.header:
         raise UnreadableFile(lazy("the file has no header row"))

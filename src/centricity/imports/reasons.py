@@ -76,6 +76,11 @@ REQUIRED_WHEN_SOLVED = noop("%(field)s: required for a solved or closed case")
 ONLY_WHEN_SOLVED = noop("%(field)s: only a solved or closed case has one")
 OWN_DEPARTMENT_ONLY = noop("%(field)s: you can import only your own department's cases")
 NOT_DEPARTMENT_STAFF = noop("%(field)s: not an active member of staff of the case's department")
+READ_ONLY_EVENT = noop(
+    "%(fields)s: names another department's event; only that department can change it"
+)
+OWN_DEPARTMENT_EVENTS = noop("%(field)s: you can import only your own department's events")
+NOT_TIME_ZONE = noop("%(field)s: not an IANA time zone, e.g. Europe/Prague")
 
 ROW_TEMPLATES = (
     CSV_UNPARSABLE,
@@ -110,6 +115,9 @@ ROW_TEMPLATES = (
     ONLY_WHEN_SOLVED,
     OWN_DEPARTMENT_ONLY,
     NOT_DEPARTMENT_STAFF,
+    READ_ONLY_EVENT,
+    OWN_DEPARTMENT_EVENTS,
+    NOT_TIME_ZONE,
 )
 
 # Notes of a preview: what the importer assumed. `header` is quoted as Python writes it.

@@ -21,7 +21,12 @@ from centricity.accounts.models import Role, User
 from centricity.imports import reasons
 
 # Modules that call `register()`; a later issue appends its module here.
-KIND_MODULES: tuple[str, ...] = ("centricity.imports.kinds", "centricity.cases.imports")
+KIND_MODULES: tuple[str, ...] = (
+    "centricity.imports.kinds",
+    "centricity.cases.imports",
+    "centricity.telephony.imports",
+    "centricity.events.imports",
+)
 
 
 class FieldType(StrEnum):
@@ -121,6 +126,12 @@ Hidden = Callable[[User], ColumnElement[bool]]
 ReadOnly = Callable[[User], ColumnElement[bool]]
 # Values a new row takes from the acting user (the department that owns an imported contact).
 OwnerValues = Callable[[User], dict[str, Any]]
+# Runs once after an import's last batch (and after each ingest request) with the acting
+# user, in its own transaction: work that only the end state decides (call-backs).
+AfterImport = Callable[[Session, User | None], None]
+# Recognises a file that has no header row by its first record (a phone system's call
+# records) and returns the names of its columns; None: the first record is the header.
+Headerless = Callable[[list[str]], list[str] | None]
 
 
 @dataclass(frozen=True)
@@ -157,6 +168,8 @@ class KindSpec:
     read_only_reason: str = reasons.READ_ONLY
     owner_values: OwnerValues | None = None
     actor_checks: tuple[ActorCheck, ...] = ()
+    headerless: Headerless | None = None
+    after_import: AfterImport | None = None
 
     def field(self, name: str) -> FieldSpec:
         """The field called `name`; KeyError names the kind's fields."""

@@ -26,6 +26,8 @@ DOMAIN_JOB_MODULES: tuple[str, ...] = (
     "centricity.cases.jobs",
     "centricity.imports.jobs",
     "centricity.mail.jobs",
+    "centricity.events.jobs",
+    "centricity.telephony.jobs",
 )
 
 KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")

@@ -9,6 +9,7 @@ the document head are dropped. Entities are decoded by the parser.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 _BLOCKS = {
@@ -17,6 +18,7 @@ _BLOCKS = {
 }  # fmt: skip
 _SKIPPED = {"script", "style", "head", "title"}
 _BLANK_LINES = re.compile(r"\n{3,}")
+CHUNK = 64 * 1024  # markup fed between two looks at the clock
 _LINE_SPACE = re.compile(r"[ \t\u00a0]+")
 
 
@@ -74,10 +76,14 @@ class _TextCollector(HTMLParser):
         self.parts.append("\n")
 
 
-def html_to_text(html: str) -> str:
-    """The readable text of an HTML body: paragraphs and breaks kept, markup dropped."""
+def html_to_text(html: str, *, check: Callable[[], None] | None = None) -> str:
+    """The readable text of an HTML body: paragraphs and breaks kept, markup dropped.
+    `check` is called between chunks of the markup (a time limit raises from it)."""
     collector = _TextCollector()
-    collector.feed(html)
+    for start in range(0, len(html), CHUNK):
+        if check is not None:
+            check()
+        collector.feed(html[start : start + CHUNK])
     collector.close()
     lines = [line.strip() for line in "".join(collector.parts).split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

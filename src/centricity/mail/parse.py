@@ -18,6 +18,7 @@ from its `message/delivery-status` and the returned headers.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
@@ -38,6 +39,7 @@ _LIST_PRECEDENCE = {"bulk", "list", "junk"}
 MAX_THREAD_IDS = 50
 MAX_HTML = 512 * 1024  # characters of an HTML body turned into text (the parser is slow on
 # hostile markup: quadratic on Python 3.11.7, CVE-2025-6069); the raw message keeps the rest
+PARSE_SECONDS = 10.0  # most one message may take to read; real mail takes milliseconds
 MAX_ADDRESS = 254
 
 
@@ -82,9 +84,27 @@ class ParsedMail:
         return list(dict.fromkeys(ordered))[:MAX_THREAD_IDS]
 
 
-def parse(raw: bytes) -> ParsedMail:
+class Deadline:
+    """A wall-clock limit on reading one message, checked between its parts and while its
+    HTML is turned into text: a message built to make parsing slow (thousands of parts,
+    megabytes of nested markup) goes to quarantine instead of holding a worker. The
+    standard library's own pass over the bytes is linear in their size, which the size
+    limit bounds."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.ends = time.monotonic() + seconds
+
+    def check(self) -> None:
+        """Raise `MailParseError` once the time is up."""
+        if time.monotonic() > self.ends:
+            raise MailParseError(f"parsing took longer than {self.seconds:g} s")
+
+
+def parse(raw: bytes, *, time_limit: float = PARSE_SECONDS) -> ParsedMail:
     """Read a raw message; raises `MailParseError` when it has no sender or no body
-    structure at all."""
+    structure at all, or when reading it takes longer than `time_limit` seconds."""
+    deadline = Deadline(time_limit)
     if not raw.strip():
         raise MailParseError("the message is empty")
     try:
@@ -94,9 +114,10 @@ def parse(raw: bytes) -> ParsedMail:
     if not isinstance(mail, EmailMessage) or not mail.keys():
         raise MailParseError("no headers")
     from_name, from_address = _sender(mail)
-    parts = _parts(mail)
-    text = _body_text(mail, parts)
+    parts = _parts(mail, deadline)
+    text = _body_text(mail, parts, deadline)
     automatic, bounced, permanent = _classify(mail, parts, from_address)
+    deadline.check()
     return ParsedMail(
         message_id=_first_id(_raw_value(mail, "Message-ID")),
         in_reply_to=_ids(_raw_value(mail, "In-Reply-To")),
@@ -108,7 +129,7 @@ def parse(raw: bytes) -> ParsedMail:
         sent_at=_date(_raw_value(mail, "Date")),
         text=text,
         reply_text=trim_reply(text),
-        attachments=_attachments(parts),
+        attachments=_attachments(parts, deadline),
         automatic=automatic,
         bounced_ids=bounced,
         bounce_permanent=permanent,
@@ -143,11 +164,13 @@ class _Part:
     disposition: str | None
 
 
-def _parts(mail: Message) -> list[_Part]:
+def _parts(mail: Message, deadline: Deadline) -> list[_Part]:
     """Every part with its content type and disposition, each read once."""
-    return [
-        _Part(part, part.get_content_type(), part.get_content_disposition()) for part in mail.walk()
-    ]
+    found = []
+    for part in mail.walk():
+        deadline.check()
+        found.append(_Part(part, part.get_content_type(), part.get_content_disposition()))
+    return found
 
 
 def _unescaped(text: str) -> str:
@@ -230,11 +253,13 @@ def _decoded(part: Message) -> str:
     return payload.decode("utf-8", errors="replace")
 
 
-def _body_text(mail: Message, parts: list[_Part]) -> str:
+def _body_text(mail: Message, parts: list[_Part], deadline: Deadline | None = None) -> str:
     """The message's text: its plain part, else its HTML part as text ('' for none)."""
     plain: str | None = None
     html: str | None = None
     for entry in parts:
+        if deadline is not None:
+            deadline.check()
         if entry.part is not mail and entry.kind.startswith("message/"):
             break  # a forwarded or returned message's own body is not this one's text
         if entry.part.is_multipart() or entry.disposition == "attachment":
@@ -246,7 +271,8 @@ def _body_text(mail: Message, parts: list[_Part]) -> str:
     if plain is not None and plain.strip():
         return _normal_newlines(plain)
     if html is not None:
-        return _normal_newlines(html_to_text(html[:MAX_HTML]))
+        check = deadline.check if deadline is not None else None
+        return _normal_newlines(html_to_text(html[:MAX_HTML], check=check))
     return _normal_newlines(plain or "")
 
 
@@ -254,9 +280,10 @@ def _normal_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _attachments(parts: list[_Part]) -> list[Attachment]:
+def _attachments(parts: list[_Part], deadline: Deadline) -> list[Attachment]:
     found = []
     for entry in parts:
+        deadline.check()
         if entry.part.is_multipart():
             continue
         filename = entry.part.get_filename()

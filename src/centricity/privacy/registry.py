@@ -73,6 +73,7 @@ class DomainPrivacy(Protocol):
 # Erasure runs in this order; a new domain with personal data adds its module here.
 DOMAIN_PRIVACY_MODULES: tuple[str, ...] = (
     "centricity.imports.privacy",  # first: it matches rows by external ids customers erase
+    "centricity.telephony.privacy",  # before customers: it matches calls by phone number
     "centricity.customers.privacy",
     "centricity.interactions.privacy",
     "centricity.orders.privacy",
@@ -83,6 +84,7 @@ DOMAIN_PRIVACY_MODULES: tuple[str, ...] = (
     "centricity.value.privacy",
     "centricity.calendars.privacy",
     "centricity.cases.privacy",
+    "centricity.events.privacy",
     "centricity.notifications.privacy",
     "centricity.mail.privacy",
 )

@@ -13,6 +13,7 @@ ROUTER_MODULES = (
     "centricity.web.apidocs",
     "centricity.cases.settings_pages",  # before accounts.pages: both serve /settings/...
     "centricity.mail.pages",  # /settings/mail, before accounts.pages too
+    "centricity.events.settings_pages",  # /settings/notices, before accounts.pages too
     "centricity.accounts.pages",
     "centricity.accounts.api",
     "centricity.imports.pages",  # before customers.pages: /customers/export, /duplicates
@@ -31,6 +32,9 @@ ROUTER_MODULES = (
     "centricity.notifications.pages",
     "centricity.notifications.api",
     "centricity.mail.api",
+    "centricity.events.pages",
+    "centricity.events.api",
+    "centricity.telephony.api",
 )
 
 

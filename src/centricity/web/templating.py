@@ -24,6 +24,7 @@ NAVIGATION = [
     (noop("Dashboard"), "/", Role.VIEWER),
     (noop("Customers"), "/customers", Role.VIEWER),
     (noop("Cases"), "/cases", Role.VIEWER),
+    (noop("Events"), "/events", Role.VIEWER),
     (noop("Service"), "/service", Role.MANAGER),
     (noop("Voice"), "/voice", Role.VIEWER),
     (noop("Value"), "/value", Role.VIEWER),
@@ -92,6 +93,12 @@ LABEL_CONTEXTS = (
     "target state",
     "case kind",
     "notice kind",
+    "event kind",
+    "event status",
+    "notice action",
+    "notice state",
+    "notice reason",
+    "call result",
 )
 
 

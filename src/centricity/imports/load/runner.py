@@ -249,3 +249,7 @@ def _loop(
         with factory() as session:
             staging.drop(session, stage)
             session.commit()
+    if started is not None and prepared.spec.after_import is not None:
+        with factory() as session:
+            prepared.spec.after_import(session, acting_user(session, actor_id))
+            session.commit()

@@ -108,7 +108,8 @@ def load(session: Session, stage: Stage, good: pl.DataFrame) -> None:
     if frame.height == 0:
         return
     raw = _raw_connection(session)
-    names = ", ".join(frame.columns)
+    # Quoted: a field may be a reserved word (a call record's `end`).
+    names = ", ".join(f'"{name}"' for name in frame.columns)
     if dialect == "sqlite":
         marks = ", ".join("?" for _ in frame.columns)
         cursor = raw.cursor()

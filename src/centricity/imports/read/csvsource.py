@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,8 +111,17 @@ class CsvSource:
 
     format = "csv"
 
-    def __init__(self, path: Path, *, encoding: str, delimiter: str, newlines: int) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        encoding: str,
+        delimiter: str,
+        newlines: int,
+        headerless: Callable[[list[str]], list[str] | None] | None = None,
+    ) -> None:
         self.path = path
+        self._headerless = headerless
         self.encoding = encoding
         self.delimiter = delimiter
         self._sep = delimiter.encode("ascii")[0]
@@ -138,14 +147,20 @@ class CsvSource:
         offset = len(BOM) if head.startswith(BOM) else 0
         text = head[offset:].decode(self.encoding, errors="replace")
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter)
+        before = 0
         for record in reader:
             if any(cell.strip() for cell in record):
+                names = self._headerless(record) if self._headerless else None
+                if names is not None:  # the first record is data: keep it as a row
+                    skipped = self._skip_lines(head, offset, before) if before else 0
+                    return names, offset + skipped, before + 1
                 header = [cell.strip().lstrip("\ufeff") for cell in record]
                 return (
                     header,
                     offset + self._skip_lines(head, offset, reader.line_num),
                     (reader.line_num + 1),
                 )
+            before = reader.line_num
         return [], len(head), 1
 
     @staticmethod

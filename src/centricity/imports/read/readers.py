@@ -12,7 +12,7 @@ import codecs
 import hashlib
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -139,11 +139,13 @@ def open_source(
     delimiter: str | None = None,
     sheet: str | None = None,
     max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
+    headerless: Callable[[list[str]], list[str] | None] | None = None,
 ) -> Source:
     """Open `path` for reading; raises UnreadableFile with a reason a person can act on.
 
     `max_unpacked_bytes` bounds what an XLSX file may unpack to (and its shared strings
-    take in memory): every caller passes the installation's setting."""
+    take in memory): every caller passes the installation's setting. `headerless` names
+    the columns of a CSV whose first record is data in a layout the kind knows."""
     kind = detect_format(path, fmt)
     if kind == "xlsx":
         check_xlsx(path, max_unpacked_bytes)
@@ -158,6 +160,7 @@ def open_source(
         encoding=text_encoding,
         delimiter=choose_delimiter(path, text_encoding, delimiter),
         newlines=facts.newlines,
+        headerless=headerless,
     )
     return StorableSource(csv_source) if facts.nul else csv_source  # the hot path: no check
 
