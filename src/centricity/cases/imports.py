@@ -15,7 +15,6 @@ department's contact.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -41,7 +40,7 @@ from centricity.cases.models import Case, Priority, Status
 from centricity.db import Base
 from centricity.imports import reasons
 from centricity.imports.check import synonyms as syn
-from centricity.imports.kinds import choice_key
+from centricity.imports.kinds import choices, words
 from centricity.imports.registry import (
     CUSTOMER_REFERENCE,
     FieldSpec,
@@ -64,81 +63,72 @@ DEFAULTS = {
 MAX_DESCRIPTION = 100_000  # as `CaseCreate.description`
 
 
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(word.strip() for word in text.split("|") if word.strip())
-
-
-def _choices(table: Mapping[str, Sequence[str]]) -> dict[str, str]:
-    """Folded spelling → stored value (as `imports.kinds` builds its choices)."""
-    return {choice_key(s): value for value, spellings in table.items() for s in (value, *spellings)}
-
-
-CASE_ID = _words(
+CASE_ID = words(
     "case id|case number|case|ticket|ticket id|ticket number|request id|číslo případu|"
     "číslo požadavku|id požadavku|tiket|ärende-id|ärendenummer|ärendenr|atvejo nr|atvejo id|"
     "užklausos nr|numer zgłoszenia|id zgłoszenia|nr sprawy|номер обращения|номер заявки|"
     "номер тикета"
 )
-SUBJECT = _words("subject|title|předmět|název|ämne|rubrik|tema|pavadinimas|temat|tytuł|тема")
+SUBJECT = words("subject|title|předmět|název|ämne|rubrik|tema|pavadinimas|temat|tytuł|тема")
 DESCRIPTION = (
-    *_words("description|details|text|body|popis|beskrivning|aprašymas|opis|описание|текст"),
+    *words("description|details|text|body|popis|beskrivning|aprašymas|opis|описание|текст"),
     *syn.NOTE,
 )
-PRIORITY = _words("priority|prio|priorita|prioritet|prioritetas|priorytet|приоритет")
+PRIORITY = words("priority|prio|priorita|prioritet|prioritetas|priorytet|приоритет")
 PRIORITIES = {
-    "low": _words("low|nízká|nízký|låg|žemas|žema|niski|niska|низкий"),
-    "normal": _words(
+    "low": words("low|nízká|nízký|låg|žemas|žema|niski|niska|низкий"),
+    "normal": words(
         "normal|medium|normální|střední|normal|medel|normalus|vidutinis|normalny|średni|"
         "обычный|средний"
     ),
-    "high": _words("high|vysoká|vysoký|hög|aukštas|aukšta|wysoki|wysoka|высокий"),
-    "urgent": _words(
+    "high": words("high|vysoká|vysoký|hög|aukštas|aukšta|wysoki|wysoka|высокий"),
+    "urgent": words(
         "urgent|critical|urgentní|naléhavá|kritická|brådskande|akut|skubus|skubi|kritinis|pilny|"
         "pilna|krytyczny|срочный|критический"
     ),
 }
 STATUSES = {
-    "new": _words("new|nový|nová|ny|naujas|nowy|новый|новая"),
-    "open": _words(
+    "new": words("new|nový|nová|ny|naujas|nowy|новый|новая"),
+    "open": words(
         "open|in progress|otevřený|otevřeno|řeší se|öppen|pågår|atviras|vykdomas|otwarty|"
         "w toku|открыт|открытый|в работе"
     ),
-    "waiting_on_customer": _words(
+    "waiting_on_customer": words(
         "waiting on customer|pending|awaiting customer|čeká na zákazníka|väntar på kund|"
         "laukiama kliento|oczekuje na klienta|ожидает клиента"
     ),
-    "waiting_on_third_party": _words(
+    "waiting_on_third_party": words(
         "waiting on third party|on hold|čeká na třetí stranu|väntar på tredje part|"
         "laukiama trečiosios šalies|oczekuje na stronę trzecią|ожидает третьей стороны"
     ),
-    "solved": _words(
+    "solved": words(
         "solved|resolved|vyřešeno|vyřešený|löst|löst ärende|išspręsta|išspręstas|rozwiązane|"
         "rozwiązany|решено|решён|решен"
     ),
-    "closed": _words(
+    "closed": words(
         "closed|uzavřeno|uzavřený|stängd|stängt|uždaryta|uždarytas|zamknięte|zamknięty|закрыт|"
         "закрыто"
     ),
 }
-OPENED_AT = _words(
+OPENED_AT = words(
     "opened|opened at|created|created at|date|reported|založeno|vytvořeno|datum založení|"
     "datum|öppnad|skapad|datum|sukurta|data|utworzono|data utworzenia|data zgłoszenia|"
     "создано|дата создания|дата"
 )
-FIRST_RESPONSE = _words(
+FIRST_RESPONSE = words(
     "first response|first responded|first reply|first response at|první odpověď|"
     "första svar|pirmas atsakymas|pierwsza odpowiedź|первый ответ"
 )
-SOLVED_AT = _words(
+SOLVED_AT = words(
     "solved|resolved|solved at|resolved at|vyřešeno|datum vyřešení|löst|löst datum|"
     "išspręsta|rozwiązano|data rozwiązania|решено|дата решения"
 )
-DEPARTMENT = _words("department|team|queue|oddělení|tým|avdelning|skyrius|dział|отдел|команда")
-REQUESTING_DEPARTMENT = _words(
+DEPARTMENT = words("department|team|queue|oddělení|tým|avdelning|skyrius|dział|отдел|команда")
+REQUESTING_DEPARTMENT = words(
     "requesting department|requester department|internal requester|žádající oddělení|"
     "beställande avdelning|prašantis skyrius|dział zgłaszający|отдел-заявитель"
 )
-ASSIGNEE = _words(
+ASSIGNEE = words(
     "assignee|assigned to|agent|assignee email|řešitel|přiřazeno|handläggare|tilldelad|"
     "atsakingas|vykdytojas|przypisany|odpowiedzialny|ответственный|исполнитель"
 )
@@ -290,9 +280,9 @@ CASES = register(
             ),
             FieldSpec("subject", required=True, max_length=300, synonyms=SUBJECT),
             FieldSpec("description", max_length=MAX_DESCRIPTION, synonyms=DESCRIPTION),
-            FieldSpec("channel", T.CHOICE, choices=_choices(syn.CHANNELS), synonyms=syn.CHANNEL),
-            FieldSpec("priority", T.CHOICE, choices=_choices(PRIORITIES), synonyms=PRIORITY),
-            FieldSpec("status", T.CHOICE, choices=_choices(STATUSES), synonyms=syn.STATUS),
+            FieldSpec("channel", T.CHOICE, choices=choices(syn.CHANNELS), synonyms=syn.CHANNEL),
+            FieldSpec("priority", T.CHOICE, choices=choices(PRIORITIES), synonyms=PRIORITY),
+            FieldSpec("status", T.CHOICE, choices=choices(STATUSES), synonyms=syn.STATUS),
             FieldSpec("opened_at", T.DATETIME, required=True, not_future=True, synonyms=OPENED_AT),
             FieldSpec("first_responded_at", T.DATETIME, not_future=True, synonyms=FIRST_RESPONSE),
             FieldSpec("solved_at", T.DATETIME, not_future=True, synonyms=SOLVED_AT),

@@ -184,13 +184,7 @@ def _new_form(
     errors: FormErrors,
     status: int = 200,
 ) -> Response:
-    customer = None
-    if str(values.get("customer_id", "")).isdigit():
-        customer = session.scalar(
-            customer_service.accessible_customers(user).where(
-                Customer.id == int(values["customer_id"])
-            )
-        )
+    customer = customer_service.named_in_form(session, values.get("customer_id"), actor=user)
     context = {
         "user": user,
         "values": values,

@@ -17,6 +17,7 @@ from centricity.kit.errors import Conflict, NotFound
 from centricity.kit.i18n import lazy
 from centricity.kit.pagination import MAX_LIMIT, Page
 from centricity.kit.text import digits, search_key
+from centricity.kit.validation import MAX_ID
 from centricity.telephony.phones import customer_e164
 
 
@@ -87,6 +88,15 @@ def get(session: Session, customer_id: int, *, actor: User) -> Customer:
     if customer is None:
         raise NotFound(lazy("customer not found"))
     return customer
+
+
+def named_in_form(session: Session, value: object, *, actor: User) -> Customer | None:
+    """The customer a form names by id (`?customer_id=12`), when the actor may see them;
+    None for no id, a malformed one or one they may not see (the form then asks again)."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_ID:
+        return None
+    return session.scalar(accessible_customers(actor).where(Customer.id == int(text)))
 
 
 def get_by_external_id(session: Session, external_id: str) -> Customer | None:

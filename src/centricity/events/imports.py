@@ -14,7 +14,6 @@ every event; a manager only events of their own department.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -28,7 +27,7 @@ from centricity.events import notices, service
 from centricity.events.models import Event, EventKind, EventStatus
 from centricity.imports import reasons
 from centricity.imports.check import synonyms as syn
-from centricity.imports.kinds import choice_key
+from centricity.imports.kinds import choices, words
 from centricity.imports.registry import (
     CUSTOMER_REFERENCE,
     FieldSpec,
@@ -44,58 +43,49 @@ from centricity.kit.time import utcnow
 CHUNK = 500
 
 
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(word.strip() for word in text.split("|") if word.strip())
-
-
-def _choices(table: Mapping[str, Sequence[str]]) -> dict[str, str]:
-    """Folded spelling → stored value (as `imports.kinds` builds its choices)."""
-    return {choice_key(s): value for value, spellings in table.items() for s in (value, *spellings)}
-
-
-EVENT_ID = _words(
+EVENT_ID = words(
     "event id|event number|booking id|booking number|appointment id|číslo události|"
     "číslo rezervace|id rezervace|boknings-id|bokningsnummer|rezervacijos nr|"
     "numer rezerwacji|id rezerwacji|номер записи|номер брони|id события"
 )
-KIND = _words("kind|type|event type|druh|typ|typ události|händelsetyp|tipas|rodzaj|тип|вид")
+KIND = words("kind|type|event type|druh|typ|typ události|händelsetyp|tipas|rodzaj|тип|вид")
 KINDS: dict[str, tuple[str, ...]] = {
-    EventKind.DELIVERY.value: _words(
+    EventKind.DELIVERY.value: words(
         "delivery|doručení|dodávka|leverans|pristatymas|dostawa|доставка"
     ),
-    EventKind.VISIT.value: _words("visit|návštěva|besök|vizitas|wizyta|визит|посещение"),
-    EventKind.APPOINTMENT.value: _words(
+    EventKind.VISIT.value: words("visit|návštěva|besök|vizitas|wizyta|визит|посещение"),
+    EventKind.APPOINTMENT.value: words(
         "appointment|schůzka|termín|objednání|tidsbokning|möte|susitikimas|vizitas pas|"
         "spotkanie|umówiona wizyta|встреча|приём|прием"
     ),
-    EventKind.SERVICE.value: _words(
+    EventKind.SERVICE.value: words(
         "service|servis|servisní návštěva|service|serviceuppdrag|aptarnavimas|servisas|"
         "serwis|сервис|обслуживание"
     ),
 }
-STARTS_AT = _words(
+STARTS_AT = words(
     "starts at|start|start time|when|date|time|začátek|datum|čas|termín|start|starttid|"
     "datum och tid|pradžia|data|laikas|początek|data i godzina|начало|дата|время"
 )
-TIME_ZONE = _words(
+TIME_ZONE = words(
     "time zone|timezone|tz|časové pásmo|tidszon|laiko juosta|strefa czasowa|часовой пояс"
 )
-PLACE = _words(
+PLACE = words(
     "place|address|location|místo|adresa|plats|adress|vieta|adresas|miejsce|adres|место|адрес"
 )
-DEPARTMENT = _words("department|team|queue|oddělení|tým|avdelning|skyrius|dział|отдел|команда")
+DEPARTMENT = words("department|team|queue|oddělení|tým|avdelning|skyrius|dział|отдел|команда")
 STATUSES: dict[str, tuple[str, ...]] = {
-    EventStatus.SCHEDULED.value: _words(
+    EventStatus.SCHEDULED.value: words(
         "scheduled|planned|booked|naplánováno|plánováno|planerad|bokad|suplanuota|"
         "zaplanowane|zaplanowany|запланировано"
     ),
-    EventStatus.MOVED.value: _words(
+    EventStatus.MOVED.value: words(
         "moved|rescheduled|přesunuto|přeplánováno|flyttad|perkelta|przeniesione|перенесено"
     ),
-    EventStatus.CANCELLED.value: _words(
+    EventStatus.CANCELLED.value: words(
         "cancelled|canceled|zrušeno|avbokad|inställd|atšaukta|anulowane|odwołane|отменено"
     ),
-    EventStatus.DONE.value: _words(
+    EventStatus.DONE.value: words(
         "done|completed|hotovo|dokončeno|klar|utförd|įvykdyta|wykonane|zakończone|выполнено"
     ),
 }
@@ -189,7 +179,7 @@ EVENTS = register(
                 max_length=100,
                 synonyms=syn.CUSTOMER_REF,
             ),
-            FieldSpec("kind", T.CHOICE, required=True, choices=_choices(KINDS), synonyms=KIND),
+            FieldSpec("kind", T.CHOICE, required=True, choices=choices(KINDS), synonyms=KIND),
             FieldSpec("starts_at", T.DATETIME, required=True, synonyms=STARTS_AT),
             FieldSpec("time_zone", max_length=64, synonyms=TIME_ZONE),
             FieldSpec("place", max_length=300, synonyms=PLACE),
@@ -197,7 +187,7 @@ EVENTS = register(
                 "department", required=True, column=None, max_length=120, synonyms=DEPARTMENT
             ),
             FieldSpec("note", max_length=20_000, synonyms=syn.NOTE),
-            FieldSpec("status", T.CHOICE, choices=_choices(STATUSES), synonyms=syn.STATUS),
+            FieldSpec("status", T.CHOICE, choices=choices(STATUSES), synonyms=syn.STATUS),
         ),
         keys=(KeyOption(("external_id",), "external_id"),),
         references=(

@@ -44,8 +44,13 @@ def choice_key(text: str) -> str:
     return "".join(ch for ch in fold(text) if ch not in " _-.")
 
 
-def _choices(table: Mapping[str, Sequence[str]]) -> dict[str, str]:
-    """Folded spelling → stored value."""
+def words(text: str) -> tuple[str, ...]:
+    """Spellings written as `a|b|c` (header synonyms in six languages read best so)."""
+    return tuple(word.strip() for word in text.split("|") if word.strip())
+
+
+def choices(table: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Folded spelling → stored value, for a CHOICE field of any kind."""
     found: dict[str, str] = {}
     for value, spellings in table.items():
         for spelling in (value, *spellings):
@@ -170,7 +175,7 @@ CUSTOMERS = register(
             FieldSpec(
                 "kind",
                 T.CHOICE,
-                choices=_choices(syn.CUSTOMER_KINDS),
+                choices=choices(syn.CUSTOMER_KINDS),
                 synonyms=(
                     "type",
                     "customer type",
@@ -249,7 +254,7 @@ ORDERS = register(
             FieldSpec("total_amount", T.DECIMAL, required=True, synonyms=syn.TOTAL),
             FieldSpec("currency", T.CURRENCY, required=True, synonyms=syn.CURRENCY),
             FieldSpec("cost", T.DECIMAL, minimum=0, synonyms=syn.COST),
-            FieldSpec("status", T.CHOICE, choices=_choices(syn.STATUSES), synonyms=syn.STATUS),
+            FieldSpec("status", T.CHOICE, choices=choices(syn.STATUSES), synonyms=syn.STATUS),
         ),
         keys=(KeyOption(("external_id",), "external_id"),),
         references=(CUSTOMER_REFERENCE,),
@@ -334,11 +339,11 @@ INTERACTIONS = register(
                 "channel",
                 T.CHOICE,
                 required=True,
-                choices=_choices(syn.CHANNELS),
+                choices=choices(syn.CHANNELS),
                 synonyms=syn.CHANNEL,
             ),
             FieldSpec(
-                "direction", T.CHOICE, choices=_choices(syn.DIRECTIONS), synonyms=syn.DIRECTION
+                "direction", T.CHOICE, choices=choices(syn.DIRECTIONS), synonyms=syn.DIRECTION
             ),
             FieldSpec(
                 "started_at", T.DATETIME, required=True, not_future=True, synonyms=syn.STARTED_AT
@@ -354,7 +359,7 @@ INTERACTIONS = register(
             FieldSpec(
                 "confidential",
                 T.BOOLEAN,
-                choices=_choices(syn.BOOLEANS),
+                choices=choices(syn.BOOLEANS),
                 synonyms=(
                     "confidential",
                     "důvěrné",

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from centricity.accounts.models import Role, User
 from centricity.config import get_settings
 from centricity.customers.models import Customer
-from centricity.imports.kinds import choice_key
+from centricity.imports.kinds import choices
 from centricity.imports.registry import FieldSpec, KeyOption, KindSpec, register
 from centricity.imports.registry import FieldType as T
 from centricity.interactions.models import Interaction
@@ -274,10 +274,6 @@ def _log_contacts(session: Session, chunk: builtins.list[Any], now: Any) -> None
     session.execute(insert.on_conflict_do_nothing(index_elements=["external_id"]))
 
 
-def _choices(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    return {choice_key(s): value for value, spellings in table.items() for s in (value, *spellings)}
-
-
 DIRECTIONS = {
     "inbound": (
         "in",
@@ -360,7 +356,7 @@ CALLS = register(
                 "direction",
                 T.CHOICE,
                 column=None,
-                choices=_choices(DIRECTIONS),
+                choices=choices(DIRECTIONS),
                 synonyms=(
                     "call direction",
                     "směr",
