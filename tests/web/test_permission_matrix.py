@@ -40,6 +40,7 @@ from centricity.mail import inbound
 from centricity.mail.mailboxes import Mailbox
 from centricity.mail.models import MailAttachment, MailMessage, MailQuarantine
 from centricity.notifications import service as notifications
+from centricity.notifications import unsubscribe
 from centricity.orders import service as orders
 from centricity.orders.schemas import OrderCreate
 from centricity.site.routes import iter_routes
@@ -227,6 +228,8 @@ def _order_body(ids: dict[str, int]) -> dict[str, Any]:
 
 MATRIX: list[Row] = [
     Row("GET", "/healthz", PUBLIC),
+    Row("GET", "/u/{token}", PUBLIC),
+    Row("POST", "/u/{token}", PUBLIC),
     Row("GET", "/api/openapi.json", PUBLIC),
     Row("GET", "/api/docs", PUBLIC),
     Row("GET", "/static/app.css", PUBLIC),
@@ -636,6 +639,7 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
         "attachment": attached.id,
         "event": event.id,
         "rule": rule.id,
+        "unsubscribe_token": unsubscribe.make_token(customer.id, "surveys", secret=TEST_SECRET),
     }
 
 
@@ -661,6 +665,7 @@ def _send(
             attachment_id=ids["attachment"],
             event_id=ids["event"],
             rule_id=ids["rule"],
+            token=ids["unsubscribe_token"],
         )
         + row.query
     )
