@@ -77,6 +77,20 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(
         5, ge=1, le=100, description="Failed logins per address before a pause."
     )
+    survey_fatigue_days: int = Field(
+        30,
+        ge=0,
+        le=3650,
+        description="No customer is invited to any survey more than once in this many days.",
+    )
+    survey_link_days: int = Field(
+        30, ge=1, le=3650, description="How long a survey link stays open."
+    )
+    survey_follow_up_department: str = Field(
+        "",
+        max_length=100,
+        description="Department of follow-ups to unhappy answers not about a case or contact.",
+    )
     public_requests_per_minute: int = Field(
         60,
         ge=1,

@@ -13,6 +13,7 @@ from centricity.jobs import models as jobs_models
 from centricity.mail import models as mail_models
 from centricity.notifications import models as notifications_models
 from centricity.orders import models as orders_models
+from centricity.surveys import models as surveys_models
 from centricity.telephony import models as telephony_models
 from centricity.value import models as value_models
 
@@ -30,6 +31,7 @@ ALL_MODEL_MODULES = (
     mail_models,
     notifications_models,
     orders_models,
+    surveys_models,
     telephony_models,
     value_models,
 )

@@ -44,6 +44,8 @@ from centricity.notifications import unsubscribe
 from centricity.orders import service as orders
 from centricity.orders.schemas import OrderCreate
 from centricity.site.routes import iter_routes
+from centricity.surveys import service as surveys
+from centricity.surveys.schemas import InvitationCreate, SurveyCreate
 from centricity.web.csrf import LOGIN_CSRF_COOKIE, is_csrf_dependency, new_login_token
 from centricity.web.deps import dependency_markers
 from store_helpers import TEST_SECRET
@@ -110,6 +112,7 @@ def _interaction_body(ids: dict[str, int]) -> dict[str, Any]:
     }
 
 
+_SURVEY_BODY = {"name": "Matrix NPS", "kind": "nps", "languages": ["en", "cs"]}
 _POLICY_NUMBERS = itertools.count(1)
 _MAIL_NUMBERS = itertools.count(1)
 # Without a mailboxes file the webhook files mail under the token's department; the admin
@@ -230,6 +233,18 @@ MATRIX: list[Row] = [
     Row("GET", "/healthz", PUBLIC),
     Row("GET", "/u/{token}", PUBLIC),
     Row("POST", "/u/{token}", PUBLIC),
+    Row("GET", "/s/{token}", PUBLIC),
+    Row("POST", "/s/{token}", PUBLIC, form={"page": "main", "score": "9"}),
+    Row("POST", "/api/v1/surveys", API_MANAGER_CREATE, body=lambda _ids: _SURVEY_BODY),
+    Row("GET", "/api/v1/surveys", API_READ),
+    Row("GET", "/api/v1/surveys/{survey_id}", API_READ),
+    Row(
+        "POST",
+        "/api/v1/surveys/{survey_id}/invitations",
+        API_AGENT_CREATE,
+        body=lambda ids: {"customer_id": ids["buyer"]},  # "customer" has a survey link
+    ),
+    Row("GET", "/api/v1/voice/metrics", API_READ),
     Row("GET", "/api/openapi.json", PUBLIC),
     Row("GET", "/api/docs", PUBLIC),
     Row("GET", "/static/app.css", PUBLIC),
@@ -621,6 +636,14 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
         actor=bob,
     )
     db.commit()
+    survey = surveys.create(
+        db, data=SurveyCreate(name="Matrix", kind="nps", languages=["en"]), actor=personas.alice
+    )
+    invited = surveys.invite(
+        db, survey=survey, data=InvitationCreate(customer_id=customer.id), actor=None
+    )
+    assert isinstance(invited, surveys.Invited)
+    db.commit()
     return {
         "customer": customer.id,
         "interaction": contact.id,
@@ -640,6 +663,9 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
         "event": event.id,
         "rule": rule.id,
         "unsubscribe_token": unsubscribe.make_token(customer.id, "surveys", secret=TEST_SECRET),
+        "survey": survey.id,
+        "buyer": buyer.id,
+        "survey_token": invited.url.rsplit("/s/", 1)[1],
     }
 
 
@@ -665,7 +691,8 @@ def _send(
             attachment_id=ids["attachment"],
             event_id=ids["event"],
             rule_id=ids["rule"],
-            token=ids["unsubscribe_token"],
+            survey_id=ids["survey"],
+            token=ids["survey_token" if row.path.startswith("/s/") else "unsubscribe_token"],
         )
         + row.query
     )

@@ -36,6 +36,8 @@ ROUTER_MODULES = (
     "centricity.events.pages",
     "centricity.events.api",
     "centricity.telephony.api",
+    "centricity.surveys.api",
+    "centricity.surveys.public_pages",
 )
 
 

@@ -1,0 +1,143 @@
+"""The public survey page `/s/{token}`: no sign-in, in the customer's language (`?lang=`
+switches with a plain GET that saves nothing), plain HTML forms that work without
+JavaScript. A GET never saves: a one-click score from the e-mail only preselects it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from centricity.customers import service as customers
+from centricity.kit.i18n import ViewerLocale
+from centricity.kit.time import utcnow
+from centricity.surveys import respond
+from centricity.surveys.models import SCALES
+from centricity.surveys.wording import MAIN_QUESTION, REASON_QUESTION, SCALE_ENDS
+from centricity.web.csrf import capability_form_protect
+from centricity.web.deps import DbSession, public
+from centricity.web.public import page_locale, wait_seconds
+from centricity.web.templating import render_in
+
+router = APIRouter(prefix="/s", include_in_schema=False)
+TEMPLATE = "surveys/respond.html"
+# A finished, expired or unknown link: a page of its own with a clear status, never an error page.
+STATUS = {"unknown": 404, "expired": 410, "used": 200, "wait": 429}
+
+
+def _locale(request: Request, session: DbSession, link: respond.Link) -> tuple[ViewerLocale, str]:
+    """The page's language and the first name to greet with (nothing else is shown)."""
+    if link.invitation is None or link.survey is None:
+        return page_locale(request, preferred=None), ""
+    view = customers.public_view(session, link.invitation.customer_id)
+    locale = page_locale(
+        request,
+        preferred=view.language if view else None,
+        offered=tuple(link.survey.languages),
+    )
+    return locale, view.first_name if view else ""
+
+
+def _context(link: respond.Link, token: str, first_name: str) -> dict[str, Any]:
+    survey = link.survey
+    context: dict[str, Any] = {"token": token, "first_name": first_name, "link": link}
+    if survey is not None:
+        context["offered"] = survey.languages
+        if survey.kind in SCALES:
+            low, high = SCALES[survey.kind]
+            context.update(
+                scores=list(range(low, high + 1)),
+                main_question=MAIN_QUESTION[survey.kind],
+                scale_ends=SCALE_ENDS[survey.kind],
+                reason_question=REASON_QUESTION,
+            )
+    return context
+
+
+def _show(
+    request: Request,
+    link: respond.Link,
+    token: str,
+    locale: ViewerLocale,
+    first_name: str,
+    *,
+    state: str,
+    extra: dict[str, Any] | None = None,
+    status: int | None = None,
+) -> Response:
+    context = {**_context(link, token, first_name), "state": state, **(extra or {})}
+    code = status if status is not None else STATUS.get(state, 200)
+    return render_in(request, TEMPLATE, context, locale, code)
+
+
+def _too_many(request: Request, token: str, wait: int) -> Response:
+    locale = page_locale(request, preferred=None)
+    response = _show(request, respond.Link("wait"), token, locale, "", state="wait")
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+@router.get("/{token}", dependencies=[public()], response_class=HTMLResponse)
+def survey_page(request: Request, session: DbSession, token: str) -> Response:
+    """Show the page the respondent is on (a finished link says so; `?score=` from the
+    e-mail preselects a score and saves nothing)."""
+    wait = wait_seconds(request, session)
+    if wait:
+        return _too_many(request, token, wait)
+    link = respond.open_link(session, token, now=utcnow())
+    locale, first_name = _locale(request, session, link)
+    if link.state != "open":
+        return _show(request, link, token, locale, first_name, state=link.state)
+    typed: dict[str, Any] = {"score": request.query_params.get("score", "")}
+    if link.response is not None:
+        typed["comment"] = link.response.comment or ""
+        if link.response.score is not None:
+            typed["score"] = str(int(link.response.score))
+    extra = {"page": link.page, "typed": typed, "errors": {}}
+    return _show(request, link, token, locale, first_name, state="open", extra=extra)
+
+
+@router.post(
+    "/{token}",
+    dependencies=[public(), Depends(capability_form_protect)],
+    response_class=HTMLResponse,
+)
+async def answer(request: Request, session: DbSession, token: str) -> Response:
+    """Save the page sent: errors come back in the page's language with what was typed
+    kept; the last page finishes the survey (a second submission: 409)."""
+    form = await request.form()
+    fields = {key: [str(v) for v in form.getlist(key)] for key in form}
+    # The store is used synchronously: off the event loop, like every sync endpoint.
+    return await run_in_threadpool(_answer, request, session, token, fields)
+
+
+def _answer(
+    request: Request, session: DbSession, token: str, fields: dict[str, list[str]]
+) -> Response:
+    wait = wait_seconds(request, session)
+    if wait:
+        return _too_many(request, token, wait)
+    now = utcnow()
+    link = respond.open_link(session, token, now=now)
+    locale, first_name = _locale(request, session, link)
+    if link.state == "used":
+        return _show(request, link, token, locale, first_name, state="used", status=409)
+    if link.state != "open":
+        return _show(request, link, token, locale, first_name, state=link.state)
+    page = (fields.get("page") or [link.page])[0]
+    if page not in link.pages:
+        page = link.page
+    checked = respond.check(link, page, fields)
+    if checked.errors:
+        extra = {"page": page, "typed": checked.typed, "errors": checked.errors}
+        return _show(
+            request, link, token, locale, first_name, state="open", extra=extra, status=422
+        )
+    outcome = respond.save(session, link, page, checked, language=locale.language, now=now)
+    if outcome == "saved":
+        return RedirectResponse(f"/s/{token}?lang={locale.language}", status_code=303)
+    if outcome == "used":
+        return _show(request, link, token, locale, first_name, state="used", status=409)
+    return _show(request, link, token, locale, first_name, state="thanks")

@@ -1,0 +1,127 @@
+"""Input and output shapes of surveys, invitations and their figures (REST API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field, model_validator
+
+from centricity.kit.i18n import LANGUAGES, noop, supported
+from centricity.kit.schema import InputSchema
+from centricity.kit.validation import RecordId
+from centricity.surveys.models import QuestionKind, SurveyKind
+
+MAX_QUESTIONS = 20
+MAX_CHOICES = 20
+
+
+def _languages(values: list[str]) -> list[str]:
+    codes: list[str] = []
+    for value in values:
+        code = supported(value)
+        if code is None:
+            raise ValueError(noop("unknown language; supported: en, cs, sv, lt, pl, ru"))
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+class ChoiceIn(InputSchema):
+    """One choice of a single- or multiple-choice question, in every language offered."""
+
+    value: str = Field(min_length=1, max_length=60, pattern=r"^[\w.-]+$")
+    texts: dict[str, str] = Field(min_length=1)
+
+
+class QuestionIn(InputSchema):
+    """A custom question: its kind, its text per language, choices or a scale range."""
+
+    kind: QuestionKind
+    texts: dict[str, str] = Field(min_length=1)
+    choices: list[ChoiceIn] = Field(default_factory=list, max_length=MAX_CHOICES)
+    scale_min: int | None = Field(None, ge=-100, le=100)
+    scale_max: int | None = Field(None, ge=-100, le=100)
+    required: bool = False
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> QuestionIn:
+        if self.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) and len(self.choices) < 2:
+            raise ValueError(noop("a choice question needs at least two choices"))
+        if self.kind == QuestionKind.SCALE:
+            low, high = self.scale_min, self.scale_max
+            if low is None or high is None or not low < high or high - low > 20:
+                raise ValueError(noop("a scale needs scale_min < scale_max, at most 20 apart"))
+        return self
+
+
+class SurveyCreate(InputSchema):
+    """A new survey: a name, its main question's kind, the languages it speaks (the first
+    is the default), custom questions and an optional cadence in days."""
+
+    name: str = Field(min_length=1, max_length=200)
+    kind: SurveyKind
+    languages: list[str] = Field(min_length=1, max_length=len(LANGUAGES))
+    questions: list[QuestionIn] = Field(default_factory=list, max_length=MAX_QUESTIONS)
+    cadence_days: int | None = Field(None, ge=1, le=3650)
+    department_id: RecordId | None = None
+
+    @model_validator(mode="after")
+    def _texts_in_every_language(self) -> SurveyCreate:
+        self.languages = _languages(self.languages)
+        if self.kind == SurveyKind.CUSTOM and not self.questions:
+            raise ValueError(noop("a custom survey needs at least one question"))
+        for question in self.questions:
+            texts = [question.texts, *(choice.texts for choice in question.choices)]
+            for text in texts:
+                given = {supported(code) for code, value in text.items() if value.strip()}
+                if not set(self.languages) <= given:
+                    raise ValueError(
+                        noop("every question and choice needs a text in each language")
+                    )
+        return self
+
+
+class SurveyRead(BaseModel):
+    """A survey as the API shows it."""
+
+    id: int
+    name: str
+    kind: str
+    languages: list[str]
+    cadence_days: int | None
+    department_id: int | None
+    active: bool
+    questions: list[dict[str, Any]]
+
+
+class InvitationCreate(InputSchema):
+    """Invite one customer: `send` e-mails the link, otherwise it is handed out by hand.
+    A case or contact makes it a transactional survey (at most one each)."""
+
+    customer_id: RecordId
+    send: bool = False
+    case_id: RecordId | None = None
+    interaction_id: RecordId | None = None
+
+
+class InvitationRead(BaseModel):
+    """A new invitation: its id and the link (shown once: the store keeps only a hash)."""
+
+    id: int
+    url: str
+
+
+class VoiceMetrics(BaseModel):
+    """The survey figures: NPS on −100…100, CSAT as the percentage satisfied (4–5), CES as
+    the mean effort (1–7), each with its 95 % interval, and the closed-loop rate."""
+
+    survey_id: int | None
+    responses: int
+    nps: float | None
+    nps_interval: list[float] | None
+    csat: float | None
+    csat_interval: list[float] | None
+    ces: float | None
+    ces_interval: list[float] | None
+    follow_ups: int
+    closed_loop_rate: float | None
