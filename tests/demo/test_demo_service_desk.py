@@ -25,6 +25,8 @@ from centricity.customers.models import Customer
 from centricity.db import make_engine
 from centricity.demo import case_texts, generator, people, service_desk
 from centricity.migrations import runner
+from centricity.surveys.follow_up import unhappy
+from centricity.surveys.models import SurveyInvitation, SurveyResponse, SurveySkip
 from centricity.value import service as value_service
 from store_helpers import TEST_SECRET, create_pg_database, drop_pg_database, pg_or_skip
 
@@ -138,11 +140,12 @@ def test_it_opens_cases_in_every_customer_language(session: Session) -> None:
         assert letters & set(written), language
     planned = select(func.count()).select_from(Case).where(Case.external_id.is_not(None))
     assert session.scalar(planned) == 40
-    # The demo's phone line left call-back tasks: phone tasks without an external id.
+    # The demo's phone line left call-back tasks (phone tasks without an external id) and
+    # its unhappy survey answers follow-up tasks (channel "other", tagged follow-up).
     kinds = session.execute(
         select(Case.kind, Case.channel).where(Case.external_id.is_(None)).distinct()
     ).all()
-    assert [tuple(k) for k in kinds] == [("task", "phone")]
+    assert sorted(tuple(k) for k in kinds) == [("task", "other"), ("task", "phone")]
 
 
 def test_it_writes_every_message_in_the_language_of_the_customer(session: Session) -> None:
@@ -306,3 +309,19 @@ def test_a_case_someone_added_counts_as_a_change(copy: str) -> None:
             assert generator.changed_since_build(session, OPTIONS)
     finally:
         engine.dispose()
+
+
+def test_it_answers_surveys_in_the_customers_languages(session: Session) -> None:
+    """About half of the customers asked after a solved case answer, in their own
+    languages; every unhappy answer has its follow-up task, and no happy one has."""
+    answers = session.scalars(select(SurveyResponse)).all()
+    assert len(answers) >= 5
+    assert len({a.language for a in answers}) >= 3
+    assert all((a.follow_up_case_id is not None) == unhappy("nps", a.score) for a in answers)
+    assert any(a.follow_up_case_id for a in answers) and any((a.score or 0) >= 9 for a in answers)
+    # A customer with several solved cases is asked once (cadence 90 days); the other
+    # invitations are logged as skipped with their reason.
+    invited = session.scalars(select(SurveyInvitation.customer_id)).all()
+    assert len(invited) == len(set(invited))
+    reasons = set(session.scalars(select(SurveySkip.reason)))
+    assert reasons <= {"fatigue", "cadence"}

@@ -106,3 +106,44 @@ def test_it_uses_three_plural_forms_where_the_language_has_them(language: str) -
 
 def test_the_unknown_language_message_names_every_supported_language() -> None:
     assert UNKNOWN_LANGUAGE.endswith(", ".join(LANGUAGES))
+
+
+# What a customer reads (survey and unsubscribe pages, the invitation e-mail, the
+# standard questions and their errors): every word in each language, never left English.
+PUBLIC_SOURCES = (
+    "src/centricity/web/templates/public_base.html",
+    "src/centricity/surveys/templates/surveys/respond.html",
+    "src/centricity/notifications/templates/notifications/unsubscribe.html",
+    "src/centricity/surveys/wording.py",
+    "src/centricity/surveys/respond.py",
+    "src/centricity/surveys/invitation_mail.py",
+    "src/centricity/notifications/unsubscribe.py",
+)
+
+
+@pytest.fixture(scope="module")
+def public_messages(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    """The messages of the public pages and mail only, extracted from their files."""
+    target = tmp_path_factory.mktemp("public") / "public.pot"
+    pybabel = Path(sys.executable).with_name("pybabel")
+    command = [str(pybabel), "extract", "-F", "babel.cfg", *_keywords(), "--no-location"]
+    subprocess.run(
+        [*command, "-o", str(target), *PUBLIC_SOURCES], cwd=REPO, check=True, capture_output=True
+    )
+    return _read(target)
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_it_translates_every_public_string_away_from_english(
+    language: str, public_messages: Catalog
+) -> None:
+    ids = [m for m in public_messages if m.id]
+    assert len(ids) > 40  # the extraction found the public pages' words
+    catalog = _read(LOCALE_DIR / language / "LC_MESSAGES" / "messages.po", language)
+    english = []
+    for message in ids:
+        found = catalog.get(message.id, context=message.context)
+        text = found.string if found is not None else ""
+        if not text or text == message.id:
+            english.append(str(message.id))
+    assert not english, f"{language}: not translated away from English: {english[:5]}"

@@ -290,6 +290,19 @@ MATRIX: list[Row] = [
     Row("POST", "/notifications/read-all", PAGE_VIEWER_POST),
     Row("POST", "/notifications/settings", PAGE_VIEWER_POST, form={"email": "sla.warning"}),
     Row("GET", "/voice", PAGE_VIEW),
+    Row(
+        "POST",
+        "/voice/surveys",
+        PAGE_MANAGER_POST,
+        form={"name": "Matrix CSAT", "kind": "csat", "languages": "cs"},
+    ),
+    # The new link is shown once on the page itself (200), not behind a redirect.
+    Row(
+        "POST",
+        "/voice/surveys/{survey_id}/invitations",
+        (303, 403, 200, 200, 200, 303, 303),
+        form={"customer_id": "{buyer}"},
+    ),
     Row("GET", "/value", PAGE_VIEW),
     Row("GET", "/insights", PAGE_VIEW),
     Row("POST", "/value/analyze", PAGE_MANAGER_POST),

@@ -23,6 +23,7 @@ from centricity.demo import catalogue, notes, people
 from centricity.interactions.models import Interaction
 from centricity.kit.errors import Conflict
 from centricity.orders.models import Order, OrderLine, Product, ProductCategory
+from centricity.surveys.models import SurveyResponse
 from centricity.telephony.models import CallBack
 
 # The day the tests' fixed workspaces end; `centricity demo` ends on the day it is built.
@@ -131,8 +132,16 @@ def changed_since_build(session: Session, options: DemoOptions) -> bool:
         select(func.count())
         .select_from(Case)
         .where(or_(Case.external_id.is_(None), ~Case.external_id.like(options.prefix + "K%")))
-        # The demo's call-back tasks (a later one leaves an audit entry after the build).
+        # The demo's call-back tasks (a later one leaves an audit entry after the build)
+        # and the follow-ups its unhappy survey answers opened.
         .where(Case.id.not_in(select(CallBack.case_id)))
+        .where(
+            Case.id.not_in(
+                select(SurveyResponse.follow_up_case_id).where(
+                    SurveyResponse.follow_up_case_id.is_not(None)
+                )
+            )
+        )
     )
     built_at = select(func.max(AuditEntry.id)).where(
         AuditEntry.action.in_((BUILD_ACTION, DESK_ACTION))

@@ -27,7 +27,7 @@ from centricity.cases import policies
 from centricity.cases.models import Case, SlaPolicy
 from centricity.cases.schemas import PolicyConditions, SlaPolicyCreate
 from centricity.customers.models import Customer
-from centricity.demo import calls, case_plans, case_play, generator, people
+from centricity.demo import calls, case_plans, case_play, generator, people, surveys
 
 WINDOW_DAYS = 90  # cases open over the last three months of the history
 CASES_PER_CUSTOMER = 0.1
@@ -72,7 +72,8 @@ def wanted(session: Session, options: generator.DemoOptions) -> bool:
 
 
 def build(session: Session, options: generator.DemoOptions) -> int:
-    """Add calendars, policies, cases and two weeks of phone calls (`calls.py`) to the
+    """Add calendars, policies, cases, two weeks of phone calls (`calls.py`) and survey
+    answers after solved cases (`surveys.py`) to the
     freshly built (and analysed) workspace; returns how many cases it opened, 0 when the
     store is not one to add them to."""
     if not wanted(session, options):
@@ -89,12 +90,13 @@ def build(session: Session, options: generator.DemoOptions) -> int:
     for plan in plans:
         player.play(plan)
     played = calls.build(session, options, end, staff.team(calls.DEPARTMENT))
+    answers = surveys.build(session, options.seed, end, staff)
     audit.record(
         session,
         actor=None,
         action=generator.DESK_ACTION,
         entity=("demo", options.seed),
-        details={"cases": len(plans), "calls": played},
+        details={"cases": len(plans), "calls": played, "survey_answers": answers},
     )
     return len(plans)
 

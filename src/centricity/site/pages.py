@@ -28,7 +28,6 @@ router = APIRouter(include_in_schema=False)
 
 # (title, what it will hold): marked for the catalog, translated when the page renders.
 UNBUILT_SECTIONS = {
-    "/voice": (noop("Voice"), noop("Surveys, feedback analysis, ideas and follow-ups")),
     "/insights": (
         noop("Insights"),
         noop("Theme trends, the customer-centricity index and the digest"),

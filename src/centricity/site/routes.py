@@ -38,6 +38,7 @@ ROUTER_MODULES = (
     "centricity.telephony.api",
     "centricity.surveys.api",
     "centricity.surveys.public_pages",
+    "centricity.surveys.pages",
 )
 
 

@@ -39,6 +39,15 @@ class QuestionKind(StrEnum):
     TEXT = "text"
 
 
+SURVEY_KIND_LABELS = register_labels(
+    "survey kind",
+    {
+        "nps": pnoop("survey kind", "NPS (recommendation)"),
+        "csat": pnoop("survey kind", "CSAT (satisfaction)"),
+        "ces": pnoop("survey kind", "CES (effort)"),
+        "custom": pnoop("survey kind", "custom"),
+    },
+)
 # The score range of each main question (inclusive).
 SCALES: dict[str, tuple[int, int]] = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 

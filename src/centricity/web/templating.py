@@ -100,6 +100,8 @@ LABEL_CONTEXTS = (
     "notice reason",
     "call result",
     "mail topic",
+    "skip reason",
+    "survey kind",
 )
 
 
