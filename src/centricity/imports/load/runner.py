@@ -135,6 +135,18 @@ def process(
     return merge.merge(session, plan.spec, plan.key, stage, good.height, actor)
 
 
+def resolve(
+    session: Session, resolver: Resolver, checked: pl.DataFrame, actor: User | None
+) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
+    """A batch's good rows with their references resolved to ids (rows naming unknown
+    records come back as (line, reason)) and the values the kind takes from the store."""
+    good, unresolved = resolver.apply(session, checked)
+    before_stage = resolver.spec.before_stage
+    if before_stage is not None:
+        good = before_stage(session, good, actor)
+    return good, unresolved
+
+
 def acting_user(session: Session, actor_id: int | None) -> User | None:
     """The user an import writes as, loaded in the batch's session so that a change of
     department or role applies from the next batch; None for the command line.
@@ -230,7 +242,7 @@ def _loop(
         with factory() as session:
             jobstore.write_lock(session, started.job_id if started else None)
             actor = acting_user(session, actor_id)
-            good, unresolved = resolver.apply(session, checked.good)
+            good, unresolved = resolve(session, resolver, checked.good, actor)
             stage = stage or stage_for(prepared.plan, good)
             outcome = process(session, prepared.plan, stage, good, actor)
             counts, quarantine = _tally(prepared, frame, checked, unresolved, outcome)
