@@ -31,11 +31,12 @@ from sqlalchemy import ColumnElement, exists, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
+from centricity.cases import openings
 from centricity.cases import service as cases
 from centricity.cases.models import Case, CaseInteraction, CaseKind, Priority, Status
 from centricity.config import get_settings
 from centricity.customers.models import Customer
-from centricity.db import insert_or_ignore
+from centricity.db import in_keys, insert_or_ignore
 from centricity.interactions.models import Channel, Interaction
 from centricity.telephony import owners
 from centricity.telephony.models import CONTACT_PREFIX, Call, CallBack, Outcome
@@ -147,7 +148,7 @@ def _close_reached(session: Session, scope: ColumnElement[bool], now: datetime) 
         case = session.get(Case, callback.case_id)
         if case is None:
             continue
-        _link(session, case.id, [call], now)
+        _link(session, [(case.id, [call])], now)
         if case.status not in (Status.SOLVED.value, Status.CLOSED.value):
             cases.system_status(
                 session,
@@ -190,9 +191,32 @@ def _gather_missed(
     by_number: dict[str, builtins.list[Call]] = defaultdict(builtins.list)
     for call in session.scalars(query):
         by_number[str(call.party_e164)].append(call)
+    if not by_number:
+        return
+    found = _callbacks_for(session, by_number, now)
     for number, calls in by_number.items():
-        callback = _open_callback(session, number, calls[0], now)
-        _gather(session, callback, calls, now)
+        _count_in(found[number], calls)
+    session.flush()
+    _link(session, [(found[number].case_id, calls) for number, calls in by_number.items()], now)
+
+
+def _callbacks_for(
+    session: Session, by_number: dict[str, builtins.list[Call]], now: datetime
+) -> dict[str, CallBack]:
+    """Each number's open call-back: the one it has, else a new one with its task. New ones
+    are opened together; should another worker open one of them meanwhile (the unique
+    `open_number`), they are opened one by one, gathering into that worker's."""
+    numbers = builtins.list(by_number)
+    query = select(CallBack).where(in_keys(session, CallBack.open_number, numbers))
+    found = {str(callback.open_number): callback for callback in session.scalars(query)}
+    new = {number: calls[0] for number, calls in by_number.items() if number not in found}
+    if not new:
+        return found
+    try:
+        with session.begin_nested():
+            return found | _new_callbacks(session, new, now)
+    except IntegrityError:
+        return found | {n: _open_callback(session, n, first, now) for n, first in new.items()}
 
 
 def _open_callback(session: Session, number: str, first: Call, now: datetime) -> CallBack:
@@ -202,73 +226,96 @@ def _open_callback(session: Session, number: str, first: Call, now: datetime) ->
         return found
     try:
         with session.begin_nested():
-            return _new_callback(session, number, first, now)
+            return _new_callbacks(session, {number: first}, now)[number]
     except IntegrityError:  # another worker opened it a moment ago: gather into that one
         return session.scalars(select(CallBack).where(CallBack.open_number == number)).one()
 
 
-def _new_callback(session: Session, number: str, first: Call, now: datetime) -> CallBack:
-    customer_id = int(first.customer_id or 0)
-    department_id = first.department_id or owners.default_department(session, None)
-    case = cases.open_for_customer(
+def _new_callbacks(session: Session, firsts: dict[str, Call], now: datetime) -> dict[str, CallBack]:
+    """New call-backs, each with its task opened at the end of the number's first missed
+    call, in the department that owns that call."""
+    names = _names(session, {int(first.customer_id or 0) for first in firsts.values()})
+    owner = _owners(session, firsts)
+    tasks = openings.open_for_customers(
         session,
-        customer_id=customer_id,
-        subject=_subject(session, customer_id, number),
-        description="",
+        [
+            openings.Opening(
+                customer_id=int(first.customer_id or 0),
+                subject=subject(names.get(int(first.customer_id or 0), ""), number),
+                department_id=owner[number],
+                opened_at=first.ended_at or first.started_at,
+            )
+            for number, first in firsts.items()
+        ],
         channel=Channel.PHONE,
         priority=Priority.NORMAL,
-        department_id=department_id,
-        now=first.ended_at or first.started_at,
         source=SOURCE,
         kind=CaseKind.TASK,
         tags=[TAG],
     )
-    callback = CallBack(
-        case_id=case.id,
-        customer_id=customer_id,
-        number=number,
-        open_number=number,
-        missed_calls=0,
-        first_missed_at=first.started_at,
-        last_missed_at=first.started_at,
-        created_at=now,
-    )
-    session.add(callback)
+    made = {
+        number: CallBack(
+            case_id=task.id,
+            customer_id=task.customer_id,
+            number=number,
+            open_number=number,
+            missed_calls=0,
+            first_missed_at=first.started_at,
+            last_missed_at=first.started_at,
+            created_at=now,
+        )
+        for (number, first), task in zip(firsts.items(), tasks, strict=True)
+    }
+    session.add_all(made.values())
     session.flush()
-    return callback
+    return made
 
 
-def _subject(session: Session, customer_id: int, number: str) -> str:
+def _owners(session: Session, firsts: dict[str, Call]) -> dict[str, int]:
+    """The department of each number's task: the one that owns its first missed call,
+    else the default owner (looked up once, and only when needed)."""
+    unowned = [number for number, first in firsts.items() if first.department_id is None]
+    default = owners.default_department(session, None) if unowned else 0
+    return {number: first.department_id or default for number, first in firsts.items()}
+
+
+def _names(session: Session, customer_ids: set[int]) -> dict[int, str]:
+    query = select(Customer.id, Customer.name).where(
+        in_keys(session, Customer.id, sorted(customer_ids))
+    )
+    return {int(customer_id): str(name or "") for customer_id, name in session.execute(query)}
+
+
+def subject(name: str, number: str) -> str:
     """The task's subject in no language: who to call and on which number."""
-    name = session.scalar(select(Customer.name).where(Customer.id == customer_id)) or ""
     shown = phonenumbers.format_number(
         phonenumbers.parse(number), phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
     return f"☎ {name} · {shown}" if name else f"☎ {shown}"
 
 
-def _gather(
-    session: Session, callback: CallBack, calls: builtins.list[Call], now: datetime
-) -> None:
-    """Add missed calls to a call-back: counted, dated, and linked to its task."""
+def _count_in(callback: CallBack, calls: builtins.list[Call]) -> None:
+    """Add missed calls (in time order) to a call-back: counted and dated."""
     for call in calls:
         call.callback_id = callback.id
     callback.missed_calls += len(calls)
     callback.first_missed_at = min(callback.first_missed_at, calls[0].started_at)
     callback.last_missed_at = max(callback.last_missed_at, calls[-1].started_at)
-    session.flush()
-    _link(session, callback.case_id, calls, now)
 
 
-def _link(session: Session, case_id: int, calls: Sequence[Call], now: datetime) -> None:
-    """Show the calls on the task's page (their contacts linked to it), once each."""
-    keys = [CONTACT_PREFIX + call.call_id for call in calls]
-    contacts = session.scalars(select(Interaction.id).where(Interaction.external_id.in_(keys)))
-    for interaction_id in contacts.all():
-        values = {"case_id": case_id, "interaction_id": interaction_id, "linked_at": now}
-        session.execute(
-            insert_or_ignore(session, CaseInteraction, values, unique=["case_id", "interaction_id"])
-        )
+def _link(session: Session, tasks: Sequence[tuple[int, Sequence[Call]]], now: datetime) -> None:
+    """Show the calls on their tasks' pages (their contacts linked to them), once each."""
+    case_of = {CONTACT_PREFIX + call.call_id: case_id for case_id, calls in tasks for call in calls}
+    query = select(Interaction.external_id, Interaction.id).where(
+        in_keys(session, Interaction.external_id, builtins.list(case_of))
+    )
+    rows = [
+        {"case_id": case_of[str(key)], "interaction_id": interaction_id, "linked_at": now}
+        for key, interaction_id in session.execute(query)
+    ]
+    if rows:
+        unique = ["case_id", "interaction_id"]
+        session.execute(insert_or_ignore(session, CaseInteraction, {}, unique=unique), rows)
 
 
 @cases.on_status_change
