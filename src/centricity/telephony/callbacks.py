@@ -26,23 +26,18 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-import phonenumbers
 from sqlalchemy import ColumnElement, exists, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from centricity.cases import openings
 from centricity.cases import service as cases
-from centricity.cases.models import Case, CaseInteraction, CaseKind, Priority, Status
+from centricity.cases.models import Case, CaseInteraction, CaseKind, Status
 from centricity.config import get_settings
-from centricity.customers.models import Customer
 from centricity.db import in_keys, insert_or_ignore
-from centricity.interactions.models import Channel, Interaction
-from centricity.telephony import owners
+from centricity.interactions.models import Interaction
+from centricity.telephony import callback_tasks
 from centricity.telephony.models import CONTACT_PREFIX, Call, CallBack, Outcome
 
-TAG = "call-back"
-SOURCE = "telephony"
 CHUNK = 5_000
 
 
@@ -155,7 +150,7 @@ def _close_reached(session: Session, scope: ColumnElement[bool], now: datetime) 
                 case=case,
                 status=Status.SOLVED,
                 now=now,
-                source=SOURCE,
+                source=callback_tasks.SOURCE,
                 reason="the customer was reached by phone",
             )
 
@@ -214,7 +209,7 @@ def _callbacks_for(
         return found
     try:
         with session.begin_nested():
-            return found | _new_callbacks(session, new, now)
+            return found | callback_tasks.open_tasks(session, new, now)
     except IntegrityError:
         return found | {n: _open_callback(session, n, first, now) for n, first in new.items()}
 
@@ -226,72 +221,9 @@ def _open_callback(session: Session, number: str, first: Call, now: datetime) ->
         return found
     try:
         with session.begin_nested():
-            return _new_callbacks(session, {number: first}, now)[number]
+            return callback_tasks.open_tasks(session, {number: first}, now)[number]
     except IntegrityError:  # another worker opened it a moment ago: gather into that one
         return session.scalars(select(CallBack).where(CallBack.open_number == number)).one()
-
-
-def _new_callbacks(session: Session, firsts: dict[str, Call], now: datetime) -> dict[str, CallBack]:
-    """New call-backs, each with its task opened at the end of the number's first missed
-    call, in the department that owns that call."""
-    names = _names(session, {int(first.customer_id or 0) for first in firsts.values()})
-    owner = _owners(session, firsts)
-    tasks = openings.open_for_customers(
-        session,
-        [
-            openings.Opening(
-                customer_id=int(first.customer_id or 0),
-                subject=subject(names.get(int(first.customer_id or 0), ""), number),
-                department_id=owner[number],
-                opened_at=first.ended_at or first.started_at,
-            )
-            for number, first in firsts.items()
-        ],
-        channel=Channel.PHONE,
-        priority=Priority.NORMAL,
-        source=SOURCE,
-        kind=CaseKind.TASK,
-        tags=[TAG],
-    )
-    made = {
-        number: CallBack(
-            case_id=task.id,
-            customer_id=task.customer_id,
-            number=number,
-            open_number=number,
-            missed_calls=0,
-            first_missed_at=first.started_at,
-            last_missed_at=first.started_at,
-            created_at=now,
-        )
-        for (number, first), task in zip(firsts.items(), tasks, strict=True)
-    }
-    session.add_all(made.values())
-    session.flush()
-    return made
-
-
-def _owners(session: Session, firsts: dict[str, Call]) -> dict[str, int]:
-    """The department of each number's task: the one that owns its first missed call,
-    else the default owner (looked up once, and only when needed)."""
-    unowned = [number for number, first in firsts.items() if first.department_id is None]
-    default = owners.default_department(session, None) if unowned else 0
-    return {number: first.department_id or default for number, first in firsts.items()}
-
-
-def _names(session: Session, customer_ids: set[int]) -> dict[int, str]:
-    query = select(Customer.id, Customer.name).where(
-        in_keys(session, Customer.id, sorted(customer_ids))
-    )
-    return {int(customer_id): str(name or "") for customer_id, name in session.execute(query)}
-
-
-def subject(name: str, number: str) -> str:
-    """The task's subject in no language: who to call and on which number."""
-    shown = phonenumbers.format_number(
-        phonenumbers.parse(number), phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return f"☎ {name} · {shown}" if name else f"☎ {shown}"
 
 
 def _count_in(callback: CallBack, calls: builtins.list[Call]) -> None:
