@@ -16,8 +16,6 @@ their times when they resume.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -27,11 +25,14 @@ from sqlalchemy.orm import Session
 from centricity.calendars import service as calendars
 from centricity.calendars.hours import BusinessCalendar
 from centricity.cases import clocks, service
+from centricity.db import large_cache
 
 # Rows per batch, each batch its own transaction: at ~50,000 targets/s a batch holds
 # SQLite's write lock for well under a second.
 BATCH = 20_000
-CACHE_KIB = -256 * 1024  # negative: KiB, as SQLite's PRAGMA reads it
+# SQLite's page cache while due times are rewritten: the default 2 MB made every changed
+# row a cache miss at 2M targets.
+CACHE_KIB = 256 * 1024
 
 _EPOCH = {  # a stored time as integer UTC seconds (-1 when missing)
     "sqlite": "COALESCE(CAST(strftime('%s', {}) AS INTEGER), -1)",
@@ -63,7 +64,7 @@ def recompute_due(session: Session, *, calendar_id: int, warn_share: float | Non
     calendar now gives it, committing each batch; returns how many targets were read."""
     share = service.warn_share() if warn_share is None else warn_share
     clock = calendars.arithmetic(calendars.get(session, calendar_id))
-    with _large_cache(session):
+    with large_cache(session, CACHE_KIB):
         last, total = 0, 0
         while True:
             rows = _read(session, calendar_id, last)
@@ -128,19 +129,3 @@ def _copy_times(session: Session, changes: list[tuple[int, ...]]) -> None:
             "UPDATE case_targets AS t SET due_at = to_timestamp(r.due), "
             "warn_at = to_timestamp(r.warn) FROM recomputed_due_seconds AS r WHERE t.id = r.id"
         )
-
-
-@contextlib.contextmanager
-def _large_cache(session: Session) -> Iterator[None]:
-    """On SQLite, a page cache large enough for the targets' due-time indexes while they
-    are rewritten (the default 2 MB made every changed row a cache miss at 2M targets)."""
-    if session.get_bind().dialect.name != "sqlite":
-        yield
-        return
-    connection = session.connection()
-    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    connection.exec_driver_sql(f"PRAGMA cache_size = {CACHE_KIB}")
-    try:
-        yield
-    finally:
-        session.connection().exec_driver_sql(f"PRAGMA cache_size = {int(previous or -2000)}")

@@ -67,7 +67,7 @@ class Batch:
             self.clocks[calendar_id] = case_service.clock_for(session, calendar_id)
         return self.clocks[calendar_id]
 
-    def policy_for(self, case: Row[Any], tier: str | None) -> SlaPolicy | None:
+    def policy_for(self, case: Row[Any] | Case, tier: str | None) -> SlaPolicy | None:
         """The first active policy whose conditions the case meets (`policies.first_match`
         over the policies read once)."""
         facts = policies.CaseFacts(
@@ -176,7 +176,7 @@ def _cases(session: Session, keys: list[Any]) -> list[Row[Any]]:
     return list(session.execute(query.order_by(Case.id)))
 
 
-def _tiers(session: Session, run_id: int | None, customer_ids: Iterable[int]) -> dict[int, Any]:
+def tiers(session: Session, run_id: int | None, customer_ids: Iterable[int]) -> dict[int, Any]:
     """Each customer's tier in the latest value run (`service._tier`, for many at once)."""
     wanted = sorted(set(customer_ids))
     if run_id is None or not wanted:
@@ -191,11 +191,11 @@ def _plan(session: Session, cases: list[Row[Any]], batch: Batch, actor: User | N
     """What to write for a chunk of cases: each case's tier, policy and closing time, its
     clocks (rewritten, added, or deleted when the policy no longer sets them) and an event."""
     customers = (c.customer_id for c in cases if c.customer_id is not None)
-    tiers = _tiers(session, batch.run_id, customers)
+    known = tiers(session, batch.run_id, customers)
     existing = _existing(session, [c.id for c in cases])
     writes = Writes()
     for case in cases:
-        tier = tiers.get(case.customer_id) if case.customer_id is not None else None
+        tier = known.get(case.customer_id) if case.customer_id is not None else None
         policy = batch.policy_for(case, tier)
         closed = case.solved_at if case.status == Status.CLOSED.value else None
         policy_id = policy.id if policy is not None else None

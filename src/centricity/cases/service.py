@@ -242,20 +242,17 @@ def open_for_customer(
     arrived, a call nobody answered): the same policy and clocks as any case, the history
     and the audit naming `source` instead of a person. Callers check who may feed it."""
     _check_department(session, department_id, "department_id")
-    case = Case(
-        kind=kind.value,
+    case = customer_case(
         customer_id=customer_id,
-        subject=(subject.strip() or "-")[:300],
+        subject=subject,
         description=description,
-        channel=channel.value,
-        priority=priority.value,
-        status=Status.NEW.value,
+        channel=channel,
+        priority=priority,
         department_id=department_id,
-        tags=tags or [],
+        now=now,
+        kind=kind,
+        tags=tags,
         tier=_tier(session, customer_id),
-        opened_at=now,
-        created_at=now,
-        updated_at=now,
     )
     session.add(case)
     session.flush()
@@ -265,6 +262,38 @@ def open_for_customer(
         session, actor=None, action="case.create", entity=("case", case.id), actor_label=source
     )
     return case
+
+
+def customer_case(
+    *,
+    customer_id: int,
+    subject: str,
+    description: str,
+    channel: Channel,
+    priority: Priority,
+    department_id: int,
+    now: datetime,
+    kind: CaseKind,
+    tags: builtins.list[str] | None,
+    tier: str | None,
+) -> Case:
+    """A new case the customer started at `now` (not stored yet): what
+    `open_for_customer` opens, one at a time or, for call-backs, many at once."""
+    return Case(
+        kind=kind.value,
+        customer_id=customer_id,
+        subject=(subject.strip() or "-")[:300],
+        description=description,
+        channel=channel.value,
+        priority=priority.value,
+        status=Status.NEW.value,
+        department_id=department_id,
+        tags=tags or [],
+        tier=tier,
+        opened_at=now,
+        created_at=now,
+        updated_at=now,
+    )
 
 
 def customer_message(
@@ -644,15 +673,13 @@ def _apply_policy(
     case.policy_id = policy.id if policy else None
     existing = {t.kind: t for t in current_targets(session, case)}
     for kind in TargetKind:
-        minutes = policy.minutes_for(kind.value) if policy else None
-        if kind is TargetKind.WAITING and case.channel not in WAITING_CHANNELS:
-            minutes = None
+        minutes = clock_minutes(policy, case, kind)
         target = existing.get(kind.value)
         if target is None:
             opening = reason == "case opened"
             if kind is TargetKind.WAITING and not opening:
                 continue  # a caller's wait counts from the call, not from a later change
-            if minutes is not None and _starts_on_opening(case, kind):
+            if minutes is not None and starts_on_opening(case, kind):
                 assert policy is not None
                 clock = _clock(session, policy.calendar_id)
                 started = clocks.start(
@@ -687,7 +714,19 @@ def _apply_policy(
     session.flush()
 
 
-def _starts_on_opening(case: Case, kind: TargetKind) -> bool:
+def clock_minutes(policy: SlaPolicy | None, case: Case, kind: TargetKind) -> int | None:
+    """The minutes the case's `kind` clock has under `policy` (None: no such clock; a
+    waiting clock only where a caller waits on the line)."""
+    if policy is None:
+        return None
+    if kind is TargetKind.WAITING and case.channel not in WAITING_CHANNELS:
+        return None
+    return policy.minutes_for(kind.value)
+
+
+def starts_on_opening(case: Case, kind: TargetKind) -> bool:
+    """Whether the case's `kind` clock starts when it opens (not for a solved case; a
+    response clock only while nobody has answered)."""
     if case.status in CLOSED_STATES:
         return False
     if kind is TargetKind.NEXT_RESPONSE:

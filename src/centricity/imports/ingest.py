@@ -22,7 +22,7 @@ from centricity.imports.check.seen import SeenKeys
 from centricity.imports.check.validate import REASON, Plan, check
 from centricity.imports.load import staging
 from centricity.imports.load.jobstore import Counts
-from centricity.imports.load.runner import process, stage_for
+from centricity.imports.load.runner import process, resolve, stage_for
 from centricity.imports.read.frames import LINE, Record, frame_from_records
 from centricity.imports.read.sources import cell_text
 from centricity.imports.registry import FieldType, KindSpec
@@ -111,7 +111,7 @@ def _merge_group(
     frame = frame_from_records(rows, len(header), keep_blank=True)
     plan = _plan(spec, header, frame)
     checked = check(plan, frame, seen)
-    good, unresolved = Resolver(spec).apply(session, checked.good)
+    good, unresolved = resolve(session, Resolver(spec), checked.good, actor)
     stage = stage_for(plan, good)
     outcome = process(session, plan, stage, good, actor)
     staging.drop(session, stage)

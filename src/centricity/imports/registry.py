@@ -119,6 +119,10 @@ AfterChange = Callable[[Session, list[Any], User | None], None]
 ActorCheck = Callable[[Session, Table, User], Select[Any] | None]
 # Adds derived columns to a validated batch (order lines: amount from quantity × price).
 Prepare = Callable[[pl.DataFrame, frozenset[str]], pl.DataFrame]
+# Adds values the store decides to a batch's resolved rows before they are staged, as the
+# acting user (None: the command line) would write them (a call's customer, found by its
+# phone number, and its owning department), so the merge inserts complete rows.
+BeforeStage = Callable[[Session, pl.DataFrame, User | None], pl.DataFrame]
 # Rows of the target table the acting user may not see (another department's confidential
 # contacts): a write never matches, updates, counts or names them.
 Hidden = Callable[[User], ColumnElement[bool]]
@@ -138,8 +142,8 @@ Headerless = Callable[[list[str]], list[str] | None]
 class KindSpec:
     """Everything the importer needs to know about one kind of record.
 
-    `derived` columns are added by `prepare` and stored like fields; `computed` ones (a
-    search key) are stored too but never make a row count as changed. `hidden`,
+    `derived` columns are added by `prepare` (or `before_stage`) and stored like fields;
+    `computed` ones (a search key) are stored too but never make a row count as changed. `hidden`,
     `read_only`, `owner_values` and `actor_checks` apply the kind's access rules to
     writes (None: every user sees and changes every row); a row naming a read-only record
     is quarantined with `read_only_reason`.
@@ -159,6 +163,7 @@ class KindSpec:
     derived: tuple[str, ...] = ()
     computed: tuple[str, ...] = ()
     prepare: Prepare | None = None
+    before_stage: BeforeStage | None = None
     checks: tuple[Check, ...] = ()
     after_merge: AfterMerge | None = None
     after_change: AfterChange | None = None

@@ -26,22 +26,18 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-import phonenumbers
 from sqlalchemy import ColumnElement, exists, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from centricity.cases import service as cases
-from centricity.cases.models import Case, CaseInteraction, CaseKind, Priority, Status
+from centricity.cases.models import Case, CaseInteraction, CaseKind, Status
 from centricity.config import get_settings
-from centricity.customers.models import Customer
-from centricity.db import insert_or_ignore
-from centricity.interactions.models import Channel, Interaction
-from centricity.telephony import owners
+from centricity.db import in_keys, insert_or_ignore
+from centricity.interactions.models import Interaction
+from centricity.telephony import callback_tasks
 from centricity.telephony.models import CONTACT_PREFIX, Call, CallBack, Outcome
 
-TAG = "call-back"
-SOURCE = "telephony"
 CHUNK = 5_000
 
 
@@ -147,14 +143,14 @@ def _close_reached(session: Session, scope: ColumnElement[bool], now: datetime) 
         case = session.get(Case, callback.case_id)
         if case is None:
             continue
-        _link(session, case.id, [call], now)
+        _link(session, [(case.id, [call])], now)
         if case.status not in (Status.SOLVED.value, Status.CLOSED.value):
             cases.system_status(
                 session,
                 case=case,
                 status=Status.SOLVED,
                 now=now,
-                source=SOURCE,
+                source=callback_tasks.SOURCE,
                 reason="the customer was reached by phone",
             )
 
@@ -190,9 +186,32 @@ def _gather_missed(
     by_number: dict[str, builtins.list[Call]] = defaultdict(builtins.list)
     for call in session.scalars(query):
         by_number[str(call.party_e164)].append(call)
+    if not by_number:
+        return
+    found = _callbacks_for(session, by_number, now)
     for number, calls in by_number.items():
-        callback = _open_callback(session, number, calls[0], now)
-        _gather(session, callback, calls, now)
+        _count_in(found[number], calls)
+    session.flush()
+    _link(session, [(found[number].case_id, calls) for number, calls in by_number.items()], now)
+
+
+def _callbacks_for(
+    session: Session, by_number: dict[str, builtins.list[Call]], now: datetime
+) -> dict[str, CallBack]:
+    """Each number's open call-back: the one it has, else a new one with its task. New ones
+    are opened together; should another worker open one of them meanwhile (the unique
+    `open_number`), they are opened one by one, gathering into that worker's."""
+    numbers = builtins.list(by_number)
+    query = select(CallBack).where(in_keys(session, CallBack.open_number, numbers))
+    found = {str(callback.open_number): callback for callback in session.scalars(query)}
+    new = {number: calls[0] for number, calls in by_number.items() if number not in found}
+    if not new:
+        return found
+    try:
+        with session.begin_nested():
+            return found | callback_tasks.open_tasks(session, new, now)
+    except IntegrityError:
+        return found | {n: _open_callback(session, n, first, now) for n, first in new.items()}
 
 
 def _open_callback(session: Session, number: str, first: Call, now: datetime) -> CallBack:
@@ -202,73 +221,33 @@ def _open_callback(session: Session, number: str, first: Call, now: datetime) ->
         return found
     try:
         with session.begin_nested():
-            return _new_callback(session, number, first, now)
+            return callback_tasks.open_tasks(session, {number: first}, now)[number]
     except IntegrityError:  # another worker opened it a moment ago: gather into that one
         return session.scalars(select(CallBack).where(CallBack.open_number == number)).one()
 
 
-def _new_callback(session: Session, number: str, first: Call, now: datetime) -> CallBack:
-    customer_id = int(first.customer_id or 0)
-    department_id = first.department_id or owners.default_department(session, None)
-    case = cases.open_for_customer(
-        session,
-        customer_id=customer_id,
-        subject=_subject(session, customer_id, number),
-        description="",
-        channel=Channel.PHONE,
-        priority=Priority.NORMAL,
-        department_id=department_id,
-        now=first.ended_at or first.started_at,
-        source=SOURCE,
-        kind=CaseKind.TASK,
-        tags=[TAG],
-    )
-    callback = CallBack(
-        case_id=case.id,
-        customer_id=customer_id,
-        number=number,
-        open_number=number,
-        missed_calls=0,
-        first_missed_at=first.started_at,
-        last_missed_at=first.started_at,
-        created_at=now,
-    )
-    session.add(callback)
-    session.flush()
-    return callback
-
-
-def _subject(session: Session, customer_id: int, number: str) -> str:
-    """The task's subject in no language: who to call and on which number."""
-    name = session.scalar(select(Customer.name).where(Customer.id == customer_id)) or ""
-    shown = phonenumbers.format_number(
-        phonenumbers.parse(number), phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return f"☎ {name} · {shown}" if name else f"☎ {shown}"
-
-
-def _gather(
-    session: Session, callback: CallBack, calls: builtins.list[Call], now: datetime
-) -> None:
-    """Add missed calls to a call-back: counted, dated, and linked to its task."""
+def _count_in(callback: CallBack, calls: builtins.list[Call]) -> None:
+    """Add missed calls (in time order) to a call-back: counted and dated."""
     for call in calls:
         call.callback_id = callback.id
     callback.missed_calls += len(calls)
     callback.first_missed_at = min(callback.first_missed_at, calls[0].started_at)
     callback.last_missed_at = max(callback.last_missed_at, calls[-1].started_at)
-    session.flush()
-    _link(session, callback.case_id, calls, now)
 
 
-def _link(session: Session, case_id: int, calls: Sequence[Call], now: datetime) -> None:
-    """Show the calls on the task's page (their contacts linked to it), once each."""
-    keys = [CONTACT_PREFIX + call.call_id for call in calls]
-    contacts = session.scalars(select(Interaction.id).where(Interaction.external_id.in_(keys)))
-    for interaction_id in contacts.all():
-        values = {"case_id": case_id, "interaction_id": interaction_id, "linked_at": now}
-        session.execute(
-            insert_or_ignore(session, CaseInteraction, values, unique=["case_id", "interaction_id"])
-        )
+def _link(session: Session, tasks: Sequence[tuple[int, Sequence[Call]]], now: datetime) -> None:
+    """Show the calls on their tasks' pages (their contacts linked to them), once each."""
+    case_of = {CONTACT_PREFIX + call.call_id: case_id for case_id, calls in tasks for call in calls}
+    query = select(Interaction.external_id, Interaction.id).where(
+        in_keys(session, Interaction.external_id, builtins.list(case_of))
+    )
+    rows = [
+        {"case_id": case_of[str(key)], "interaction_id": interaction_id, "linked_at": now}
+        for key, interaction_id in session.execute(query)
+    ]
+    if rows:
+        unique = ["case_id", "interaction_id"]
+        session.execute(insert_or_ignore(session, CaseInteraction, {}, unique=unique), rows)
 
 
 @cases.on_status_change

@@ -17,37 +17,30 @@ How a row is read:
 - waiting seconds: answer minus start; for an unanswered call the time the caller waited
   before giving up (end minus start); duration: `billsec` of an answered call.
 
-After each batch the calls find their customers by the caller's number in E.164 and
-become contacts in the contact log; once the whole file is in, the call-backs follow the
-calls' end state (`callbacks.settle_all`).
+Before each batch is staged the calls find their owner and their customer by the caller's
+number in E.164; after it, they become contacts in the contact log; once the whole file is
+in, the call-backs follow the calls' end state (`import_links`).
 """
 
 from __future__ import annotations
 
-import builtins
 import re
 from typing import Any
 
 import polars as pl
-from sqlalchemy import ColumnElement, and_, case, false, func, literal, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, false
 
 from centricity.accounts.models import Role, User
 from centricity.config import get_settings
-from centricity.customers.models import Customer
 from centricity.imports.kinds import choices
 from centricity.imports.registry import FieldSpec, KeyOption, KindSpec, register
 from centricity.imports.registry import FieldType as T
-from centricity.interactions.models import Interaction
 from centricity.interactions.schemas import MAX_SECONDS
 from centricity.kit.i18n import noop, pnoop
 from centricity.kit.time import utcnow
-from centricity.telephony import callbacks, owners
-from centricity.telephony.models import CONTACT_PREFIX, Call, CallDirection, Outcome
+from centricity.telephony import import_links
+from centricity.telephony.models import Call, CallDirection, Outcome
 from centricity.telephony.phones import default_region, to_e164
-from centricity.value import queries as value_queries
-from centricity.value.models import CustomerValue
 
 ASTERISK = (
     "accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp",
@@ -188,92 +181,6 @@ def _hidden(actor: User) -> ColumnElement[bool]:
     return Call.department_id.is_distinct_from(actor.department_id)
 
 
-def _after_change(session: Session, keys: builtins.list[Any], actor: User | None) -> None:
-    """The batch's new or changed calls get their owner, customer, tier and contact."""
-    now = utcnow()
-    for start in range(0, len(keys), callbacks.CHUNK):
-        chunk = keys[start : start + callbacks.CHUNK]
-        batch = Call.call_id.in_(chunk)
-        _resolve(session, batch, actor)
-        _log_contacts(session, chunk, now)
-
-
-def _after_import(session: Session, actor: User | None) -> None:
-    """Once the file is in, the call-backs follow the calls' end state. PostgreSQL first
-    learns what the import wrote: with the statistics of an empty `calls` table (a server
-    whose autovacuum has not run yet) the settling plan scanned the table per missed call
-    and ran for minutes on a million records."""
-    del actor  # call-backs follow the calls, whoever imported them
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("ANALYZE calls"))
-        session.execute(text("ANALYZE interactions"))
-    callbacks.settle_all(session, now=utcnow())
-
-
-def _resolve(session: Session, batch: ColumnElement[bool], actor: User | None) -> None:
-    """Owner, customer and tier of the batch's calls, in one pass over them: the department
-    of the call's line (else the default owner) unless the importer's own department was
-    given; the customer whose phone is the outside party's number; their tier now."""
-    lines = owners.line_departments(session)
-    default = owners.default_department(session, actor)
-    owner = case(lines, value=Call.line_e164, else_=default) if lines else literal(default)
-    customer = (
-        select(func.min(Customer.id))
-        .where(Customer.phone_e164 == Call.party_e164, Customer.erased_at.is_(None))
-        .scalar_subquery()
-    )
-    values: dict[str, Any] = {
-        "department_id": func.coalesce(Call.department_id, owner),
-        "customer_id": customer,
-    }
-    run = value_queries.latest_run(session)
-    if run is not None:
-        values["tier"] = (
-            select(CustomerValue.tier)
-            .where(CustomerValue.run_id == run.id, CustomerValue.customer_id == customer)
-            .scalar_subquery()
-        )
-    session.execute(
-        update(Call).where(batch).values(**values).execution_options(synchronize_session=False)
-    )
-
-
-def _log_contacts(session: Session, chunk: builtins.list[Any], now: Any) -> None:
-    """Each call with a customer becomes (or updates) its contact in the contact log, the
-    one keyed `call:<call_id>`. Both sides are named by their keys, so each engine probes
-    the two unique indexes instead of joining whole tables."""
-    with_customer = and_(
-        Call.call_id.in_(chunk),
-        Call.customer_id.is_not(None),
-        Call.direction != CallDirection.INTERNAL.value,
-    )
-    contacts = Interaction.external_id.in_([CONTACT_PREFIX + str(k) for k in chunk])
-    key = literal(CONTACT_PREFIX) + Call.call_id
-    facts = {
-        "customer_id": Call.customer_id,
-        "channel": literal("phone"),
-        "direction": Call.direction,
-        "user_id": Call.user_id,
-        "department_id": Call.department_id,
-        "started_at": Call.started_at,
-        "waiting_seconds": Call.waiting_seconds,
-        "duration_seconds": Call.duration_seconds,
-    }
-    session.execute(
-        update(Interaction)
-        .where(contacts, Interaction.external_id == key, with_customer)
-        .values(**facts)
-        .execution_options(synchronize_session=False)
-    )
-    rows = select(
-        key, *facts.values(), literal(""), literal(False), literal(now, Interaction.created_at.type)
-    ).where(with_customer)
-    columns = ["external_id", *facts, "note", "confidential", "created_at"]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(Interaction).from_select(columns, rows)
-    session.execute(insert.on_conflict_do_nothing(index_elements=["external_id"]))
-
-
 DIRECTIONS = {
     "inbound": (
         "in",
@@ -378,13 +285,15 @@ CALLS = register(
             "answered_at",
             "waiting_seconds",
             "duration_seconds",
+            *import_links.RESOLVED,
         ),
+        computed=import_links.RESOLVED,
         prepare=_with_call_facts,
-        after_change=_after_change,
-        after_import=_after_import,
+        before_stage=import_links.complete,
+        after_change=import_links.after_change,
+        after_import=import_links.after_import,
         min_role=Role.MANAGER,
         hidden=_hidden,
-        owner_values=lambda actor: {"department_id": actor.department_id},
         headerless=recognise,
     )
 )

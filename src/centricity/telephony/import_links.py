@@ -1,0 +1,166 @@
+"""What the store adds to imported call records: before a batch is staged, each call's
+owning department, its customer (found by the outside party's number in E.164) and that
+customer's tier; after the merge, each new or changed call with a customer becomes (or
+updates) its contact in the contact log; once the file is in, the call-backs.
+
+The owner, customer and tier are resolved in the batch's frame rather than by an UPDATE
+of the merged calls: the rows go in complete, so `calls` and its customer index are
+written once per call instead of twice (on 200,000 records the UPDATE took 4.4 s of 26 s
+on SQLite and 10 s of 49 s on PostgreSQL, measured under the profiler).
+"""
+
+from __future__ import annotations
+
+import builtins
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+from sqlalchemy import and_, func, literal, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from centricity.accounts.models import User
+from centricity.customers.models import Customer
+from centricity.db import in_keys
+from centricity.interactions.models import Interaction
+from centricity.kit.time import utcnow
+from centricity.telephony import callbacks, owners
+from centricity.telephony.models import CONTACT_PREFIX, Call, CallDirection
+from centricity.value import queries as value_queries
+from centricity.value.models import CustomerValue
+
+KEY = "uniqueid"  # the field that names a call (`calls.call_id`)
+RESOLVED = ("customer_id", "department_id", "tier")  # what the store decides for a call
+
+
+def complete(session: Session, frame: pl.DataFrame, actor: User | None) -> pl.DataFrame:
+    """The batch's calls with their customer, owner and (when a value run exists) tier,
+    as the calls would be after merging them and resolving them in the store."""
+    customer = _customers(session, frame["party_e164"])
+    frame = frame.with_columns(customer.alias("customer_id"))
+    frame = frame.with_columns(_owners(session, frame, actor).alias("department_id"))
+    run = value_queries.latest_run(session)
+    if run is None:  # no tiers yet: a stored call keeps the tier it has
+        return frame
+    return frame.with_columns(_tiers(session, run.id, frame["customer_id"]).alias("tier"))
+
+
+def _lookup(session: Session, query: Any, values: pl.Series, dtype: Any) -> pl.Series:
+    """`values` mapped through the (key, value) rows `query` gives for its keys."""
+    found = dict(session.execute(query).all())
+    return values.replace_strict(found, default=None, return_dtype=dtype)
+
+
+def _customers(session: Session, numbers: pl.Series) -> pl.Series:
+    """The customer whose phone is each number (the oldest record when several share
+    it; erased ones never); null for numbers nobody has."""
+    distinct = numbers.drop_nulls().unique().to_list()
+    query = (
+        select(Customer.phone_e164, func.min(Customer.id))
+        .where(in_keys(session, Customer.phone_e164, distinct), Customer.erased_at.is_(None))
+        .group_by(Customer.phone_e164)
+    )
+    return _lookup(session, query, numbers, pl.Int64)
+
+
+def _tiers(session: Session, run_id: int, customer_ids: pl.Series) -> pl.Series:
+    """Each customer's tier in the value run `run_id` (null: not scored, or no customer)."""
+    distinct = customer_ids.drop_nulls().unique().to_list()
+    query = select(CustomerValue.customer_id, CustomerValue.tier).where(
+        CustomerValue.run_id == run_id, in_keys(session, CustomerValue.customer_id, distinct)
+    )
+    return _lookup(session, query, customer_ids, pl.String)
+
+
+def _owners(session: Session, frame: pl.DataFrame, actor: User | None) -> pl.Series:
+    """Who owns each call: a stored call keeps its department; a new one takes the
+    importer's own department when one is given (a manager imports only their own
+    calls), else the department of its line, else the default owner."""
+    lines = owners.line_departments(session)
+    default = owners.default_department(session, actor)
+    line = frame["line_e164"]
+    by_line = line.replace_strict(lines, default=default, return_dtype=pl.Int64) if lines else None
+    keys = frame[KEY]
+    query = select(Call.call_id, Call.department_id).where(
+        in_keys(session, Call.call_id, keys.to_list())
+    )
+    stored = dict(session.execute(query).all())
+    given = actor.department_id if actor is not None else None
+    new_owner = pl.lit(given, dtype=pl.Int64)
+    fallback = by_line if by_line is not None else pl.lit(default, dtype=pl.Int64)
+    return frame.select(
+        pl.when(keys.is_in(builtins.list(stored)))
+        .then(keys.replace_strict(stored, default=None, return_dtype=pl.Int64))
+        .otherwise(new_owner)
+        .fill_null(fallback)
+    ).to_series()
+
+
+def after_change(session: Session, keys: builtins.list[Any], actor: User | None) -> None:
+    """The batch's new or changed calls become (or update) their contacts."""
+    del actor  # a call's contact follows the call, whoever imported it
+    if session.get_bind().dialect.name == "postgresql":
+        _analyse_new_tables(session, len(keys))
+    log_contacts(session, keys, utcnow())
+
+
+def _analyse_new_tables(session: Session, batch: int) -> None:
+    """Give PostgreSQL statistics of `calls` and `interactions` while they are still
+    smaller in its statistics than one batch (a first import into a store whose
+    autovacuum has not run): planned as empty tables, the contacts' statements scanned
+    `calls` whole for every batch instead of probing its key."""
+    for table in ("calls", "interactions"):
+        estimate = session.scalar(
+            text(f"SELECT reltuples FROM pg_class WHERE oid = '{table}'::regclass")
+        )
+        if estimate is not None and estimate < batch:
+            session.execute(text(f"ANALYZE {table}"))
+
+
+def after_import(session: Session, actor: User | None) -> None:
+    """Once the file is in, the call-backs follow the calls' end state. PostgreSQL first
+    learns what the import wrote: with the statistics of an empty `calls` table (a server
+    whose autovacuum has not run yet) the settling plan scanned the table per missed call
+    and ran for minutes on a million records."""
+    del actor  # call-backs follow the calls, whoever imported them
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE calls"))
+        session.execute(text("ANALYZE interactions"))
+    callbacks.settle_all(session, now=utcnow())
+
+
+def log_contacts(session: Session, keys: builtins.list[Any], now: datetime) -> None:
+    """Each call with a customer becomes (or updates) its contact in the contact log, the
+    one keyed `call:<call_id>`. Both sides are named by their keys, so each engine probes
+    the two unique indexes instead of joining whole tables."""
+    with_customer = and_(
+        in_keys(session, Call.call_id, keys),
+        Call.customer_id.is_not(None),
+        Call.direction != CallDirection.INTERNAL.value,
+    )
+    contacts = in_keys(session, Interaction.external_id, [CONTACT_PREFIX + str(k) for k in keys])
+    key = literal(CONTACT_PREFIX) + Call.call_id
+    facts = {
+        "customer_id": Call.customer_id,
+        "channel": literal("phone"),
+        "direction": Call.direction,
+        "user_id": Call.user_id,
+        "department_id": Call.department_id,
+        "started_at": Call.started_at,
+        "waiting_seconds": Call.waiting_seconds,
+        "duration_seconds": Call.duration_seconds,
+    }
+    session.execute(
+        update(Interaction)
+        .where(contacts, Interaction.external_id == key, with_customer)
+        .values(**facts)
+        .execution_options(synchronize_session=False)
+    )
+    rows = select(
+        key, *facts.values(), literal(""), literal(False), literal(now, Interaction.created_at.type)
+    ).where(with_customer)
+    columns = ["external_id", *facts, "note", "confidential", "created_at"]
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(Interaction).from_select(columns, rows)
+    session.execute(insert.on_conflict_do_nothing(index_elements=["external_id"]))
