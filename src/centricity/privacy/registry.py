@@ -85,6 +85,7 @@ DOMAIN_PRIVACY_MODULES: tuple[str, ...] = (
     "centricity.calendars.privacy",
     "centricity.cases.privacy",
     "centricity.events.privacy",
+    "centricity.feedback.privacy",
     "centricity.notifications.privacy",
     "centricity.mail.privacy",
 )

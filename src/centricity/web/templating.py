@@ -99,6 +99,8 @@ LABEL_CONTEXTS = (
     "notice state",
     "notice reason",
     "call result",
+    "feedback source",
+    "feedback scale",
 )
 
 
