@@ -17,6 +17,7 @@ from centricity.feedback.schemas import (
     check_score,
 )
 from centricity.feedback.service import check_content
+from centricity.kit import i18n, localeformat
 from centricity.kit.errors import Invalid
 
 
@@ -121,3 +122,14 @@ def test_it_gives_no_language_when_no_language_is_clearly_ahead() -> None:
 
 def test_it_builds_the_detector_once_per_process() -> None:
     assert language.detector() is language.detector()
+
+
+@pytest.mark.parametrize(
+    ("value", "language_code", "shown"),
+    [(9.0, "en", "9"), (Decimal("4.50"), "cs", "4,5"), (33.33, "sv", "33,33"), (None, "en", "–")],
+)
+def test_a_score_shows_only_the_decimals_it_has(
+    value: float | Decimal | None, language_code: str, shown: str
+) -> None:
+    with i18n.use_locale(i18n.ViewerLocale(language=language_code)):
+        assert localeformat.score(value) == shown

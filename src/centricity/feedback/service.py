@@ -200,7 +200,7 @@ def record(
     *,
     customer_id: int,
     source: str,
-    score: Decimal | None,
+    score: Decimal | int | None,
     scale: str | None,
     text: str,
     language: str | None,
@@ -212,18 +212,20 @@ def record(
 ) -> FeedbackItem:
     """Store an item for a system caller (the surveys domain, one per answer): the same
     rules about the data as `create` (score on its scale, links of this customer, language
-    as given or detected), no person's rights. Raises Invalid naming the field."""
+    as given or detected), no person's rights. `score` is exact (Decimal or int: a float
+    such as 4.3 is not). Raises Invalid naming the field."""
     if not re.fullmatch(SOURCE_PATTERN, source):
         raise Invalid(lazy("use a short lower-case code, e.g. survey"), field="source")
     if session.get(Customer, customer_id) is None:
         raise Invalid(lazy("no such customer"), field="customer_id")
-    check_content(score, scale, text)
+    value = Decimal(score) if score is not None else None
+    check_content(value, scale, text)
     links = {"case_id": case_id, "interaction_id": interaction_id, "order_id": order_id}
     _check_links(session, customer_id, links, None)
     item = FeedbackItem(
         customer_id=customer_id,
         source=source,
-        score=score,
+        score=value,
         scale=scale,
         text=text,
         language=resolve_language(language, text),

@@ -157,6 +157,7 @@ def build_templates() -> Jinja2Templates:
         "duration": localeformat.duration,
         "money": localeformat.money,
         "number": localeformat.number,
+        "score": localeformat.score,
         "percent": localeformat.percent,
         "filesize": localeformat.filesize,
         "country": localeformat.country,
