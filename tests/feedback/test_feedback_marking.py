@@ -148,3 +148,21 @@ def test_the_mark_buttons_refuse_a_form_without_its_csrf_token_and_viewers(
         f"/feedback/contacts/{arranged.interaction_id}", data={"csrf_token": viewer.csrf}
     )
     assert answer.status_code == 403 and _count(db) == 0
+
+
+def test_a_mark_that_loses_a_race_returns_the_winners_item(
+    arranged: Arranged, db: Session, personas: Any, monkeypatch: Any
+) -> None:
+    winner = marking.mark_contact(db, interaction_id=arranged.interaction_id, actor=personas.bob)
+    db.commit()
+    found = marking._marked
+    calls: list[int] = []
+
+    def late(session: Session, column: str, record_id: int) -> FeedbackItem | None:
+        calls.append(record_id)  # the first look happens before the winner committed
+        return None if len(calls) == 1 else found(session, column, record_id)
+
+    monkeypatch.setattr(marking, "_marked", late)
+    loser = marking.mark_contact(db, interaction_id=arranged.interaction_id, actor=personas.alice)
+    db.commit()
+    assert loser.id == winner.id and len(calls) == 2 and _count(db) == 1
