@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,6 +16,7 @@ from centricity.accounts.schemas import UserCreate
 from centricity.calendars import service as calendars
 from centricity.cases import breach, policies
 from centricity.cases import service as cases
+from centricity.cases.models import CaseMessage
 from centricity.cases.schemas import CaseCreate, CaseUpdate, ReplyCreate, SlaPolicyCreate
 from centricity.config import Settings
 from centricity.customers import service as customer_service
@@ -24,6 +26,8 @@ from centricity.demo import generator
 from centricity.events import rules as event_rules
 from centricity.events import service as events
 from centricity.events.schemas import EventCreate, NoticeRuleCreate
+from centricity.feedback import marking as feedback_marking
+from centricity.feedback import service as feedback
 from centricity.imports.review import duplicates
 from centricity.kit.i18n import LANGUAGES
 from centricity.kit.time import utcnow
@@ -94,6 +98,7 @@ def fill_workspace(session: Session, settings: Settings) -> Workspace:
     assert admin is not None
     case_id = _service_desk(session, admin, czech)
     event_id = _event(session, admin, czech)
+    _feedback(session, admin, czech, case_id)
     # Mail that could not be read: the mail settings page lists it.
     broken = b"From: Jana <jana@example.cz>\r\nContent-Type: multipart/mixed\r\n" + b"x" * 64
     inbound.quarantine(session, broken, Mailbox("podpora", None, ""), "no headers", utcnow())
@@ -185,6 +190,27 @@ def _event(session: Session, admin: User, customer_id: int) -> int:
         actor=admin,
     )
     return event.id
+
+
+def _feedback(session: Session, admin: User, customer_id: int, case_id: int) -> None:
+    """A survey answer about the case and its public reply marked as feedback: the
+    customer page and the case page show both."""
+    feedback.record(
+        session,
+        customer_id=customer_id,
+        source="survey",
+        score=Decimal("4.5"),
+        scale="stars",
+        text="Rychlá výměna, děkuji za ochotu.",
+        language=None,
+        received_at=utcnow() - timedelta(hours=1),
+        case_id=case_id,
+    )
+    reply = session.scalar(
+        select(CaseMessage.id).where(CaseMessage.case_id == case_id, CaseMessage.public)
+    )
+    assert reply is not None
+    feedback_marking.mark_case_message(session, message_id=reply, actor=admin)
 
 
 # Forms sent with mistakes: the page that comes back shows its error messages.

@@ -13,6 +13,7 @@ ALLOWED = {
     "kit": {"kit"},
     "web": {"kit", "web", "config", "db", "accounts", "audit"},
     "analytics/value": {"kit", "analytics"},
+    "analytics/text": {"kit", "analytics"},
 }
 
 

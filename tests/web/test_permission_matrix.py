@@ -26,12 +26,14 @@ from centricity.cases import breach as _breach  # noqa: F401  (registers notice 
 from centricity.cases import policies as cases_policies
 from centricity.cases import service as cases
 from centricity.cases.models import SavedQueue
-from centricity.cases.schemas import CaseCreate, SlaPolicyCreate
+from centricity.cases.schemas import CaseCreate, ReplyCreate, SlaPolicyCreate
 from centricity.customers import service as customers
 from centricity.customers.schemas import CustomerCreate
 from centricity.events import rules as event_rules
 from centricity.events import service as events
 from centricity.events.schemas import EventCreate, NoticeRuleCreate
+from centricity.feedback import service as feedback
+from centricity.feedback.schemas import FeedbackCreate
 from centricity.imports.models import DuplicatePair, ImportJob
 from centricity.interactions import service as interactions
 from centricity.interactions.models import Channel
@@ -199,6 +201,30 @@ EVENT_ROWS = [
         body=lambda _ids: {"minutes_before": 45},
     ),
     Row("DELETE", "/api/v1/notice-rules/{rule_id}", API_MANAGER_DELETE),
+]
+
+
+API_AGENT_DELETE = (401, 403, 204, 204, 204, 403, 204)
+_FEEDBACK_NUMBERS = itertools.count(1)
+
+
+def _feedback_body(ids: dict[str, int]) -> dict[str, Any]:
+    number = next(_FEEDBACK_NUMBERS)
+    return {"customer_id": ids["customer"], "source": "review", "text": f"Matrix {number}"}
+
+
+FEEDBACK_ROWS = [
+    Row("GET", "/api/v1/feedback", API_READ, query="?customer_id=1"),
+    Row("POST", "/api/v1/feedback", API_AGENT_CREATE, body=_feedback_body),
+    Row("GET", "/api/v1/feedback/{item_id}", API_READ),
+    Row("PUT", "/api/v1/interactions/{interaction_id}/feedback", API_AGENT_UPDATE, body=dict),
+    Row("DELETE", "/api/v1/interactions/{interaction_id}/feedback", API_AGENT_DELETE),
+    Row("PUT", "/api/v1/case-messages/{message_id}/feedback", API_AGENT_UPDATE, body=dict),
+    Row("DELETE", "/api/v1/case-messages/{message_id}/feedback", API_AGENT_DELETE),
+    Row("POST", "/feedback/contacts/{interaction_id}", PAGE_AGENT_POST),
+    Row("POST", "/feedback/contacts/{interaction_id}/unmark", PAGE_AGENT_POST),
+    Row("POST", "/feedback/case-messages/{message_id}", PAGE_AGENT_POST),
+    Row("POST", "/feedback/case-messages/{message_id}/unmark", PAGE_AGENT_POST),
 ]
 
 
@@ -552,6 +578,7 @@ MATRIX: list[Row] = [
         body=lambda _ids: {"resolution_minutes": 480},
     ),
     *EVENT_ROWS,
+    *FEEDBACK_ROWS,
 ]
 
 
@@ -567,7 +594,9 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
     customer = customers.create(db, data=CustomerCreate(name="Matrix Customer"), actor=bob)
     buyer = customers.create(db, data=CustomerCreate(name="Buyer"), actor=bob)
     contact = interactions.create(
-        db, data=InteractionCreate(customer_id=customer.id, channel=Channel.EMAIL), actor=bob
+        db,
+        data=InteractionCreate(customer_id=customer.id, channel=Channel.EMAIL, note="Nöjd."),
+        actor=bob,
     )
     order = orders.create(
         db,
@@ -596,6 +625,14 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
     db.commit()
     case = cases.create(
         db, data=CaseCreate(customer_id=customer.id, subject="Matrix case"), actor=bob
+    )
+    message = cases.reply(
+        db, case=case, data=ReplyCreate(body="Thanks", from_customer=True), actor=bob
+    )
+    item = feedback.create(
+        db,
+        data=FeedbackCreate(customer_id=customer.id, source="review", score=5, scale="stars"),
+        actor=bob,
     )
     policy = cases_policies.create(
         db,
@@ -679,6 +716,8 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
         "survey": survey.id,
         "buyer": buyer.id,
         "survey_token": invited.url.rsplit("/s/", 1)[1],
+        "feedback": item.id,
+        "message": message.id,
     }
 
 
@@ -706,6 +745,8 @@ def _send(
             rule_id=ids["rule"],
             survey_id=ids["survey"],
             token=ids["survey_token" if row.path.startswith("/s/") else "unsubscribe_token"],
+            item_id=ids["feedback"],
+            message_id=ids["message"],
         )
         + row.query
     )

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from centricity.accounts import service as accounts
 from centricity.accounts.models import Role, User
 from centricity.cases import breach as _breach  # noqa: F401  (registers the notice kinds)
-from centricity.cases import history_text, queue, reading, service
+from centricity.cases import history_text, page_sections, queue, reading, service
 from centricity.cases import timeline as _timeline  # noqa: F401  (adds cases to the 360 timeline)
 from centricity.cases.models import Case, CaseKind, Priority, SavedQueue, SlaPolicy, Status
 from centricity.cases.schemas import CaseCreate, CaseUpdate, ReplyCreate
@@ -328,6 +328,7 @@ def _case_context(session: Session, user: User, case: Case) -> dict[str, Any]:
         "reply": {"kind": PUBLIC},
         "reply_errors": {},
         "change_errors": {},
+        "sections": page_sections.shown(session, user, case),
         **choices,
     }
 

@@ -167,6 +167,13 @@ class TimelineItem(BaseModel):
     staff_name: str | None = None
     department: str | None = None
     confidential: bool = False
+    # Feedback: the score on its scale, where it came from and the language of `detail`;
+    # `interaction_id` names the contact note it was marked from.
+    score: float | None = None
+    scale: str | None = None
+    source: str | None = None
+    language: str | None = None
+    interaction_id: int | None = None
 
 
 class Timeline(BaseModel):

@@ -56,6 +56,7 @@ UNKNOWN_REFERENCE = {
     "product": noop("%(field)s: no product with this id"),
     "department": noop("%(field)s: no department with this name"),
     "user": noop("%(field)s: no member of staff with this e-mail address"),
+    "customer e-mail": noop("%(field)s: no customer, or more than one, with this e-mail address"),
 }
 UNKNOWN_RECORD = "%(field)s: no %(label)s with this id"  # other labels: shown as stored
 MERGED_AWAY = noop("external_id: merged into customer #%(id)s")
@@ -73,6 +74,15 @@ ONE_OF_REQUIRED = noop("%(fields)s: one of them is required")
 ONLY_ONE_OF = noop("%(fields)s: give only one of them")
 EARLIER_THAN = noop("%(field)s: earlier than %(other)s")
 REQUIRED_WHEN_SOLVED = noop("%(field)s: required for a solved or closed case")
+# Feedback: a source is a code, a score lies on its scale, an item says something.
+NOT_SOURCE_CODE = noop("%(field)s: use a short lower-case code, e.g. review")
+SCORE_WITHOUT_SCALE = noop("%(field)s: a score needs its scale: nps, csat, ces, stars or percent")
+SCALE_WITHOUT_SCORE = noop("%(field)s: a scale needs a score")
+NOT_ON_SCALE = noop(
+    "%(field)s: not a score of this scale (nps 0–10, csat 1–5, ces 1–7, stars 1–5 in halves, "
+    "percent 0–100)"
+)
+NOTHING_SAID = noop("%(fields)s: give a score, a text or both")
 ONLY_WHEN_SOLVED = noop("%(field)s: only a solved or closed case has one")
 OWN_DEPARTMENT_ONLY = noop("%(field)s: you can import only your own department's cases")
 NOT_DEPARTMENT_STAFF = noop("%(field)s: not an active member of staff of the case's department")
@@ -112,6 +122,11 @@ ROW_TEMPLATES = (
     ONLY_ONE_OF,
     EARLIER_THAN,
     REQUIRED_WHEN_SOLVED,
+    NOT_SOURCE_CODE,
+    SCORE_WITHOUT_SCALE,
+    SCALE_WITHOUT_SCORE,
+    NOT_ON_SCALE,
+    NOTHING_SAID,
     ONLY_WHEN_SOLVED,
     OWN_DEPARTMENT_ONLY,
     NOT_DEPARTMENT_STAFF,

@@ -26,6 +26,7 @@ KIND_MODULES: tuple[str, ...] = (
     "centricity.cases.imports",
     "centricity.telephony.imports",
     "centricity.events.imports",
+    "centricity.feedback.imports",
 )
 
 

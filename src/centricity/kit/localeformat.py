@@ -55,6 +55,15 @@ def number(value: Number | None, digits: int = 0) -> str:
     return format_decimal(value, format=pattern, locale=_locale(current().language))
 
 
+def score(value: Number | None) -> str:
+    """A rating as the viewer writes numbers, with only the decimals it has (9, 4.5,
+    33.33): a score of 9 is never shown as 9.00."""
+    if value is None:
+        return EMPTY
+    pattern = "#,##0.##"  # up to two decimals, trailing zeros dropped
+    return format_decimal(value, format=pattern, locale=_locale(current().language))
+
+
 def percent(value: float | None, digits: int = 0) -> str:
     """A share (0.42) as the viewer writes a percentage (`42 %`, `42%`)."""
     if value is None:

@@ -39,6 +39,8 @@ ROUTER_MODULES = (
     "centricity.surveys.api",
     "centricity.surveys.public_pages",
     "centricity.surveys.pages",
+    "centricity.feedback.pages",
+    "centricity.feedback.api",
 )
 
 

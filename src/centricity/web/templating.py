@@ -102,6 +102,8 @@ LABEL_CONTEXTS = (
     "mail topic",
     "skip reason",
     "survey kind",
+    "feedback source",
+    "feedback scale",
 )
 
 
@@ -158,6 +160,7 @@ def build_templates() -> Jinja2Templates:
         "duration": localeformat.duration,
         "money": localeformat.money,
         "number": localeformat.number,
+        "score": localeformat.score,
         "percent": localeformat.percent,
         "filesize": localeformat.filesize,
         "country": localeformat.country,

@@ -1,5 +1,8 @@
 """Turn "customer number C-17" into customer id 42, for a whole batch at once.
 
+A record may be named in two ways (a customer by external id or by e-mail): both references
+fill one column and the first one given wins. A key that names more than one record (two
+customers share an e-mail) names none, so the row is quarantined rather than guessed.
 Ids found are cached for the rest of the run, so a file of ten million orders for a
 hundred thousand customers asks the database about each customer once; the join itself
 happens in Polars. Customers merged away resolve to the record they were merged into.
@@ -36,10 +39,15 @@ class ReferenceCache:
         ref = self.reference
         table: Table = Base.metadata.tables[ref.table]
         found: dict[str, int] = {}
+        ambiguous: set[str] = set()
         for start in range(0, len(keys), CHUNK):
             chunk = keys[start : start + CHUNK]
             query = select(table.c[ref.key], table.c.id).where(table.c[ref.key].in_(chunk))
-            found.update({str(k): int(i) for k, i in session.execute(query)})
+            for key, ident in session.execute(query):
+                if found.setdefault(str(key), int(ident)) != int(ident):
+                    ambiguous.add(str(key))
+        for key in ambiguous:  # a key that is not unique (a customer's e-mail) names nobody
+            del found[key]
         missing = [k for k in keys if k not in found]
         if ref.follow_merges and missing:
             found.update(_survivors(session, missing))
@@ -96,6 +104,8 @@ class Resolver:
             cache = self.caches.setdefault(ref.field, ReferenceCache(ref))
             ids = cache.resolve(session, good[ref.field]).alias(ref.column)
             missing = good[ref.field].is_not_null() & ids.is_null()
+            if ref.column in good.columns:  # two ways to name one record: the first wins
+                ids = pl.select(pl.coalesce(good[ref.column], ids)).to_series().alias(ref.column)
             template = reasons.UNKNOWN_REFERENCE.get(ref.label, reasons.UNKNOWN_RECORD)
             message = reasons.fill(template, field=ref.field, label=ref.label)
             found.append(pl.select(pl.when(missing).then(pl.lit(message))).to_series())

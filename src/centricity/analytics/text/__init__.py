@@ -1,0 +1,1 @@
+"""Text analytics of customers' own words: pure, no database or web imports."""

@@ -1,0 +1,2 @@
+"""Feedback from every source: survey answers, reviews, imports, the API, and contact
+notes or case replies that staff mark as feedback."""
