@@ -118,6 +118,7 @@ def test_a_customer_answers_in_polish_on_a_phone_without_javascript(
     expect(surveys_table).to_contain_text("-100")  # one detractor: NPS −100
     staff.goto(f"{site.base}/customers/{site.customer_id}")
     expect(staff.locator("body")).to_contain_text("Follow up: NPS 3")
+    expect(staff.locator("body")).to_contain_text("Kurier nie zadzwonił przed przyjazdem.")
     staff.close()
 
 

@@ -115,6 +115,10 @@ def test_a_detractor_gets_a_follow_up_task(
     listed = anon.get(f"/api/v1/cases?customer_id={response.customer_id}", headers=bob).json()
     tasks = [c for c in listed if c["id"] == response.follow_up_case_id]
     assert tasks and tasks[0]["kind"] == "task" and tasks[0]["status"] == "new"
+    items = anon.get(f"/api/v1/feedback?customer_id={response.customer_id}", headers=bob).json()
+    assert [
+        (i["source"], i["score"], i["scale"], i["text"], i["language"]) for i in items["items"]
+    ] == [("survey", 3, "nps", "Kurier nie przyszedł", "pl")]
     figures = anon.get(f"/api/v1/voice/metrics?survey_id={response.survey_id}", headers=bob)
     assert figures.json()["nps"] == -100.0 and figures.json()["responses"] == 1
     assert figures.json()["closed_loop_rate"] == 0.0

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from centricity.db import insert_or_ignore
 from centricity.kit.i18n import noop
 from centricity.kit.schema import check_text
-from centricity.surveys import follow_up
+from centricity.surveys import follow_up, to_feedback
 from centricity.surveys import service as surveys
 from centricity.surveys.models import (
     SCALES,
@@ -194,6 +194,7 @@ def save(
     response = session.get(SurveyResponse, response_id, populate_existing=True)
     assert response is not None
     follow_up.after_finish(session, link.survey, link.invitation, response, now=now)
+    to_feedback.record(session, link.survey, link.invitation, response, now=now)
     return "finished"
 
 
