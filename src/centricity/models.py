@@ -7,6 +7,7 @@ from centricity.calendars import models as calendars_models
 from centricity.cases import models as cases_models
 from centricity.customers import models as customers_models
 from centricity.events import models as events_models
+from centricity.ideas import models as ideas_models
 from centricity.imports import models as imports_models
 from centricity.interactions import models as interactions_models
 from centricity.jobs import models as jobs_models
@@ -24,6 +25,7 @@ ALL_MODEL_MODULES = (
     cases_models,
     customers_models,
     events_models,
+    ideas_models,
     imports_models,
     interactions_models,
     jobs_models,

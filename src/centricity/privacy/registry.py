@@ -85,6 +85,7 @@ DOMAIN_PRIVACY_MODULES: tuple[str, ...] = (
     "centricity.calendars.privacy",
     "centricity.cases.privacy",
     "centricity.events.privacy",
+    "centricity.ideas.privacy",
     "centricity.notifications.privacy",
     "centricity.mail.privacy",
 )

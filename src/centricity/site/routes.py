@@ -35,6 +35,8 @@ ROUTER_MODULES = (
     "centricity.events.pages",
     "centricity.events.api",
     "centricity.telephony.api",
+    "centricity.ideas.pages",
+    "centricity.ideas.api",
 )
 
 

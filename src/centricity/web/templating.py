@@ -27,6 +27,7 @@ NAVIGATION = [
     (noop("Events"), "/events", Role.VIEWER),
     (noop("Service"), "/service", Role.MANAGER),
     (noop("Voice"), "/voice", Role.VIEWER),
+    (noop("Ideas"), "/ideas", Role.VIEWER),
     (noop("Value"), "/value", Role.VIEWER),
     (noop("Insights"), "/insights", Role.VIEWER),
     (noop("Import"), "/imports", Role.MANAGER),
@@ -99,6 +100,8 @@ LABEL_CONTEXTS = (
     "notice state",
     "notice reason",
     "call result",
+    "idea status",
+    "importance",
 )
 
 

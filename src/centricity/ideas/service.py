@@ -1,0 +1,328 @@
+"""Idea use cases: file an idea, link the customers who asked, change its text or status,
+and list the board ranked by demand.
+
+Who: every active member of staff reads the board (ideas are company-wide, like the
+customers they come from); agents, managers and admins file ideas and link customers;
+managers and admins decide the status and merge duplicates. A customer is linked only by
+someone who may see them, and a case or contact only by someone who may see it (another
+department's case is not found, 404), and it must be that customer's.
+"""
+
+from __future__ import annotations
+
+import builtins
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from centricity.accounts.models import Role, User
+from centricity.audit import service as audit
+from centricity.cases import service as cases
+from centricity.customers import service as customers
+from centricity.customers.models import Customer
+from centricity.ideas import demand, notices
+from centricity.ideas.models import (
+    IMPORTANCE_RANK,
+    Idea,
+    IdeaRequest,
+    IdeaRequester,
+    IdeaStatus,
+    IdeaStatusChange,
+)
+from centricity.ideas.schemas import IdeaCreate, IdeaSort, IdeaUpdate, RequesterCreate
+from centricity.interactions import service as interactions
+from centricity.kit.errors import Conflict, Invalid, NotFound, PermissionDenied
+from centricity.kit.i18n import lazy
+from centricity.kit.pagination import MAX_LIMIT, Page
+from centricity.kit.time import utcnow
+
+# Merges chain at most this deep before a read gives up (a loop would be a bug).
+MAX_MERGE_HOPS = 50
+
+
+def visible_ideas(actor: User) -> Select[Idea]:
+    """The only door to the ideas table for a member of staff: every active one."""
+    query = select(Idea)
+    if not actor.is_active:
+        query = query.where(Idea.id.is_(None))
+    return query
+
+
+def get(session: Session, idea_id: int, *, actor: User) -> Idea:
+    """One idea as stored (also a merged one), or NotFound."""
+    idea = session.scalar(visible_ideas(actor).where(Idea.id == idea_id))
+    if idea is None:
+        raise NotFound(lazy("idea not found"))
+    return idea
+
+
+def survivor_of(session: Session, idea: Idea) -> Idea:
+    """The idea a merged idea now lives in (following merges of merges); itself if none."""
+    for _hop in range(MAX_MERGE_HOPS):
+        if idea.merged_into_id is None:
+            return idea
+        following = session.get(Idea, idea.merged_into_id)
+        if following is None:
+            return idea
+        idea = following
+    raise Conflict(lazy("the idea's merges form a loop"))
+
+
+def can_write(actor: User) -> bool:
+    """Whether the actor files ideas and links customers (agents and up)."""
+    return actor.is_active and actor.role_enum.rank >= Role.AGENT.rank
+
+
+def can_decide(actor: User) -> bool:
+    """Whether the actor sets statuses and merges ideas (managers and admins)."""
+    return actor.is_active and actor.role_enum.rank >= Role.MANAGER.rank
+
+
+def list(
+    session: Session,
+    *,
+    actor: User,
+    sort: IdeaSort = IdeaSort.NEWEST,
+    status: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page[tuple[Idea, demand.Demand]]:
+    """Ideas that are not merged away, with their demand, newest first or ranked by
+    value or by distinct customers (ties: the other figure, then newest)."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    per = demand.per_idea(session)
+    query = visible_ideas(actor).where(Idea.merged_into_id.is_(None))
+    if status:
+        query = query.where(Idea.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    customers_, value = func.coalesce(per.c.customers, 0), func.coalesce(per.c.value, 0.0)
+    order = {
+        IdeaSort.VALUE: [value.desc(), customers_.desc()],
+        IdeaSort.CUSTOMERS: [customers_.desc(), value.desc()],
+        IdeaSort.NEWEST: [],
+    }[sort]
+    rows = session.execute(
+        query.add_columns(per.c.customers, per.c.value)
+        .add_columns(per.c.weighted_customers, per.c.weighted_value)
+        .outerjoin(per, per.c.idea_id == Idea.id)
+        .order_by(*order, Idea.created_at.desc(), Idea.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    items = [(row[0], _demand(row[1:])) for row in rows]
+    return Page(items=items, total=int(total), limit=limit, offset=offset, order=sort.value)
+
+
+def _demand(row: tuple[object, ...]) -> demand.Demand:
+    customers_, value, weighted_customers, weighted_value = (v or 0 for v in row)
+    return demand.Demand(
+        customers=int(customers_),  # type: ignore[call-overload]
+        value=round(float(value), 2),  # type: ignore[arg-type]
+        weighted_customers=float(weighted_customers),  # type: ignore[arg-type]
+        weighted_value=round(float(weighted_value), 2),  # type: ignore[arg-type]
+    )
+
+
+def demand_of(session: Session, idea: Idea) -> demand.Demand:
+    """The demand behind one idea (zero without requesters)."""
+    per = demand.per_idea(session)
+    row = session.execute(
+        select(per.c.customers, per.c.value, per.c.weighted_customers, per.c.weighted_value)
+        .where(per.c.idea_id == idea.id)
+    ).first()  # fmt: skip
+    return _demand(tuple(row)) if row else demand.Demand()
+
+
+def create(session: Session, *, data: IdeaCreate, actor: User) -> Idea:
+    """File an idea, under review."""
+    if not can_write(actor):
+        raise PermissionDenied(lazy("viewers cannot file ideas"))
+    now = utcnow()
+    idea = Idea(
+        title=data.title,
+        description=data.description,
+        status=IdeaStatus.UNDER_REVIEW.value,
+        created_by_user_id=actor.id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(idea)
+    session.flush()
+    audit.record(session, actor=actor, action="idea.create", entity=("idea", idea.id))
+    return idea
+
+
+def _refuse_merged(idea: Idea) -> None:
+    if idea.merged_into_id is not None:
+        raise Conflict(lazy("the idea is merged into another; change that one"))
+
+
+def update(
+    session: Session, *, idea: Idea, data: IdeaUpdate, actor: User, now: datetime | None = None
+) -> Idea:
+    """Change the title or description (agents and up) or the status (managers and up);
+    a status change is recorded, and `done` queues the notice to the customers who asked."""
+    if not can_write(actor):
+        raise PermissionDenied(lazy("viewers cannot change ideas"))
+    _refuse_merged(idea)
+    now = now or utcnow()
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    for name in ("title", "description"):
+        if name in changes:
+            setattr(idea, name, changes[name])
+    if "status" in changes and changes["status"] != idea.status:
+        _set_status(session, idea, str(changes["status"]), actor=actor, now=now)
+    idea.updated_at = now
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="idea.update",
+        entity=("idea", idea.id),
+        details={"fields": sorted(changes)},
+    )
+    return idea
+
+
+def _set_status(session: Session, idea: Idea, status: str, *, actor: User, now: datetime) -> None:
+    if not can_decide(actor):
+        raise PermissionDenied(lazy("only managers change an idea's status"))
+    change = IdeaStatusChange(
+        idea_id=idea.id,
+        from_status=idea.status,
+        to_status=status,
+        changed_by_user_id=actor.id,
+        changed_at=now,
+    )
+    session.add(change)
+    idea.status = status
+    session.flush()
+    if status == IdeaStatus.DONE.value:
+        notices.queue_done(session, idea, actor=actor, now=now)
+
+
+def status_history(session: Session, idea: Idea) -> builtins.list[IdeaStatusChange]:
+    """The idea's status changes, oldest first."""
+    query = select(IdeaStatusChange).where(IdeaStatusChange.idea_id == idea.id)
+    return builtins.list(session.scalars(query.order_by(IdeaStatusChange.id)))
+
+
+def add_requester(
+    session: Session, *, idea: Idea, data: RequesterCreate, actor: User
+) -> IdeaRequester:
+    """Record that a customer asked for the idea. A customer already behind it stays one
+    requester: the request is kept beside their others and the importance rises to the
+    highest given."""
+    if not can_write(actor):
+        raise PermissionDenied(lazy("viewers cannot link customers to ideas"))
+    _refuse_merged(idea)
+    customer = customers.get(session, data.customer_id, actor=actor)
+    _check_source(session, data, customer.id, actor)
+    now = utcnow()
+    requester = requester_for(session, idea.id, customer.id, now=now)
+    request = IdeaRequest(
+        requester_id=requester.id,
+        importance=data.importance.value,
+        case_id=data.case_id,
+        interaction_id=data.interaction_id,
+        feedback_id=data.feedback_id,
+        added_by_user_id=actor.id,
+        created_at=now,
+    )
+    session.add(request)
+    session.flush()
+    refresh(session, requester)
+    audit.record(
+        session,
+        actor=actor,
+        action="idea.requester.add",
+        entity=("idea", idea.id),
+        details={"customer_id": customer.id, "request_id": request.id},
+    )
+    return requester
+
+
+def _check_source(session: Session, data: RequesterCreate, customer_id: int, actor: User) -> None:
+    """A case or contact named as the source must be one the actor sees, of this customer."""
+    if data.case_id is not None:
+        case = cases.get(session, data.case_id, actor=actor)
+        if case.customer_id != customer_id:
+            raise Invalid(lazy("the case is another customer's"), field="case_id")
+    if data.interaction_id is not None:
+        contact = interactions.get(session, data.interaction_id, actor=actor)
+        if contact.customer_id != customer_id:
+            raise Invalid(lazy("the contact is another customer's"), field="interaction_id")
+
+
+def find_customer(session: Session, typed: str, *, actor: User) -> int | None:
+    """The customer a form names by number, customer id or e-mail, among those the actor
+    may see (None: nobody matches)."""
+    typed = typed.strip()
+    if not typed or len(typed) > 254:
+        return None
+    visible = customers.accessible_customers(actor).with_only_columns(Customer.id)
+    if typed.isascii() and typed.isdigit() and len(typed) < 10:
+        found = session.scalar(visible.where(Customer.id == int(typed)))
+        if found is not None:
+            return int(found)
+    by_key = visible.where(
+        (Customer.external_id == typed) | (func.lower(Customer.email) == typed.lower())
+    )
+    return session.scalars(by_key.order_by(Customer.id).limit(1)).first()
+
+
+def requester_for(
+    session: Session, idea_id: int, customer_id: int, *, now: datetime
+) -> IdeaRequester:
+    """The customer's requester row on the idea, created when they are new to it."""
+    found = session.scalar(
+        select(IdeaRequester).where(
+            IdeaRequester.idea_id == idea_id, IdeaRequester.customer_id == customer_id
+        )
+    )
+    if found is not None:
+        return found
+    requester = IdeaRequester(idea_id=idea_id, customer_id=customer_id, first_requested_at=now)
+    session.add(requester)
+    session.flush()
+    return requester
+
+
+def refresh(session: Session, requester: IdeaRequester) -> bool:
+    """Make a requester agree with its requests: the highest importance, the earliest
+    time; one left without requests is removed (False then)."""
+    requests = builtins.list(
+        session.scalars(select(IdeaRequest).where(IdeaRequest.requester_id == requester.id))
+    )
+    if not requests:
+        session.delete(requester)
+        session.flush()
+        return False
+    requester.importance = max((r.importance for r in requests), key=IMPORTANCE_RANK.__getitem__)
+    requester.first_requested_at = min(r.created_at for r in requests)
+    session.flush()
+    return True
+
+
+def requesters_of(session: Session, idea: Idea, *, actor: User) -> builtins.list[IdeaRequester]:
+    """The requesters of the idea whose customers the actor may see, earliest first."""
+    visible = customers.accessible_customers(actor).with_only_columns(Customer.id)
+    query = select(IdeaRequester).where(
+        IdeaRequester.idea_id == idea.id, IdeaRequester.customer_id.in_(visible)
+    )
+    order = (IdeaRequester.first_requested_at, IdeaRequester.id)
+    return builtins.list(session.scalars(query.order_by(*order)))
+
+
+def requests_of(
+    session: Session, requester_ids: builtins.list[int]
+) -> dict[int, builtins.list[IdeaRequest]]:
+    """The requests of the listed requesters, oldest first, in one query."""
+    found: dict[int, builtins.list[IdeaRequest]] = {rid: [] for rid in requester_ids}
+    if not requester_ids:
+        return found
+    query = select(IdeaRequest).where(IdeaRequest.requester_id.in_(requester_ids))
+    for request in session.scalars(query.order_by(IdeaRequest.created_at, IdeaRequest.id)):
+        found[request.requester_id].append(request)
+    return found
