@@ -44,7 +44,9 @@ def _board(db: Session, personas: Any, shop: Shop) -> tuple[Idea, Idea, Idea]:
     return x, y, z
 
 
-def _figures(db: Session, personas: Any, sort: IdeaSort) -> list[tuple[str, int, float, float, float]]:
+def _figures(
+    db: Session, personas: Any, sort: IdeaSort
+) -> list[tuple[str, int, float, float, float]]:
     page = service.list(db, actor=personas.viewer, sort=sort)
     return [
         (i.title, d.customers, d.value, d.weighted_customers, d.weighted_value)

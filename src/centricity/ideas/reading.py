@@ -85,7 +85,8 @@ def requesters(session: Session, idea: Idea, *, actor: User) -> list[RequesterRe
     by_requester = service.requests_of(session, [r.id for r in rows])
     sources = visible_sources(session, [q for qs in by_requester.values() for q in qs], actor=actor)
     ids = [r.customer_id for r in rows]
-    names = dict(session.execute(select(Customer.id, Customer.name).where(Customer.id.in_(ids))))
+    found = session.execute(select(Customer.id, Customer.name).where(Customer.id.in_(ids)))
+    names = {int(customer_id): str(name) for customer_id, name in found}
     values = demand.of_customers(session, ids)
     return [
         RequesterRead(
