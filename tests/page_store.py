@@ -24,6 +24,9 @@ from centricity.demo import generator
 from centricity.events import rules as event_rules
 from centricity.events import service as events
 from centricity.events.schemas import EventCreate, NoticeRuleCreate
+from centricity.ideas import merges as idea_merges
+from centricity.ideas import service as ideas
+from centricity.ideas.schemas import IdeaCreate, IdeaUpdate, RequesterCreate
 from centricity.imports.review import duplicates
 from centricity.kit.i18n import LANGUAGES
 from centricity.kit.time import utcnow
@@ -56,6 +59,7 @@ class Workspace:
     sessions: dict[str, str]
     case_id: int
     event_id: int = 0
+    idea_id: int = 0
 
 
 def staff_email(language: str) -> str:
@@ -94,11 +98,18 @@ def fill_workspace(session: Session, settings: Settings) -> Workspace:
     assert admin is not None
     case_id = _service_desk(session, admin, czech)
     event_id = _event(session, admin, czech)
+    idea_id = _idea(session, admin, czech)
     # Mail that could not be read: the mail settings page lists it.
     broken = b"From: Jana <jana@example.cz>\r\nContent-Type: multipart/mixed\r\n" + b"x" * 64
     inbound.quarantine(session, broken, Mailbox("podpora", None, ""), "no headers", utcnow())
     session.commit()
-    return Workspace(customer_id=czech, sessions=sessions, case_id=case_id, event_id=event_id)
+    return Workspace(
+        customer_id=czech,
+        sessions=sessions,
+        case_id=case_id,
+        event_id=event_id,
+        idea_id=idea_id,
+    )
 
 
 def _service_desk(session: Session, admin: User, customer_id: int) -> int:
@@ -187,6 +198,17 @@ def _event(session: Session, admin: User, customer_id: int) -> int:
     return event.id
 
 
+def _idea(session: Session, admin: User, customer_id: int) -> int:
+    """An idea the Czech customer asked for, planned, with a duplicate merged into it."""
+    idea = ideas.create(session, data=IdeaCreate(title="Tmavý režim"), actor=admin)
+    twin = ideas.create(session, data=IdeaCreate(title="Noční motiv"), actor=admin)
+    asked = RequesterCreate(customer_id=customer_id, importance="dealbreaker")
+    ideas.add_requester(session, idea=twin, data=asked, actor=admin)
+    ideas.update(session, idea=idea, data=IdeaUpdate(status="planned"), actor=admin)
+    idea_merges.merge(session, duplicate=twin, survivor=idea, actor=admin)
+    return idea.id
+
+
 # Forms sent with mistakes: the page that comes back shows its error messages.
 # (name, address, form fields, expected status)
 FORM_ERRORS = (
@@ -208,6 +230,7 @@ FORM_ERRORS = (
     ("new case invalid", "/cases/new", {"subject": " ", "customer": "nobody"}, 422),
     ("reply invalid", "/cases/{case}/replies", {"body": " "}, 422),
     ("event invalid", "/events/new", {"customer": "nobody", "starts_at": "soon"}, 422),
+    ("idea invalid", "/ideas/new", {"title": " "}, 422),
 )
 # Every page answers 200 except the one for a missing record.
 STATUS = {"not found": 404}
@@ -245,4 +268,8 @@ PAGES = {
     "event": "/events/{event}",
     "event form": "/events/new",
     "notice rules": "/settings/notices",
+    "ideas": "/ideas",
+    "ideas by customers": "/ideas?sort=customers&status=planned",
+    "idea": "/ideas/{idea}",
+    "idea form": "/ideas/new",
 }

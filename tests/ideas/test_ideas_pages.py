@@ -36,7 +36,9 @@ def test_it_files_an_idea_links_customers_and_ranks_the_board(
     small, big = _file(bob, "Invoices as PDF"), _file(bob, "Dark mode")
     for customer, importance in ((shop.bert, "important"), (shop.dmitri, "nice_to_have")):
         linked = _post(
-            bob, f"/ideas/{small}/requesters", {"customer": str(customer.id), "importance": importance}
+            bob,
+            f"/ideas/{small}/requesters",
+            {"customer": str(customer.id), "importance": importance},
         )
         assert linked.status_code == 303
     by_email = _post(bob, f"/ideas/{big}/requesters", {"customer": "ANNA@example.se"})
