@@ -155,3 +155,5 @@ def test_it_links_a_case_or_contact_only_for_who_may_see_it(
     assert seen_by_charlie["customers"] == 1  # the count is a company figure
     requests = seen_by_charlie["requesters"][0]["requests"]
     assert [(r["case_id"], r["interaction_id"]) for r in requests] == [(None, None), (None, None)]
+    assert [r["source_hidden"] for r in requests] == [True, True]
+    assert [r["source_hidden"] for r in seen_by_bob] == [False, False]

@@ -72,10 +72,10 @@ def visible_sources(session: Session, requests: list[IdeaRequest], *, actor: Use
 def request_read(request: IdeaRequest, sources: Sources) -> RequestRead:
     """One request, its source nulled where the viewer may not see it."""
     read = RequestRead.model_validate(request)
-    if read.case_id not in sources.case_ids:
-        read.case_id = None
-    if read.interaction_id not in sources.interaction_ids:
-        read.interaction_id = None
+    if read.case_id is not None and read.case_id not in sources.case_ids:
+        read.case_id, read.source_hidden = None, True
+    if read.interaction_id is not None and read.interaction_id not in sources.interaction_ids:
+        read.interaction_id, read.source_hidden = None, True
     return read
 
 

@@ -76,6 +76,9 @@ class RequestRead(BaseModel):
     interaction_id: int | None
     feedback_id: int | None
     created_at: datetime
+    source_hidden: bool = Field(
+        False, description="It came from a case or contact you may not see."
+    )
 
 
 class RequesterRead(BaseModel):
