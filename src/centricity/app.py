@@ -17,7 +17,7 @@ from centricity.db import get_engine, session_factory
 from centricity.jobs.lease import SchedulerLease
 from centricity.site.routes import include_routers
 from centricity.web import errors
-from centricity.web.ratelimit import LoginThrottle
+from centricity.web.ratelimit import LoginThrottle, PublicThrottle
 from centricity.web.security import SecurityMiddleware
 from centricity.web.writers import ConnectionGate, SQLiteWriterGate, pool_capacity
 
@@ -69,6 +69,7 @@ def create_app(settings: Settings, *, sessions: sessionmaker[Session] | None = N
     app.state.settings = settings
     app.state.session_factory = sessions or session_factory(get_engine(settings))
     app.state.login_throttle = LoginThrottle(settings)
+    app.state.public_throttle = PublicThrottle(settings)
     errors.install(app)
     include_routers(app)
     if settings.is_sqlite:

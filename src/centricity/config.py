@@ -77,6 +77,12 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(
         5, ge=1, le=100, description="Failed logins per address before a pause."
     )
+    public_requests_per_minute: int = Field(
+        60,
+        ge=1,
+        le=100_000,
+        description="Requests per minute one address may make to the public pages.",
+    )
     login_window_seconds: int = Field(
         300, ge=10, le=86400, description="Window for counting failed logins."
     )

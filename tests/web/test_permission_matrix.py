@@ -43,6 +43,7 @@ from centricity.mail import inbound
 from centricity.mail.mailboxes import Mailbox
 from centricity.mail.models import MailAttachment, MailMessage, MailQuarantine
 from centricity.notifications import service as notifications
+from centricity.notifications import unsubscribe
 from centricity.orders import service as orders
 from centricity.orders.schemas import OrderCreate
 from centricity.site.routes import iter_routes
@@ -267,6 +268,8 @@ def _order_body(ids: dict[str, int]) -> dict[str, Any]:
 
 MATRIX: list[Row] = [
     Row("GET", "/healthz", PUBLIC),
+    Row("GET", "/u/{token}", PUBLIC),
+    Row("POST", "/u/{token}", PUBLIC),
     Row("GET", "/api/openapi.json", PUBLIC),
     Row("GET", "/api/docs", PUBLIC),
     Row("GET", "/static/app.css", PUBLIC),
@@ -685,6 +688,7 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
         "idea": idea.id,
         "survivor": survivor.id,
         "merged_idea": merged.id,
+        "unsubscribe_token": unsubscribe.make_token(customer.id, "surveys", secret=TEST_SECRET),
     }
 
 
@@ -711,6 +715,7 @@ def _send(
             event_id=ids["event"],
             rule_id=ids["rule"],
             **{"idea_id": ids["idea"], **{name: ids[key] for name, key in row.path_ids.items()}},
+            token=ids["unsubscribe_token"],
         )
         + row.query
     )

@@ -23,6 +23,8 @@ from centricity.accounts.models import LoginFailure
 
 ADDRESS = "address"
 ACCOUNT = "account"
+# Every request to a public page (not only failures): see web.ratelimit.PublicThrottle.
+PUBLIC = "public"
 # Rows a single recorded failure may sweep: enough to outpace the two rows it adds, small
 # enough that a sign-in never waits on a large delete.
 SWEEP_BATCH = 100
@@ -100,12 +102,24 @@ def record_failure(
     session.flush()
 
 
-def purge_expired(session: Session, *, before: datetime, limit: int | None = None) -> int:
-    """Delete failures recorded before `before` (at most `limit` of them) and count them.
+def record_request(session: Session, *, key: Key, now: datetime, keep: timedelta) -> None:
+    """Count one request of a key whose every request is throttled (public pages) and
+    sweep a bounded batch of its scope's rows older than `keep`, its window."""
+    session.add(LoginFailure(scope=key.scope, key_hash=key.key_hash, failed_at=now))
+    purge_expired(session, before=now - keep, limit=SWEEP_BATCH, scope=key.scope)
+
+
+def purge_expired(
+    session: Session, *, before: datetime, limit: int | None = None, scope: str | None = None
+) -> int:
+    """Delete failures recorded before `before` (at most `limit` of them; only `scope`'s
+    when given) and count them.
 
     Concurrent sweeps skip each other's rows (`SKIP LOCKED` on PostgreSQL) instead of
     waiting or deadlocking; SQLite has one writer at a time anyway."""
     expired = select(LoginFailure.id).where(LoginFailure.failed_at < before)
+    if scope is not None:
+        expired = expired.where(LoginFailure.scope == scope)
     if limit is not None:
         expired = expired.order_by(LoginFailure.failed_at).limit(limit)
     expired = expired.with_for_update(skip_locked=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, SQLColumnExpression, exists, func, select
@@ -97,6 +98,29 @@ def named_in_form(session: Session, value: object, *, actor: User) -> Customer |
     if not (text.isascii() and text.isdigit()) or int(text) > MAX_ID:
         return None
     return session.scalar(accessible_customers(actor).where(Customer.id == int(text)))
+
+
+@dataclass(frozen=True)
+class PublicView:
+    """All a public page (a survey or unsubscribe link, no sign-in) may know of a
+    customer: the first name to greet them by and the language to speak."""
+
+    first_name: str
+    language: str | None
+
+
+def public_view(session: Session, customer_id: int) -> PublicView | None:
+    """What a link sent to this customer may show; None for an erased or unknown one. A
+    business customer's name is not a person's first name, so it is left out."""
+    row = session.execute(
+        select(Customer.name, Customer.kind, Customer.preferred_language).where(
+            Customer.id == customer_id, Customer.erased_at.is_(None)
+        )
+    ).first()
+    if row is None:
+        return None
+    first = row.name.split()[0] if row.kind == "person" and row.name.strip() else ""
+    return PublicView(first_name=first, language=row.preferred_language)
 
 
 def get_by_external_id(session: Session, external_id: str) -> Customer | None:

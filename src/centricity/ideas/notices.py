@@ -18,14 +18,14 @@ from sqlalchemy.orm import Session
 from centricity.accounts.models import User
 from centricity.config import Settings, get_settings
 from centricity.customers.models import Customer
-from centricity.ideas import optout as unsubscribe
 from centricity.ideas.models import Idea, IdeaRequester
 from centricity.kit import i18n
 from centricity.kit.i18n import noop
 from centricity.notifications import service as notifications
+from centricity.notifications import unsubscribe
 from centricity.notifications.models import OutboxMessage
 
-TOPIC = "ideas"
+TOPIC = unsubscribe.IDEAS
 SUBJECT = noop("Done: %(title)s")
 GREETING = noop("Hello %(name)s,")
 BODY = noop(
@@ -70,13 +70,15 @@ def recipients(session: Session, idea: Idea, *, actor: User) -> list[Customer]:
         .order_by(Customer.id)
     )
     acting = (actor.email or "").strip().lower()
-    return [
+    addressed = [
         customer
         for customer in session.scalars(query)
-        if customer.email
-        and customer.email.strip().lower() != acting
-        and not unsubscribe.is_unsubscribed(session, customer_id=customer.id, topic=TOPIC)
+        if customer.email and customer.email.strip().lower() != acting
     ]
+    refused = unsubscribe.unsubscribed_ids(
+        session, customer_ids=[c.id for c in addressed], topic=TOPIC
+    )
+    return [customer for customer in addressed if customer.id not in refused]
 
 
 def queue_done(

@@ -74,3 +74,17 @@ class OutboxMessage(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MailOptOut(Base):
+    """A customer's refusal of one kind of mail (`topic`: survey invitations, idea
+    notices). One row per (customer, topic): the constraint makes a second click, or two
+    at once, harmless."""
+
+    __tablename__ = "mail_opt_outs"
+    __table_args__ = (UniqueConstraint("customer_id", "topic"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    topic: Mapped[str] = mapped_column(String(30))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

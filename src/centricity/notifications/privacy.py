@@ -1,4 +1,5 @@
-"""Personal data of notifications: a staff member's notices, choices and the e-mail sent.
+"""Personal data of notifications: a staff member's notices, choices and the e-mail sent,
+and a customer's refusals of optional mail.
 
 Notices carry case numbers, target kinds and times, never a customer's words. The outbox
 holds each message's recipient address and text; erasure of a staff member deletes their
@@ -12,6 +13,7 @@ from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from centricity.notifications.models import (
+    MailOptOut,
     MailStatus,
     Notification,
     NotificationSetting,
@@ -51,6 +53,7 @@ CLASSIFICATION: Tables = {
         "created_at": S,
         "sent_at": S,
     },
+    "mail_opt_outs": {"id": S, "customer_id": S, "topic": N, "created_at": S},
 }
 
 
@@ -69,7 +72,11 @@ def export(session: Session, person: PersonRef) -> Export:
         select(NotificationSetting).where(NotificationSetting.user_id.in_(users))
     )
     mail = session.scalars(select(OutboxMessage).where(_outbox_of(person)))
+    refusals = session.scalars(
+        select(MailOptOut).where(MailOptOut.customer_id.in_(person.customer_ids))
+    )
     return {
+        "mail_opt_outs": to_rows(refusals, CLASSIFICATION["mail_opt_outs"]),
         "notifications": to_rows(notices, CLASSIFICATION["notifications"]),
         "notification_settings": to_rows(choices, CLASSIFICATION["notification_settings"]),
         "outbox_messages": to_rows(mail, CLASSIFICATION["outbox_messages"]),
@@ -82,6 +89,8 @@ def erase(session: Session, person: PersonRef) -> dict[str, int]:
     users = person.user_ids
     notices = session.execute(delete(Notification).where(Notification.user_id.in_(users)))
     session.execute(delete(NotificationSetting).where(NotificationSetting.user_id.in_(users)))
+    # An erased customer has no address left to write to: the refusal goes with them.
+    session.execute(delete(MailOptOut).where(MailOptOut.customer_id.in_(person.customer_ids)))
     session.execute(
         update(OutboxMessage)
         .where(_outbox_of(person), OutboxMessage.status == MailStatus.QUEUED.value)

@@ -31,6 +31,7 @@ ROUTER_MODULES = (
     "centricity.cases.api",
     "centricity.notifications.pages",
     "centricity.notifications.api",
+    "centricity.notifications.unsubscribe_pages",
     "centricity.mail.api",
     "centricity.events.pages",
     "centricity.events.api",

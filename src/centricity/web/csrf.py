@@ -103,3 +103,15 @@ def valid_login_token(secret: str, token: str) -> bool:
     if not nonce or not signature:
         return False
     return _equal(signature, _login_signature(secret, nonce))
+
+
+async def capability_form_protect(request: Request) -> None:
+    """Dependency for public forms whose address is itself the key (a survey or an
+    unsubscribe link): no cookie grants anything there, so the one forgery left is a
+    page on another site posting into a link it learned; the Origin check refuses that.
+    A request without Origin (a mail client's RFC 8058 one-click POST) passes."""
+    if not same_origin(request):
+        raise CsrfFailed()
+
+
+capability_form_protect.csrf = True  # type: ignore[attr-defined]

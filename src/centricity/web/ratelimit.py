@@ -56,3 +56,26 @@ class LoginThrottle:
         keep = max(self.address_rule.window, self.account_rule.window)
         keys = [key for _rule, key in self._keys(address, email)]
         throttle.record_failure(session, keys=keys, now=utcnow(), keep=keep)
+
+
+class PublicThrottle:
+    """Requests per client address to the public pages (surveys, unsubscribe links): at
+    most `CENTRICITY_PUBLIC_REQUESTS_PER_MINUTE` in a sliding minute, so nobody can walk
+    the token space or flood the answer form. Counted in the store like sign-in failures
+    (an HMAC of the address, never the address), so every app process sees them."""
+
+    WINDOW = timedelta(minutes=1)
+
+    def __init__(self, settings: Settings) -> None:
+        self.rule = throttle.Rule(throttle.PUBLIC, settings.public_requests_per_minute, self.WINDOW)
+
+    def admit(self, session: Session, *, address: str) -> int:
+        """Count this request and answer 0, or (over the limit) the seconds to wait; a
+        refused request is not counted, so a flood cannot extend its own pause."""
+        now = utcnow()
+        key = throttle.make_key(throttle.PUBLIC, address)
+        wait = throttle.retry_after(session, rule=self.rule, key=key, now=now)
+        if wait:
+            return wait
+        throttle.record_request(session, key=key, now=now, keep=self.WINDOW)
+        return 0

@@ -102,6 +102,7 @@ LABEL_CONTEXTS = (
     "call result",
     "idea status",
     "importance",
+    "mail topic",
 )
 
 
@@ -181,6 +182,19 @@ def render(request: Any, name: str, context: dict[str, Any], status_code: int = 
     """Render a full page, or only its `content` block when htmx asks for a fragment, in
     the viewer's language and time zone."""
     locale = viewer_locale(request, context.get("user"))
+    with use_locale(locale):
+        return _render(request, name, {"locale": locale, **context}, status_code)
+
+
+def render_in(
+    request: Any,
+    name: str,
+    context: dict[str, Any],
+    locale: i18n.ViewerLocale,
+    status_code: int = 200,
+) -> Response:
+    """Render a public page in a language the page chose itself (a survey link speaks
+    the customer's language, not the browser's)."""
     with use_locale(locale):
         return _render(request, name, {"locale": locale, **context}, status_code)
 

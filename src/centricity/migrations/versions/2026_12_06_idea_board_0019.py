@@ -2,7 +2,7 @@
 status changes, and merges with the requests each moved (so a merge can be undone exactly).
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-06 20:21:08.728562
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import centricity.db
 
 revision: str = "0019"
-down_revision: str | None = "0017"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

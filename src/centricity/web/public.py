@@ -1,0 +1,42 @@
+"""What every public page (no sign-in: survey and unsubscribe links) shares: the request
+limit per client address and the language the page speaks."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from centricity.db import unit_of_work
+from centricity.kit.i18n import ViewerLocale, supported
+from centricity.web.deps import SAFE_METHODS
+
+
+def wait_seconds(request: Request, session: Session) -> int:
+    """Count this request against its address and answer 0, or the seconds to wait when
+    the address is over `CENTRICITY_PUBLIC_REQUESTS_PER_MINUTE`.
+
+    A writing request counts in its own transaction (it already holds SQLite's write
+    lock); a reading one counts in a short writing transaction of its own, so a page view
+    never turns its read into a write that could fail on a busy snapshot."""
+    throttle = request.app.state.public_throttle
+    address = request.client.host if request.client else "unknown"
+    if request.method not in SAFE_METHODS:
+        return int(throttle.admit(session, address=address))
+    with unit_of_work(request.app.state.session_factory, writing=True) as own:
+        return int(throttle.admit(own, address=address))
+
+
+def page_locale(
+    request: Request, *, preferred: str | None, offered: tuple[str, ...] | None = None
+) -> ViewerLocale:
+    """The language of a public page: `?lang=` when it names one the page offers (`PL`,
+    `pl-PL` and `pl` alike), else the customer's preferred one, else the first offered,
+    else the installation's default. The switch is a plain GET: nothing is saved."""
+    settings = request.app.state.settings
+    allowed = offered or None
+    for candidate in (request.query_params.get("lang"), preferred):
+        code = supported(candidate)
+        if code and (allowed is None or code in allowed):
+            return ViewerLocale(language=code, time_zone=settings.time_zone)
+    fallback = allowed[0] if allowed else settings.default_language
+    return ViewerLocale(language=fallback, time_zone=settings.time_zone)
