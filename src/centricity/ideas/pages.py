@@ -88,10 +88,13 @@ async def create_idea(request: Request, session: DbSession, user: Agent) -> Resp
 def _show(
     request: Request, session: Session, user: User, idea: Idea, status: int = 200, **extra: Any
 ) -> Response:
+    read = reading.idea_read(session, idea, actor=user)
+    changed_by = [c.changed_by_user_id for c in read.status_history]
     context = {
         "user": user,
         "idea": idea,
-        "read": reading.idea_read(session, idea, actor=user),
+        "read": read,
+        "staff": service.staff_names(session, changed_by),
         "statuses": [s.value for s in IdeaStatus],
         "importances": [i.value for i in Importance],
         "can_write": service.can_write(user),

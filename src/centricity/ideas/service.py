@@ -202,6 +202,15 @@ def _set_status(session: Session, idea: Idea, status: str, *, actor: User, now: 
         notices.queue_done(session, idea, actor=actor, now=now)
 
 
+def staff_names(session: Session, user_ids: builtins.list[int | None]) -> dict[int, str]:
+    """The names of the members of staff behind a history (one query)."""
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(User.id, User.name).where(User.id.in_(ids)))
+    return {int(user_id): str(name) for user_id, name in rows}
+
+
 def status_history(session: Session, idea: Idea) -> builtins.list[IdeaStatusChange]:
     """The idea's status changes, oldest first."""
     query = select(IdeaStatusChange).where(IdeaStatusChange.idea_id == idea.id)
