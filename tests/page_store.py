@@ -25,6 +25,7 @@ from centricity.events import rules as event_rules
 from centricity.events import service as events
 from centricity.events.schemas import EventCreate, NoticeRuleCreate
 from centricity.ideas import merges as idea_merges
+from centricity.ideas import requesters as idea_requesters
 from centricity.ideas import service as ideas
 from centricity.ideas.schemas import IdeaCreate, IdeaUpdate, RequesterCreate
 from centricity.imports.review import duplicates
@@ -203,7 +204,7 @@ def _idea(session: Session, admin: User, customer_id: int) -> int:
     idea = ideas.create(session, data=IdeaCreate(title="Tmavý režim"), actor=admin)
     twin = ideas.create(session, data=IdeaCreate(title="Noční motiv"), actor=admin)
     asked = RequesterCreate(customer_id=customer_id, importance="dealbreaker")
-    ideas.add_requester(session, idea=twin, data=asked, actor=admin)
+    idea_requesters.add(session, idea=twin, data=asked, actor=admin)
     ideas.update(session, idea=idea, data=IdeaUpdate(status="planned"), actor=admin)
     idea_merges.merge(session, duplicate=twin, survivor=idea, actor=admin)
     return idea.id

@@ -18,7 +18,7 @@ from centricity.accounts.schemas import UserCreate
 from centricity.config import Settings
 from centricity.customers import service as customers
 from centricity.customers.schemas import CustomerCreate
-from centricity.ideas import service
+from centricity.ideas import requesters, service
 from centricity.ideas.schemas import IdeaCreate, RequesterCreate
 from live_server import served_store
 
@@ -50,7 +50,7 @@ def server(tmp_path: Path) -> Iterator[str]:
             customers.create(session, data=CustomerCreate(name=name, email=email), actor=None)
         twin = service.create(session, data=IdeaCreate(title="Night theme"), actor=user)
         asked = RequesterCreate(customer_id=2, importance="dealbreaker")
-        service.add_requester(session, idea=twin, data=asked, actor=user)
+        requesters.add(session, idea=twin, data=asked, actor=user)
 
     with served_store(tmp_path, "ideas-browser-secret-key-0123456789abcdef", fill) as base:
         yield base

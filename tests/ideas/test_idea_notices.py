@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from centricity.config import get_settings
-from centricity.ideas import notices, service
+from centricity.ideas import notices, requesters, service
 from centricity.ideas.models import Idea
 from centricity.ideas.schemas import IdeaCreate, IdeaUpdate, RequesterCreate
 from centricity.notifications import unsubscribe
@@ -21,7 +21,7 @@ def _asked_by(db: Session, personas: Any, *customer_ids: int) -> Idea:
     idea = service.create(db, data=IdeaCreate(title="Dark mode"), actor=personas.bob)
     for customer_id in customer_ids:
         data = RequesterCreate(customer_id=customer_id)
-        service.add_requester(db, idea=idea, data=data, actor=personas.bob)
+        requesters.add(db, idea=idea, data=data, actor=personas.bob)
     return idea
 
 
@@ -105,7 +105,7 @@ def test_it_mails_once_when_an_idea_is_done_a_second_time(
 ) -> None:
     idea = _asked_by(db, personas, shop.anna.id)
     _status(db, idea, "done", personas.alice)
-    service.add_requester(
+    requesters.add(
         db, idea=idea, data=RequesterCreate(customer_id=shop.bert.id), actor=personas.bob
     )
     _status(db, idea, "planned", personas.alice)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from centricity.ideas import merges, service
+from centricity.ideas import merges, requesters, service
 from centricity.ideas.models import Idea, IdeaMergeMove, IdeaRequest, IdeaRequester
 from centricity.ideas.schemas import IdeaCreate, RequesterCreate
 from centricity.privacy.service import erase_person, export_person
@@ -24,7 +24,7 @@ def _asked(db: Session, personas: Any, shop: Shop) -> tuple[Idea, Idea]:
         (twin, shop.anna.id, 42),
     ):
         data = RequesterCreate(customer_id=customer_id, feedback_id=feedback_id)
-        service.add_requester(db, idea=target, data=data, actor=personas.bob)
+        requesters.add(db, idea=target, data=data, actor=personas.bob)
     return idea, twin
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from centricity.ideas import merges, service
+from centricity.ideas import merges, requesters, service
 from centricity.ideas.models import Idea, IdeaRequest, IdeaRequester
 from centricity.ideas.schemas import IdeaCreate, IdeaSort, IdeaUpdate, RequesterCreate
 from centricity.kit.errors import Conflict, Invalid, PermissionDenied
@@ -22,7 +22,7 @@ def _idea(db: Session, actor: Any, title: str) -> Idea:
 
 def _ask(db: Session, actor: Any, idea: Idea, customer_id: int, importance: str = "important"):
     data = RequesterCreate(customer_id=customer_id, importance=importance)
-    return service.add_requester(db, idea=idea, data=data, actor=actor)
+    return requesters.add(db, idea=idea, data=data, actor=actor)
 
 
 def _board(db: Session, personas: Any, shop: Shop) -> tuple[Idea, Idea, Idea]:

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Query
 
 from centricity.accounts.models import Role, User
-from centricity.ideas import merges, reading, service
+from centricity.ideas import merges, reading, requesters, service
 from centricity.ideas.models import IdeaStatus
 from centricity.ideas.schemas import (
     IdeaCreate,
@@ -90,7 +90,7 @@ def add_requester(
     """Link a customer who asked (optionally from a case, a contact or a feedback item);
     a customer already linked counts once and keeps the highest importance."""
     idea = service.get(session, idea_id, actor=user)
-    service.add_requester(session, idea=idea, data=data, actor=user)
+    requesters.add(session, idea=idea, data=data, actor=user)
     return reading.idea_read(session, idea, actor=user)
 
 

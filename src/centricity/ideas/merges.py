@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from centricity.accounts.models import User
 from centricity.audit import service as audit
-from centricity.ideas import service
+from centricity.ideas import requesters, service
 from centricity.ideas.models import Idea, IdeaMerge, IdeaMergeMove, IdeaRequest, IdeaRequester
 from centricity.kit.errors import Conflict, Invalid, NotFound, PermissionDenied
 from centricity.kit.i18n import lazy
@@ -41,13 +41,13 @@ def merge(session: Session, *, duplicate: Idea, survivor: Idea, actor: User) -> 
     session.add(record)
     session.flush()
     for requester in _requesters(session, duplicate.id):
-        target = service.requester_for(session, survivor.id, requester.customer_id, now=now)
+        target = requesters.requester_for(session, survivor.id, requester.customer_id, now=now)
         for request in _requests(session, requester.id):
             request.requester_id = target.id
             session.add(IdeaMergeMove(merge_id=record.id, request_id=request.id))
         session.flush()
-        service.refresh(session, requester)  # now empty: removed
-        service.refresh(session, target)
+        requesters.refresh(session, requester)  # now empty: removed
+        requesters.refresh(session, target)
     duplicate.merged_into_id, duplicate.updated_at = survivor.id, now
     survivor.updated_at = now
     session.flush()
@@ -87,12 +87,12 @@ def undo(session: Session, *, duplicate: Idea, actor: User) -> Idea:
         before = session.get(IdeaRequester, request.requester_id)
         if before is not None:
             touched[before.id] = before
-        back = service.requester_for(session, duplicate.id, _customer_of(before), now=now)
+        back = requesters.requester_for(session, duplicate.id, _customer_of(before), now=now)
         request.requester_id = back.id
         touched[back.id] = back
     session.flush()
     for requester in touched.values():
-        service.refresh(session, requester)
+        requesters.refresh(session, requester)
     record.undone_at, record.undone_by_user_id = now, actor.id
     duplicate.merged_into_id, duplicate.updated_at = None, now
     session.flush()

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from centricity.accounts.models import Role, User
-from centricity.ideas import merges, reading, service
+from centricity.ideas import merges, reading, requesters, service
 from centricity.ideas.models import IMPORTANCE_WEIGHTS, Idea, IdeaStatus, Importance
 from centricity.ideas.schemas import IdeaCreate, IdeaSort, IdeaUpdate, RequesterCreate
 from centricity.kit.errors import DomainError
@@ -178,7 +178,7 @@ async def add_requester(
     """Link a customer who asked (number, customer id or e-mail), from a case or contact."""
 
     async def act(idea: Idea, values: dict[str, str]) -> str | FormErrors:
-        customer_id = service.find_customer(session, values.get("customer", ""), actor=user)
+        customer_id = requesters.find_customer(session, values.get("customer", ""), actor=user)
         if customer_id is None:
             return {"customer": lazy("Name a customer: their number, e-mail or customer id.")}
         keys = ("importance", "case_id", "interaction_id")
@@ -186,7 +186,7 @@ async def add_requester(
         data, errors = parse(RequesterCreate, {**fields, "customer_id": customer_id})
         if data is None:
             return errors
-        service.add_requester(session, idea=idea, data=data, actor=user)
+        requesters.add(session, idea=idea, data=data, actor=user)
         return f"/ideas/{idea.id}#requesters"
 
     return await _change(request, session, user, idea_id, act)

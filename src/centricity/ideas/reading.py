@@ -17,7 +17,7 @@ from centricity.accounts.models import User
 from centricity.cases import service as cases
 from centricity.cases.models import Case
 from centricity.customers.models import Customer
-from centricity.ideas import demand, merges, service
+from centricity.ideas import demand, merges, requesters, service
 from centricity.ideas.models import IMPORTANCE_WEIGHTS, Idea, IdeaRequest
 from centricity.ideas.schemas import (
     IdeaRead,
@@ -79,10 +79,10 @@ def request_read(request: IdeaRequest, sources: Sources) -> RequestRead:
     return read
 
 
-def requesters(session: Session, idea: Idea, *, actor: User) -> list[RequesterRead]:
+def requesters_read(session: Session, idea: Idea, *, actor: User) -> list[RequesterRead]:
     """The requesters the viewer may see, with their value and requests."""
-    rows = service.requesters_of(session, idea, actor=actor)
-    by_requester = service.requests_of(session, [r.id for r in rows])
+    rows = requesters.of_idea(session, idea, actor=actor)
+    by_requester = requesters.requests_of(session, [r.id for r in rows])
     sources = visible_sources(session, [q for qs in by_requester.values() for q in qs], actor=actor)
     ids = [r.customer_id for r in rows]
     found = session.execute(select(Customer.id, Customer.name).where(Customer.id.in_(ids)))
@@ -114,7 +114,7 @@ def idea_read(
         updated_at=idea.updated_at,
         merged_into=merged_into,
         weights=dict(IMPORTANCE_WEIGHTS),
-        requesters=requesters(session, idea, actor=actor),
+        requesters=requesters_read(session, idea, actor=actor),
         status_history=[
             StatusChangeRead.model_validate(c) for c in service.status_history(session, idea)
         ],

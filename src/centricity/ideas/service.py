@@ -1,11 +1,9 @@
-"""Idea use cases: file an idea, link the customers who asked, change its text or status,
-and list the board ranked by demand.
+"""Idea use cases: file an idea, change its text or status, and list the board ranked by
+demand (linking the customers who asked: `requesters`; merging: `merges`).
 
 Who: every active member of staff reads the board (ideas are company-wide, like the
 customers they come from); agents, managers and admins file ideas and link customers;
-managers and admins decide the status and merge duplicates. A customer is linked only by
-someone who may see them, and a case or contact only by someone who may see it (another
-department's case is not found, 404), and it must be that customer's.
+managers and admins decide the status and merge duplicates.
 """
 
 from __future__ import annotations
@@ -18,21 +16,10 @@ from sqlalchemy.orm import Session
 
 from centricity.accounts.models import Role, User
 from centricity.audit import service as audit
-from centricity.cases import service as cases
-from centricity.customers import service as customers
-from centricity.customers.models import Customer
 from centricity.ideas import demand, notices
-from centricity.ideas.models import (
-    IMPORTANCE_RANK,
-    Idea,
-    IdeaRequest,
-    IdeaRequester,
-    IdeaStatus,
-    IdeaStatusChange,
-)
-from centricity.ideas.schemas import IdeaCreate, IdeaSort, IdeaUpdate, RequesterCreate
-from centricity.interactions import service as interactions
-from centricity.kit.errors import Conflict, Invalid, NotFound, PermissionDenied
+from centricity.ideas.models import Idea, IdeaStatus, IdeaStatusChange
+from centricity.ideas.schemas import IdeaCreate, IdeaSort, IdeaUpdate
+from centricity.kit.errors import Conflict, NotFound, PermissionDenied
 from centricity.kit.i18n import lazy
 from centricity.kit.pagination import MAX_LIMIT, Page
 from centricity.kit.time import utcnow
@@ -153,7 +140,8 @@ def create(session: Session, *, data: IdeaCreate, actor: User) -> Idea:
     return idea
 
 
-def _refuse_merged(idea: Idea) -> None:
+def refuse_merged(idea: Idea) -> None:
+    """Refuse changing a merged idea: its survivor is the one to change."""
     if idea.merged_into_id is not None:
         raise Conflict(lazy("the idea is merged into another; change that one"))
 
@@ -165,7 +153,7 @@ def update(
     a status change is recorded, and `done` queues the notice to the customers who asked."""
     if not can_write(actor):
         raise PermissionDenied(lazy("viewers cannot change ideas"))
-    _refuse_merged(idea)
+    refuse_merged(idea)
     now = now or utcnow()
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     for name in ("title", "description"):
@@ -215,123 +203,3 @@ def status_history(session: Session, idea: Idea) -> builtins.list[IdeaStatusChan
     """The idea's status changes, oldest first."""
     query = select(IdeaStatusChange).where(IdeaStatusChange.idea_id == idea.id)
     return builtins.list(session.scalars(query.order_by(IdeaStatusChange.id)))
-
-
-def add_requester(
-    session: Session, *, idea: Idea, data: RequesterCreate, actor: User
-) -> IdeaRequester:
-    """Record that a customer asked for the idea. A customer already behind it stays one
-    requester: the request is kept beside their others and the importance rises to the
-    highest given."""
-    if not can_write(actor):
-        raise PermissionDenied(lazy("viewers cannot link customers to ideas"))
-    _refuse_merged(idea)
-    customer = customers.get(session, data.customer_id, actor=actor)
-    _check_source(session, data, customer.id, actor)
-    now = utcnow()
-    requester = requester_for(session, idea.id, customer.id, now=now)
-    request = IdeaRequest(
-        requester_id=requester.id,
-        importance=data.importance.value,
-        case_id=data.case_id,
-        interaction_id=data.interaction_id,
-        feedback_id=data.feedback_id,
-        added_by_user_id=actor.id,
-        created_at=now,
-    )
-    session.add(request)
-    session.flush()
-    refresh(session, requester)
-    audit.record(
-        session,
-        actor=actor,
-        action="idea.requester.add",
-        entity=("idea", idea.id),
-        details={"customer_id": customer.id, "request_id": request.id},
-    )
-    return requester
-
-
-def _check_source(session: Session, data: RequesterCreate, customer_id: int, actor: User) -> None:
-    """A case or contact named as the source must be one the actor sees, of this customer."""
-    if data.case_id is not None:
-        case = cases.get(session, data.case_id, actor=actor)
-        if case.customer_id != customer_id:
-            raise Invalid(lazy("the case is another customer's"), field="case_id")
-    if data.interaction_id is not None:
-        contact = interactions.get(session, data.interaction_id, actor=actor)
-        if contact.customer_id != customer_id:
-            raise Invalid(lazy("the contact is another customer's"), field="interaction_id")
-
-
-def find_customer(session: Session, typed: str, *, actor: User) -> int | None:
-    """The customer a form names by number, customer id or e-mail, among those the actor
-    may see (None: nobody matches)."""
-    typed = typed.strip()
-    if not typed or len(typed) > 254:
-        return None
-    visible = customers.accessible_customers(actor).with_only_columns(Customer.id)
-    if typed.isascii() and typed.isdigit() and len(typed) < 10:
-        found = session.scalar(visible.where(Customer.id == int(typed)))
-        if found is not None:
-            return int(found)
-    by_key = visible.where(
-        (Customer.external_id == typed) | (func.lower(Customer.email) == typed.lower())
-    )
-    return session.scalars(by_key.order_by(Customer.id).limit(1)).first()
-
-
-def requester_for(
-    session: Session, idea_id: int, customer_id: int, *, now: datetime
-) -> IdeaRequester:
-    """The customer's requester row on the idea, created when they are new to it."""
-    found = session.scalar(
-        select(IdeaRequester).where(
-            IdeaRequester.idea_id == idea_id, IdeaRequester.customer_id == customer_id
-        )
-    )
-    if found is not None:
-        return found
-    requester = IdeaRequester(idea_id=idea_id, customer_id=customer_id, first_requested_at=now)
-    session.add(requester)
-    session.flush()
-    return requester
-
-
-def refresh(session: Session, requester: IdeaRequester) -> bool:
-    """Make a requester agree with its requests: the highest importance, the earliest
-    time; one left without requests is removed (False then)."""
-    requests = builtins.list(
-        session.scalars(select(IdeaRequest).where(IdeaRequest.requester_id == requester.id))
-    )
-    if not requests:
-        session.delete(requester)
-        session.flush()
-        return False
-    requester.importance = max((r.importance for r in requests), key=IMPORTANCE_RANK.__getitem__)
-    requester.first_requested_at = min(r.created_at for r in requests)
-    session.flush()
-    return True
-
-
-def requesters_of(session: Session, idea: Idea, *, actor: User) -> builtins.list[IdeaRequester]:
-    """The requesters of the idea whose customers the actor may see, earliest first."""
-    visible = customers.accessible_customers(actor).with_only_columns(Customer.id)
-    query = select(IdeaRequester).where(
-        IdeaRequester.idea_id == idea.id, IdeaRequester.customer_id.in_(visible)
-    )
-    order = (IdeaRequester.first_requested_at, IdeaRequester.id)
-    return builtins.list(session.scalars(query.order_by(*order)))
-
-
-def requests_of(
-    session: Session, requester_ids: builtins.list[int]
-) -> dict[int, builtins.list[IdeaRequest]]:
-    """The requests of the listed requesters, oldest first, in one query."""
-    found: dict[int, builtins.list[IdeaRequest]] = {rid: [] for rid in requester_ids}
-    if not requester_ids:
-        return found
-    query = select(IdeaRequest).where(IdeaRequest.requester_id.in_(requester_ids))
-    for request in session.scalars(query.order_by(IdeaRequest.created_at, IdeaRequest.id)):
-        found[request.requester_id].append(request)
-    return found
