@@ -28,6 +28,10 @@ from centricity.events import service as events
 from centricity.events.schemas import EventCreate, NoticeRuleCreate
 from centricity.feedback import marking as feedback_marking
 from centricity.feedback import service as feedback
+from centricity.ideas import merges as idea_merges
+from centricity.ideas import requesters as idea_requesters
+from centricity.ideas import service as ideas
+from centricity.ideas.schemas import IdeaCreate, IdeaUpdate, RequesterCreate
 from centricity.imports.review import duplicates
 from centricity.kit.i18n import LANGUAGES
 from centricity.kit.time import utcnow
@@ -60,6 +64,7 @@ class Workspace:
     sessions: dict[str, str]
     case_id: int
     event_id: int = 0
+    idea_id: int = 0
 
 
 def staff_email(language: str) -> str:
@@ -99,11 +104,18 @@ def fill_workspace(session: Session, settings: Settings) -> Workspace:
     case_id = _service_desk(session, admin, czech)
     event_id = _event(session, admin, czech)
     _feedback(session, admin, czech, case_id)
+    idea_id = _idea(session, admin, czech)
     # Mail that could not be read: the mail settings page lists it.
     broken = b"From: Jana <jana@example.cz>\r\nContent-Type: multipart/mixed\r\n" + b"x" * 64
     inbound.quarantine(session, broken, Mailbox("podpora", None, ""), "no headers", utcnow())
     session.commit()
-    return Workspace(customer_id=czech, sessions=sessions, case_id=case_id, event_id=event_id)
+    return Workspace(
+        customer_id=czech,
+        sessions=sessions,
+        case_id=case_id,
+        event_id=event_id,
+        idea_id=idea_id,
+    )
 
 
 def _service_desk(session: Session, admin: User, customer_id: int) -> int:
@@ -213,6 +225,17 @@ def _feedback(session: Session, admin: User, customer_id: int, case_id: int) -> 
     feedback_marking.mark_case_message(session, message_id=reply, actor=admin)
 
 
+def _idea(session: Session, admin: User, customer_id: int) -> int:
+    """An idea the Czech customer asked for, planned, with a duplicate merged into it."""
+    idea = ideas.create(session, data=IdeaCreate(title="Tmavý režim"), actor=admin)
+    twin = ideas.create(session, data=IdeaCreate(title="Noční motiv"), actor=admin)
+    asked = RequesterCreate(customer_id=customer_id, importance="dealbreaker")
+    idea_requesters.add(session, idea=twin, data=asked, actor=admin)
+    ideas.update(session, idea=idea, data=IdeaUpdate(status="planned"), actor=admin)
+    idea_merges.merge(session, duplicate=twin, survivor=idea, actor=admin)
+    return idea.id
+
+
 # Forms sent with mistakes: the page that comes back shows its error messages.
 # (name, address, form fields, expected status)
 FORM_ERRORS = (
@@ -234,6 +257,7 @@ FORM_ERRORS = (
     ("new case invalid", "/cases/new", {"subject": " ", "customer": "nobody"}, 422),
     ("reply invalid", "/cases/{case}/replies", {"body": " "}, 422),
     ("event invalid", "/events/new", {"customer": "nobody", "starts_at": "soon"}, 422),
+    ("idea invalid", "/ideas/new", {"title": " "}, 422),
 )
 # Every page answers 200 except the one for a missing record.
 STATUS = {"not found": 404}
@@ -272,4 +296,8 @@ PAGES = {
     "event": "/events/{event}",
     "event form": "/events/new",
     "notice rules": "/settings/notices",
+    "ideas": "/ideas",
+    "ideas by customers": "/ideas?sort=customers&status=planned",
+    "idea": "/ideas/{idea}",
+    "idea form": "/ideas/new",
 }

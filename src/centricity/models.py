@@ -8,6 +8,7 @@ from centricity.cases import models as cases_models
 from centricity.customers import models as customers_models
 from centricity.events import models as events_models
 from centricity.feedback import models as feedback_models
+from centricity.ideas import models as ideas_models
 from centricity.imports import models as imports_models
 from centricity.interactions import models as interactions_models
 from centricity.jobs import models as jobs_models
@@ -27,6 +28,7 @@ ALL_MODEL_MODULES = (
     customers_models,
     events_models,
     feedback_models,
+    ideas_models,
     imports_models,
     interactions_models,
     jobs_models,

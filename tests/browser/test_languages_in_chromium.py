@@ -70,6 +70,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                 job=upload.headers["location"],
                 case=workspace.case_id,
                 event=workspace.event_id,
+                idea=workspace.idea_id,
             )
             for name, path in PAGES.items()
         }

@@ -34,6 +34,9 @@ from centricity.events import service as events
 from centricity.events.schemas import EventCreate, NoticeRuleCreate
 from centricity.feedback import service as feedback
 from centricity.feedback.schemas import FeedbackCreate
+from centricity.ideas import merges as idea_merges
+from centricity.ideas import service as ideas
+from centricity.ideas.schemas import IdeaCreate
 from centricity.imports.models import DuplicatePair, ImportJob
 from centricity.interactions import service as interactions
 from centricity.interactions.models import Channel
@@ -96,6 +99,8 @@ class Row:
     form: dict[str, str] = field(default_factory=dict)
     query: str = ""
     raw: Callable[[], bytes] | None = None  # sent as message/rfc822
+    # A path placeholder filled from another record: {"idea_id": "merged_idea"}.
+    path_ids: dict[str, str] = field(default_factory=dict)
 
 
 def _customer_body(ids: dict[str, int]) -> dict[str, Any]:
@@ -225,6 +230,39 @@ FEEDBACK_ROWS = [
     Row("POST", "/feedback/contacts/{interaction_id}/unmark", PAGE_AGENT_POST),
     Row("POST", "/feedback/case-messages/{message_id}", PAGE_AGENT_POST),
     Row("POST", "/feedback/case-messages/{message_id}/unmark", PAGE_AGENT_POST),
+]
+IDEA_ROWS = [
+    Row("GET", "/ideas", PAGE_VIEW),
+    Row("GET", "/ideas/new", PAGE_AGENT_VIEW),
+    Row("POST", "/ideas/new", PAGE_AGENT_POST, form={"title": "Matrix idea"}),
+    Row("GET", "/ideas/{idea_id}", PAGE_VIEW),
+    Row("POST", "/ideas/{idea_id}/edit", PAGE_AGENT_POST, form={"title": "Matrix idea"}),
+    Row("POST", "/ideas/{idea_id}/status", PAGE_MANAGER_POST, form={"status": "planned"}),
+    Row("POST", "/ideas/{idea_id}/requesters", PAGE_AGENT_POST, form={"customer": "{customer}"}),
+    Row("POST", "/ideas/{idea_id}/merge", PAGE_MANAGER_POST, form={"into_id": "{survivor}"}),
+    Row("POST", "/ideas/{idea_id}/unmerge", PAGE_MANAGER_POST, path_ids={"idea_id": "merged_idea"}),
+    Row("GET", "/api/v1/ideas", API_READ, query="?sort=value"),
+    Row("POST", "/api/v1/ideas", API_AGENT_CREATE, body=lambda _ids: {"title": "Matrix idea"}),
+    Row("GET", "/api/v1/ideas/{idea_id}", API_READ),
+    Row("PATCH", "/api/v1/ideas/{idea_id}", API_AGENT_UPDATE, body=lambda _ids: {"title": "M"}),
+    Row(
+        "POST",
+        "/api/v1/ideas/{idea_id}/requesters",
+        API_AGENT_CREATE,
+        body=lambda ids: {"customer_id": ids["customer"], "importance": "dealbreaker"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/ideas/{idea_id}/merge",
+        API_MANAGER_UPDATE,
+        body=lambda ids: {"into_id": ids["survivor"]},
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/ideas/{idea_id}/merge",
+        API_MANAGER_UPDATE,
+        path_ids={"idea_id": "merged_idea"},
+    ),
 ]
 
 
@@ -579,6 +617,7 @@ MATRIX: list[Row] = [
     ),
     *EVENT_ROWS,
     *FEEDBACK_ROWS,
+    *IDEA_ROWS,
 ]
 
 
@@ -693,6 +732,10 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
         db, survey=survey, data=InvitationCreate(customer_id=customer.id), actor=None
     )
     assert isinstance(invited, surveys.Invited)
+    idea, survivor, merged = (
+        ideas.create(db, data=IdeaCreate(title=f"Matrix idea {n}"), actor=bob) for n in range(3)
+    )
+    idea_merges.merge(db, duplicate=merged, survivor=survivor, actor=personas.alice)
     db.commit()
     return {
         "customer": customer.id,
@@ -712,6 +755,9 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
         "attachment": attached.id,
         "event": event.id,
         "rule": rule.id,
+        "idea": idea.id,
+        "survivor": survivor.id,
+        "merged_idea": merged.id,
         "unsubscribe_token": unsubscribe.make_token(customer.id, "surveys", secret=TEST_SECRET),
         "survey": survey.id,
         "buyer": buyer.id,
@@ -747,6 +793,7 @@ def _send(
             token=ids["survey_token" if row.path.startswith("/s/") else "unsubscribe_token"],
             item_id=ids["feedback"],
             message_id=ids["message"],
+            **{"idea_id": ids["idea"], **{name: ids[key] for name, key in row.path_ids.items()}},
         )
         + row.query
     )

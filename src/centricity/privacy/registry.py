@@ -87,6 +87,7 @@ DOMAIN_PRIVACY_MODULES: tuple[str, ...] = (
     "centricity.events.privacy",
     "centricity.surveys.privacy",
     "centricity.feedback.privacy",
+    "centricity.ideas.privacy",
     "centricity.notifications.privacy",
     "centricity.mail.privacy",
 )

@@ -41,6 +41,8 @@ ROUTER_MODULES = (
     "centricity.surveys.pages",
     "centricity.feedback.pages",
     "centricity.feedback.api",
+    "centricity.ideas.pages",
+    "centricity.ideas.api",
 )
 
 

@@ -2,7 +2,7 @@
 response per invitation with its answers, and every invitation skipped with its reason.
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-06 20:33:47.002231
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql
 import centricity.db
 
 revision: str = "0020"
-down_revision: str | None = "0018"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""The idea board: what customers ask for, ranked by the customers and value behind it."""
