@@ -151,3 +151,17 @@ def test_only_managers_create_surveys(anon: TestClient, personas: Any, token_for
     bob = token_for(personas.bob)
     assert anon.post("/api/v1/surveys", json=body, headers=bob).status_code == 403
     assert anon.post("/api/v1/surveys", json=body).status_code == 401
+
+
+def test_it_invites_no_erased_customer(
+    db: Session, anon: TestClient, personas: Any, token_for: Any
+) -> None:
+    from centricity.privacy import service as privacy
+
+    alice = token_for(personas.alice)
+    survey_id = make_survey(anon, alice)
+    customer_id = make_customer(db, email="gone@example.cz")
+    privacy.erase_person(db, email="gone@example.cz", actor_label="test")
+    db.commit()
+    assert invite(anon, alice, survey_id, customer_id).status_code == 404
+    assert db.scalar(select(SurveyInvitation.id)) is None

@@ -137,8 +137,8 @@ def invite(
         if actor is not None
         else session.get(Customer, data.customer_id)
     )
-    if customer is None:
-        raise NotFound(lazy("customer not found"))
+    if customer is None or customer.erased_at is not None:
+        raise NotFound(lazy("customer not found"))  # an erased person is asked nothing
     _check_about(session, customer.id, data, actor)
     reason = _refusal(session, survey, customer.id, data, now)
     if reason is None and data.send:
