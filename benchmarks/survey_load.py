@@ -72,6 +72,15 @@ FIXED_P95_MS, VOICE_MS = 200.0, 500.0
 LINKS_PER_SECOND = 300
 RESUBMITTED = 100  # used links sent again, each must get 409 and change nothing
 CORES = os.cpu_count() or 1
+# The Voice store's tables, counted after loading.
+TABLES = (
+    "customers",
+    "surveys",
+    "survey_invitations",
+    "survey_responses",
+    "cases",
+    "feedback_items",
+)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -284,16 +293,6 @@ def voice_case(engine: str, args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
-TABLES = (
-    "customers",
-    "surveys",
-    "survey_invitations",
-    "survey_responses",
-    "cases",
-    "feedback_items",
-)
-
-
 def timed_probes(
     base: str, probes: list[tuple[str, str, dict[str, str]]], n: int
 ) -> dict[str, Any]:
@@ -397,20 +396,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     saved = json.loads(path.read_text()) if path.exists() else {"runs": {}}
     lines = []
     for engine in args.engines:
-        result: dict[str, Any] = {"machine": machine, "options": vars(args)}
+        result: dict[str, Any] = {}
         for case in [c for c in args.cases.split(",") if c in CASES]:
             print(f"Measuring {case} on {engine}", flush=True)
-            result[case] = (
-                respondents(engine, args) if case == "respondents" else voice_case(engine, args)
-            )
+            measure = respondents if case == "respondents" else voice_case
+            result[case] = measure(engine, args) | {"machine": machine, "options": vars(args)}
         if args.profile:
             print(f"Profiling {args.profile} answers on {engine} (in-process)", flush=True)
             result["profile"] = profile_answers(engine, args.profile, limit=100_000)
             for label, step in result["profile"]["steps"].items():
                 print(f"  {label}: {step['ms_per_answer']} ms ({step['calls']} calls)")
-        saved["runs"][engine + ("+spread" if args.spread_addresses else "")] = result
+        # Cases measured again replace their own results only.
+        saved["runs"].setdefault(engine + ("+spread" if args.spread_addresses else ""), {}).update(
+            result
+        )
         lines += verdicts(engine, result)
-    write_result("survey_load", saved)
+        write_result("survey_load", saved)  # after each engine: a later failure keeps it
     print("\n".join(["", "Targets:", *lines]))
     return 0 if all(line.endswith("True") for line in lines) else 1
 

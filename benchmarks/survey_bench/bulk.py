@@ -38,7 +38,8 @@ def is_postgres(db: Session) -> bool:
 def numbers(db: Session, count: int) -> str:
     """A `WITH` clause naming `n(i)`, the numbers 1..count."""
     if is_postgres(db):
-        return f"WITH n(i) AS (SELECT generate_series(1, {int(count)}))"
+        # bigint: the spreading products (i * 7919) pass 2^31 at a million rows.
+        return f"WITH n(i) AS (SELECT generate_series(1::bigint, {int(count)}))"
     return f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {int(count)})"
 
 

@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from bench_kit import DATA_DIR
 from bench_kit.staff import add_user
-from bench_kit.stores import new_store, session
+from bench_kit.stores import drop_store, new_store, session
 from bench_kit.timing import stage
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -115,6 +115,14 @@ def voice_store(engine: str, items: int, responses: int) -> tuple[str, dict[str,
     finished answers (and three times as many invitations), a follow-up task for every
     unhappy one, and `items` feedback items in all; its URL and each stage's seconds."""
     url = new_store(engine, DATA_DIR, "survey_voice")
+    try:
+        return url, _load_voice(url, items, responses)
+    except BaseException:
+        drop_store(url)
+        raise
+
+
+def _load_voice(url: str, items: int, responses: int) -> dict[str, float]:
     stages: dict[str, float] = {}
     with session(url) as db:
         actor = db.get(User, manager(db))
@@ -141,4 +149,4 @@ def voice_store(engine: str, items: int, responses: int) -> tuple[str, dict[str,
             bulk.add_feedback(db, total=items, first_customer=first, customers=VOICE_CUSTOMERS)
     with session(url) as db, stage(stages, "analyze"):
         db.execute(text("ANALYZE"))
-    return url, stages
+    return stages
