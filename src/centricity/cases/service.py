@@ -364,6 +364,10 @@ ReplyFollower = Callable[[Session, Case, CaseMessage], None]
 _REPLY_FOLLOWERS: builtins.list[ReplyFollower] = []
 StatusFollower = Callable[[Session, Case, str, str], None]
 _STATUS_FOLLOWERS: builtins.list[StatusFollower] = []
+# (session, case, old status, new status, the person who changed it or None for the system)
+ActorStatusFollower = Callable[[Session, Case, str, str, User | None], None]
+_ACTOR_STATUS_FOLLOWERS: builtins.list[ActorStatusFollower] = []
+_STATUS_GUARDS: builtins.list[ActorStatusFollower] = []
 
 
 def on_status_change(follower: StatusFollower) -> StatusFollower:
@@ -371,6 +375,21 @@ def on_status_change(follower: StatusFollower) -> StatusFollower:
     the old and the new status (the mail channel tells the customer a case is solved)."""
     _STATUS_FOLLOWERS.append(follower)
     return follower
+
+
+def on_status_change_by(follower: ActorStatusFollower) -> ActorStatusFollower:
+    """Register a function called after a case's status changed that also needs to know
+    who changed it (None: the system, such as an escalation or an answered call), so a
+    survey is sent only for cases a person solved."""
+    _ACTOR_STATUS_FOLLOWERS.append(follower)
+    return follower
+
+
+def before_status_change(guard: ActorStatusFollower) -> ActorStatusFollower:
+    """Register a check run before a case's status changes; it refuses the change by
+    raising (a follow-up task cannot be closed without its outcome and root cause)."""
+    _STATUS_GUARDS.append(guard)
+    return guard
 
 
 def on_public_reply(follower: ReplyFollower) -> ReplyFollower:
@@ -608,6 +627,8 @@ def _set_status(
     old = case.status
     if status == Status.NEW.value:
         raise Conflict("a case cannot go back to new", field="status")
+    for guard in _STATUS_GUARDS:
+        guard(session, case, old, status, actor)
     pause = _pause_statuses(session, case)
     targets = current_targets(session, case)
     if old in CLOSED_STATES and status not in CLOSED_STATES:
@@ -633,6 +654,8 @@ def _set_status(
     _event(session, case, actor, "status", old, status, at=now, reason=reason)
     for follower in _STATUS_FOLLOWERS:
         follower(session, case, old, status)
+    for actor_follower in _ACTOR_STATUS_FOLLOWERS:
+        actor_follower(session, case, old, status, actor)
 
 
 def _pause_statuses(session: Session, case: Case) -> tuple[str, ...]:
