@@ -374,3 +374,43 @@ def ensure_secret_key_file(settings: Settings) -> None:
 def get_settings(**overrides: Any) -> Settings:
     """Read settings from the environment; start-up fails naming the bad variable."""
     return Settings(**overrides)
+
+
+_current: tuple[tuple[Any, ...], Settings] | None = None
+
+
+def current_settings() -> Settings:
+    """The settings `get_settings()` would read, rebuilt only when a `CENTRICITY_*`
+    variable or a secret file they name (or the data directory's key file) changed.
+
+    For per-request hot paths: building `Settings` parses the environment, 1.1 ms of CPU
+    each time, and every public survey answer needed it twice (benchmarks/README.md,
+    "Surveys"). The check is a scan of the environment and two `stat` calls, so tests that
+    change variables, and an operator who writes a key file, still see the new values. The
+    object is shared: treat it as read-only."""
+    global _current
+    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("CENTRICITY_")))
+    if _current is not None and _current[0][0] == env and _current[0][1] == _files(_current[1]):
+        return _current[1]
+    settings = Settings()
+    _current = ((env, _files(settings)), settings)
+    return settings
+
+
+def _files(settings: Settings) -> tuple[Any, ...]:
+    """What identifies the content of the files settings are read from."""
+    paths = [settings.data_dir / SECRET_KEY_FILE_NAME]
+    paths += [
+        Path(os.environ[f"CENTRICITY_{name}_FILE"])
+        for name in ("SECRET_KEY", "DATABASE_URL")
+        if os.environ.get(f"CENTRICITY_{name}_FILE")
+    ]
+    stamps: list[Any] = []
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            stamps.append(None)
+        else:
+            stamps.append((str(path), info.st_mtime_ns, info.st_size, info.st_ino))
+    return tuple(stamps)

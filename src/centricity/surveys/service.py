@@ -20,7 +20,7 @@ from centricity.accounts.models import User
 from centricity.audit import service as audit
 from centricity.cases import service as cases
 from centricity.cases.models import Case
-from centricity.config import get_settings
+from centricity.config import current_settings, get_settings
 from centricity.customers import service as customers
 from centricity.customers.models import Customer
 from centricity.interactions import service as interactions
@@ -46,7 +46,7 @@ TOKEN_BYTES = 32
 def token_hash(token: str) -> str:
     """What the store keeps of a link's token: its HMAC keyed by the secret key, so the
     store alone cannot open anyone's survey."""
-    return hmac_sha256(get_settings().secret_key, f"survey\x00{token}")
+    return hmac_sha256(current_settings().secret_key, f"survey\x00{token}")
 
 
 def create(session: Session, *, data: SurveyCreate, actor: User) -> Survey:
