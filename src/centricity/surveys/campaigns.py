@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from typing import Any, cast
 
+from pydantic import ValidationError
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
@@ -170,7 +171,7 @@ def update(
     changes = data.model_dump(exclude_unset=True, exclude={"customers"})
     fields = builtins.list(CampaignRules.model_fields)
     merged = {name: getattr(campaign, name) for name in fields} | changes
-    rules = CampaignRules.model_validate(merged)
+    rules = _checked(merged)
     if "department_id" in changes:
         _check_department(rules.department_id, actor)
     for name in fields:
@@ -188,6 +189,18 @@ def update(
         details=details,
     )
     return unknown
+
+
+def _checked(merged: dict[str, Any]) -> CampaignRules:
+    """The changed campaign checked as a whole; a rule it breaks is a 422 naming it."""
+    try:
+        return CampaignRules.model_validate(merged)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        error = (first.get("ctx") or {}).get("error")
+        message = str(error) if isinstance(error, ValueError) else str(first["msg"])
+        field = str(first["loc"][0]) if first.get("loc") else None
+        raise Invalid(lazy(message), field=field) from None
 
 
 def check_may_send(session: Session, campaign: SurveyCampaign, actor: User) -> None:
