@@ -38,6 +38,11 @@ from centricity.kit.time import utcnow
 from centricity.mail import inbound
 from centricity.mail.mailboxes import Mailbox
 from centricity.notifications import service as notifications
+from centricity.surveys import campaign_runs
+from centricity.surveys import campaigns as survey_campaigns
+from centricity.surveys import service as surveys
+from centricity.surveys.campaign_schemas import CampaignCreate
+from centricity.surveys.schemas import SurveyCreate
 from centricity.value import service as value_service
 
 PASSWORD = "x7-Quartz-Meadow-91"
@@ -65,6 +70,7 @@ class Workspace:
     case_id: int
     event_id: int = 0
     idea_id: int = 0
+    survey_id: int = 0
 
 
 def staff_email(language: str) -> str:
@@ -105,6 +111,7 @@ def fill_workspace(session: Session, settings: Settings) -> Workspace:
     event_id = _event(session, admin, czech)
     _feedback(session, admin, czech, case_id)
     idea_id = _idea(session, admin, czech)
+    survey_id = _survey(session, admin, czech)
     # Mail that could not be read: the mail settings page lists it.
     broken = b"From: Jana <jana@example.cz>\r\nContent-Type: multipart/mixed\r\n" + b"x" * 64
     inbound.quarantine(session, broken, Mailbox("podpora", None, ""), "no headers", utcnow())
@@ -115,7 +122,24 @@ def fill_workspace(session: Session, settings: Settings) -> Workspace:
         case_id=case_id,
         event_id=event_id,
         idea_id=idea_id,
+        survey_id=survey_id,
     )
+
+
+def _survey(session: Session, admin: User, customer_id: int) -> int:
+    """A survey with a case-solved campaign and an audience list (one entry unknown): the
+    survey page shows the campaigns with their figures."""
+    survey = surveys.create(
+        session, data=SurveyCreate(name="NPS", kind="nps", languages=["cs", "en"]), actor=admin
+    )
+    solved = CampaignCreate(name="Po vyřešení", trigger="case_solved", delay_hours=2)
+    survey_campaigns.create(session, survey=survey, data=solved, actor=admin)
+    listed = CampaignCreate(
+        name="Seznam", trigger="audience", customers=f"{customer_id}\nnikdo@example.cz"
+    )
+    campaign, _unknown = survey_campaigns.create(session, survey=survey, data=listed, actor=admin)
+    campaign_runs.send_batch(session, campaign)
+    return survey.id
 
 
 def _service_desk(session: Session, admin: User, customer_id: int) -> int:
@@ -300,4 +324,5 @@ PAGES = {
     "ideas by customers": "/ideas?sort=customers&status=planned",
     "idea": "/ideas/{idea}",
     "idea form": "/ideas/new",
+    "survey": "/voice/surveys/{survey}",
 }

@@ -22,6 +22,7 @@ DOMAIN_CLIS: dict[str, tuple[str, ...]] = {
     "centricity.value.cli": ("analyze",),
     "centricity.cases.cli": ("sla",),
     "centricity.mail.cli": ("mail",),
+    "centricity.surveys.cli": ("surveys",),
     "centricity.privacy.cli": ("export-person", "erase-person"),
     "centricity.backup.cli": ("backup", "restore"),
     "centricity.demo.cli": ("demo",),

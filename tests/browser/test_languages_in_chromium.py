@@ -71,6 +71,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                 case=workspace.case_id,
                 event=workspace.event_id,
                 idea=workspace.idea_id,
+                survey=workspace.survey_id,
             )
             for name, path in PAGES.items()
         }

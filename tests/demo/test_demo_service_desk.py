@@ -25,6 +25,7 @@ from centricity.customers.models import Customer
 from centricity.db import make_engine
 from centricity.demo import case_texts, generator, people, service_desk
 from centricity.migrations import runner
+from centricity.surveys.campaign_models import SurveyCampaign
 from centricity.surveys.follow_up import unhappy
 from centricity.surveys.models import SurveyInvitation, SurveyResponse, SurveySkip
 from centricity.value import service as value_service
@@ -325,3 +326,12 @@ def test_it_answers_surveys_in_the_customers_languages(session: Session) -> None
     assert len(invited) == len(set(invited))
     reasons = set(session.scalars(select(SurveySkip.reason)))
     assert reasons <= {"fatigue", "cadence"}
+
+
+def test_its_survey_invitations_belong_to_a_case_solved_campaign(session: Session) -> None:
+    """The survey page shows a campaign's figures: every demo invitation is its campaign's,
+    and Key Accounts' CSAT campaign waits for the next case a person solves."""
+    found = session.scalars(select(SurveyCampaign)).all()
+    assert {c.trigger for c in found} == {"case_solved"} and len(found) == 2
+    campaign_ids = set(session.scalars(select(SurveyInvitation.campaign_id)))
+    assert len(campaign_ids) == 1 and None not in campaign_ids

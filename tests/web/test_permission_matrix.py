@@ -49,7 +49,9 @@ from centricity.notifications import unsubscribe
 from centricity.orders import service as orders
 from centricity.orders.schemas import OrderCreate
 from centricity.site.routes import iter_routes
+from centricity.surveys import campaigns as survey_campaigns
 from centricity.surveys import service as surveys
+from centricity.surveys.campaign_schemas import CampaignCreate
 from centricity.surveys.schemas import InvitationCreate, SurveyCreate
 from centricity.web.csrf import LOGIN_CSRF_COOKIE, is_csrf_dependency, new_login_token
 from centricity.web.deps import dependency_markers
@@ -309,6 +311,26 @@ MATRIX: list[Row] = [
         body=lambda ids: {"customer_id": ids["buyer"]},  # "customer" has a survey link
     ),
     Row("GET", "/api/v1/voice/metrics", API_READ),
+    # Campaigns: the matrix survey has no department, so the admin runs it too.
+    Row(
+        "POST",
+        "/api/v1/surveys/{survey_id}/campaigns",
+        API_MANAGER_CREATE,
+        body=lambda _ids: {"name": "Matrix campaign", "trigger": "case_solved"},
+    ),
+    Row("GET", "/api/v1/surveys/{survey_id}/campaigns", API_READ),
+    Row(
+        "PATCH",
+        "/api/v1/campaigns/{campaign_id}",
+        API_MANAGER_UPDATE,
+        body=lambda _ids: {"active": True},
+    ),
+    Row(
+        "POST",
+        "/api/v1/campaigns/{campaign_id}/send",
+        (401, 403, 403, 202, 202, 403, 403),
+        body=lambda _ids: {},
+    ),
     Row("GET", "/api/openapi.json", PUBLIC),
     Row("GET", "/api/docs", PUBLIC),
     Row("GET", "/static/app.css", PUBLIC),
@@ -367,6 +389,21 @@ MATRIX: list[Row] = [
         (303, 403, 200, 200, 200, 303, 303),
         form={"customer_id": "{buyer}"},
     ),
+    Row("GET", "/voice/surveys/{survey_id}", PAGE_VIEW),
+    Row(
+        "POST",
+        "/voice/surveys/{survey_id}/settings",
+        PAGE_MANAGER_POST,
+        form={"name": "Matrix", "active": "1"},
+    ),
+    Row(
+        "POST",
+        "/voice/surveys/{survey_id}/campaigns",
+        PAGE_MANAGER_POST,
+        form={"name": "Form campaign", "trigger": "case_solved"},
+    ),
+    Row("POST", "/voice/campaigns/{campaign_id}/active", PAGE_MANAGER_POST, form={"active": "1"}),
+    Row("POST", "/voice/campaigns/{campaign_id}/send", PAGE_MANAGER_POST),
     Row("GET", "/value", PAGE_VIEW),
     Row("GET", "/insights", PAGE_VIEW),
     Row("POST", "/value/analyze", PAGE_MANAGER_POST),
@@ -732,6 +769,10 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
         db, survey=survey, data=InvitationCreate(customer_id=customer.id), actor=None
     )
     assert isinstance(invited, surveys.Invited)
+    audience = CampaignCreate(name="Matrix list", trigger="audience", customers=str(buyer.id))
+    campaign, _unknown = survey_campaigns.create(
+        db, survey=survey, data=audience, actor=personas.alice
+    )
     idea, survivor, merged = (
         ideas.create(db, data=IdeaCreate(title=f"Matrix idea {n}"), actor=bob) for n in range(3)
     )
@@ -760,6 +801,7 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
         "merged_idea": merged.id,
         "unsubscribe_token": unsubscribe.make_token(customer.id, "surveys", secret=TEST_SECRET),
         "survey": survey.id,
+        "campaign": campaign.id,
         "buyer": buyer.id,
         "survey_token": invited.url.rsplit("/s/", 1)[1],
         "feedback": item.id,
@@ -790,6 +832,7 @@ def _send(
             event_id=ids["event"],
             rule_id=ids["rule"],
             survey_id=ids["survey"],
+            campaign_id=ids["campaign"],
             token=ids["survey_token" if row.path.startswith("/s/") else "unsubscribe_token"],
             item_id=ids["feedback"],
             message_id=ids["message"],

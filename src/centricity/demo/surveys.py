@@ -6,6 +6,11 @@ closed loop at work.
 Seeded: the same seed gives the same invitations, scores and comments. The fatigue rule
 applies as in production, so a customer with several solved cases is asked once and the
 other invitations are logged as skipped.
+
+Campaigns: the NPS survey's invitations are those of its "solved cases" campaign (so the
+survey page shows the campaign's figures and response rate), and Key Accounts has a
+CSAT survey with an active "case solved" campaign that invites once somebody solves one
+of its cases in the running demo.
 """
 
 from __future__ import annotations
@@ -21,8 +26,9 @@ from centricity.customers.models import Customer
 from centricity.demo import survey_texts
 from centricity.demo.case_plans import Staff
 from centricity.kit.i18n import LANGUAGES, supported
-from centricity.surveys import respond
+from centricity.surveys import campaigns, respond
 from centricity.surveys import service as surveys
+from centricity.surveys.campaign_schemas import CampaignCreate
 from centricity.surveys.models import Survey
 from centricity.surveys.schemas import InvitationCreate, SurveyCreate
 
@@ -30,6 +36,7 @@ DEPARTMENT = "Customer Care"
 SURVEY_NAME = "After a solved case"
 ASKED = 0.8  # share of solved cases whose customer is invited
 ANSWERED = 0.5  # share of invitations answered
+CSAT_DEPARTMENT = "Key Accounts"
 
 
 def build(session: Session, seed: int, end: datetime, staff: Staff) -> int:
@@ -50,18 +57,48 @@ def build(session: Session, seed: int, end: datetime, staff: Staff) -> int:
         ),
         actor=lead,
     )
+    campaign_id = _campaign(session, survey, DEPARTMENT, staff, "Solved cases")
+    _csat_campaign(session, staff)
     answered = 0
     for case_id, customer_id, solved_at, language in _solved_cases(session):
         if rng.random() >= ASKED or solved_at >= end:
             continue
         data = InvitationCreate(customer_id=customer_id, case_id=case_id)
-        invited = surveys.invite(session, survey=survey, data=data, actor=None, now=solved_at)
+        invited = surveys.invite(
+            session, survey=survey, data=data, actor=None, now=solved_at, campaign_id=campaign_id
+        )
         if isinstance(invited, surveys.Skipped) or rng.random() >= ANSWERED:
             continue
         at = solved_at + timedelta(hours=rng.uniform(1, 40))
         if at < end:
             answered += _answer(session, rng, invited.url, language, at)
     return answered
+
+
+def _campaign(session: Session, survey: Survey, department: str, staff: Staff, name: str) -> int:
+    """A "case solved" campaign of the survey for the department's cases; its id."""
+    data = CampaignCreate(
+        name=name, trigger="case_solved", department_id=staff.departments[department]
+    )
+    campaign, _unknown = campaigns.create(
+        session, survey=survey, data=data, actor=staff.manager(department)
+    )
+    return campaign.id
+
+
+def _csat_campaign(session: Session, staff: Staff) -> None:
+    """Key Accounts' CSAT survey and its campaign, waiting for the next solved case."""
+    survey = surveys.create(
+        session,
+        data=SurveyCreate(
+            name="Key Accounts satisfaction",
+            kind="csat",
+            languages=list(LANGUAGES),
+            department_id=staff.departments[CSAT_DEPARTMENT],
+        ),
+        actor=staff.manager(CSAT_DEPARTMENT),
+    )
+    _campaign(session, survey, CSAT_DEPARTMENT, staff, "Key Accounts: solved cases")
 
 
 def _solved_cases(session: Session) -> list[tuple[int, int, datetime, str]]:

@@ -10,6 +10,7 @@ right in the same transaction (`notices.sync`).
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -194,6 +195,7 @@ def update(
         raise PermissionDenied(lazy("only the owning department changes this event"))
     now = now or utcnow()
     changes = data.model_dump(exclude_unset=True)
+    old_status = event.status
     if event.status in FINAL_STATUSES and changes:
         raise Conflict(lazy("the event is cancelled or done; book a new one"), field="status")
     status = changes.get("status")
@@ -214,6 +216,9 @@ def update(
     event.updated_at = now
     session.flush()
     notices.sync(session, event, now=now)
+    if event.status != old_status:
+        for follower in _STATUS_FOLLOWERS:
+            follower(session, event, old_status, event.status)
     audit.record(
         session,
         actor=actor,
@@ -222,6 +227,19 @@ def update(
         details={"fields": sorted(changes)},
     )
     return event
+
+
+# (session, event, old status, new status)
+StatusFollower = Callable[[Session, Event, str, str], None]
+_STATUS_FOLLOWERS: builtins.list[StatusFollower] = []
+
+
+def on_status_change(follower: StatusFollower) -> StatusFollower:
+    """Register a function called in the transaction after an event's status changed, so
+    a later domain can act on a delivery that is done (a survey campaign invites the
+    customer) without this domain knowing that domain."""
+    _STATUS_FOLLOWERS.append(follower)
+    return follower
 
 
 def notices_of(session: Session, event: Event) -> builtins.list[EventNotice]:

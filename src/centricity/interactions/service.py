@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, select, true
@@ -129,7 +131,22 @@ def create(session: Session, *, data: InteractionCreate, actor: User) -> Interac
     session.add(row)
     session.flush()
     audit.record(session, actor=actor, action="interaction.create", entity=("interaction", row.id))
+    for follower in _CREATE_FOLLOWERS:
+        follower(session, row, actor)
     return row
+
+
+# (session, the new contact, the person who logged it)
+CreateFollower = Callable[[Session, Interaction, User], None]
+_CREATE_FOLLOWERS: builtins.list[CreateFollower] = []
+
+
+def on_create(follower: CreateFollower) -> CreateFollower:
+    """Register a function called in the transaction after a person logged a contact, so
+    a later domain can act on it (a survey campaign invites the customer) without this
+    domain knowing that domain."""
+    _CREATE_FOLLOWERS.append(follower)
+    return follower
 
 
 def refuse_hidden_on_delete(session: Session, *, customer_id: int, actor: User) -> None:

@@ -28,6 +28,7 @@ DOMAIN_JOB_MODULES: tuple[str, ...] = (
     "centricity.mail.jobs",
     "centricity.events.jobs",
     "centricity.telephony.jobs",
+    "centricity.surveys.jobs",
 )
 
 KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")

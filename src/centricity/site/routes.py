@@ -37,7 +37,9 @@ ROUTER_MODULES = (
     "centricity.events.api",
     "centricity.telephony.api",
     "centricity.surveys.api",
+    "centricity.surveys.campaign_api",
     "centricity.surveys.public_pages",
+    "centricity.surveys.campaign_pages",  # /voice/surveys/{id}, /voice/campaigns/...
     "centricity.surveys.pages",
     "centricity.feedback.pages",
     "centricity.feedback.api",

@@ -61,6 +61,7 @@ SKIP_REASONS = register_labels(
         "no_email": pnoop("skip reason", "no e-mail address"),
         "automatic_close": pnoop("skip reason", "case closed automatically or by merge"),
         "inactive": pnoop("skip reason", "survey not active"),
+        "paused": pnoop("skip reason", "campaign paused"),
     },
 )
 
@@ -130,6 +131,10 @@ class SurveyInvitation(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The campaign that sent it (None: invited by hand).
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("survey_campaigns.id", ondelete="SET NULL"), index=True
+    )
 
 
 class SurveyResponse(Base):
@@ -184,4 +189,11 @@ class SurveySkip(Base):
     interaction_id: Mapped[int | None] = mapped_column(
         ForeignKey("interactions.id", ondelete="SET NULL")
     )
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("survey_campaigns.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# The campaigns' tables, which the invitations and skips point at, join the metadata.
+from centricity.surveys import campaign_models as _campaign_models  # noqa: E402, F401

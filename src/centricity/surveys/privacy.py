@@ -3,16 +3,17 @@
 Erasure keeps each answer's score in the figures without the person: the response is
 detached from the customer (`customer_id` emptied) and its words are emptied, custom
 answers lose their text, the person's links stop working, and skipped invitations
-forget whom they skipped.
+forget whom they skipped, and campaign audiences forget the person.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, delete, select, update
 from sqlalchemy.orm import Session
 
 from centricity.kit.time import utcnow
 from centricity.privacy.registry import Classification, Export, PersonRef, Tables, to_rows
+from centricity.surveys.campaign_models import SurveyCampaignRecipient
 from centricity.surveys.models import SurveyAnswer, SurveyInvitation, SurveyResponse, SurveySkip
 
 P = Classification.PERSONAL
@@ -43,7 +44,7 @@ CLASSIFICATION: Tables = {
     "survey_invitations": {
         **dict.fromkeys(("id", "survey_id", "customer_id", "channel", "case_id"), S),
         **dict.fromkeys(("interaction_id", "created_by_user_id", "created_at"), S),
-        **dict.fromkeys(("expires_at", "sent_at"), S),
+        **dict.fromkeys(("expires_at", "sent_at", "campaign_id"), S),
         "token_hash": SECRET,
     },
     "survey_responses": {
@@ -57,8 +58,27 @@ CLASSIFICATION: Tables = {
         "text": P,
     },
     "survey_skips": dict.fromkeys(
-        ("id", "survey_id", "customer_id", "reason", "case_id", "interaction_id", "created_at"),
+        (
+            "id",
+            "survey_id",
+            "customer_id",
+            "reason",
+            "case_id",
+            "interaction_id",
+            "campaign_id",
+            "created_at",
+        ),
         S,
+    ),
+    # A campaign is a rule, not a person; its audience list names people (below).
+    "survey_campaigns": {
+        **dict.fromkeys(("id", "survey_id", "name", "trigger", "department_id", "channel"), N),
+        **dict.fromkeys(("days", "delay_hours", "segment", "tier", "send", "active"), N),
+        **dict.fromkeys(("created_at", "updated_at"), N),
+        "created_by_user_id": S,
+    },
+    "survey_campaign_recipients": dict.fromkeys(
+        ("id", "campaign_id", "customer_id", "outcome", "created_at", "done_at"), S
     ),
 }
 
@@ -87,11 +107,19 @@ def export(session: Session, person: PersonRef) -> Export:
     skips = session.scalars(
         select(SurveySkip).where(SurveySkip.customer_id.in_(person.customer_ids))
     )
+    taken_on = session.scalars(
+        select(SurveyCampaignRecipient).where(
+            SurveyCampaignRecipient.customer_id.in_(person.customer_ids)
+        )
+    )
     return {
         "survey_invitations": to_rows(invitations, CLASSIFICATION["survey_invitations"]),
         "survey_responses": to_rows(responses, CLASSIFICATION["survey_responses"]),
         "survey_answers": to_rows(answers, CLASSIFICATION["survey_answers"]),
         "survey_skips": to_rows(skips, CLASSIFICATION["survey_skips"]),
+        "survey_campaign_recipients": to_rows(
+            taken_on, CLASSIFICATION["survey_campaign_recipients"]
+        ),
     }
 
 
@@ -124,7 +152,14 @@ def erase(session: Session, person: PersonRef) -> dict[str, int]:
         .values(customer_id=None)
         .execution_options(synchronize_session="fetch")
     )
+    # Campaign audiences forget the person (a list a manager pasted named them).
+    dropped = session.execute(
+        delete(SurveyCampaignRecipient)
+        .where(SurveyCampaignRecipient.customer_id.in_(person.customer_ids))
+        .execution_options(synchronize_session="fetch")
+    )
     return {
+        "survey_campaign_recipients": int(getattr(dropped, "rowcount", 0) or 0),
         "survey_responses": int(getattr(detached, "rowcount", 0) or 0),
         "survey_answers": int(getattr(answers, "rowcount", 0) or 0),
         "survey_skips": int(getattr(skips, "rowcount", 0) or 0),

@@ -128,9 +128,11 @@ def invite(
     data: InvitationCreate,
     actor: User | None,
     now: datetime | None = None,
+    campaign_id: int | None = None,
 ) -> Invited | Skipped:
     """Invite a customer the actor may see, by e-mail or as a link to hand out, unless a
-    rule says no; the refusal is logged and returned, so the caller can tell why."""
+    rule says no; the refusal is logged and returned, so the caller can tell why. A
+    campaign's invitation (or skip) carries its `campaign_id`."""
     now = now or utcnow()
     customer = (
         customers.get(session, data.customer_id, actor=actor)
@@ -147,7 +149,14 @@ def invite(
         elif unsubscribe.is_unsubscribed(session, customer_id=customer.id, topic="surveys"):
             reason = "unsubscribed"
     if reason is not None:
-        return skip(session, survey=survey, customer_id=customer.id, reason=reason, data=data)
+        return skip(
+            session,
+            survey=survey,
+            customer_id=customer.id,
+            reason=reason,
+            data=data,
+            campaign_id=campaign_id,
+        )
     token = secrets.token_urlsafe(TOKEN_BYTES)
     invitation = SurveyInvitation(
         survey_id=survey.id,
@@ -159,6 +168,7 @@ def invite(
         created_by_user_id=actor.id if actor is not None else None,
         created_at=now,
         expires_at=now + timedelta(days=get_settings().survey_link_days),
+        campaign_id=campaign_id,
     )
     session.add(invitation)
     session.flush()
@@ -236,8 +246,10 @@ def skip(
     customer_id: int,
     reason: str,
     data: InvitationCreate | None = None,
+    campaign_id: int | None = None,
 ) -> Skipped:
-    """Log an invitation that was not given, with its reason."""
+    """Log an invitation that was not given, with its reason (and the campaign that
+    would have sent it)."""
     session.add(
         SurveySkip(
             survey_id=survey.id,
@@ -245,6 +257,7 @@ def skip(
             reason=reason,
             case_id=data.case_id if data else None,
             interaction_id=data.interaction_id if data else None,
+            campaign_id=campaign_id,
         )
     )
     session.flush()
