@@ -39,6 +39,8 @@ ROUTER_MODULES = (
     "centricity.surveys.api",
     "centricity.surveys.public_pages",
     "centricity.surveys.pages",
+    "centricity.surveys.loop.pages",  # /voice/root-causes, /cases/{id}/follow-up/close
+    "centricity.surveys.loop.api",
     "centricity.feedback.pages",
     "centricity.feedback.api",
     "centricity.ideas.pages",

@@ -84,6 +84,9 @@ class Survey(Base):
         ForeignKey("users.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What the product itself uses the survey for ("recovery": the closed loop's question
+    # after a follow-up); None for the surveys staff make.
+    purpose: Mapped[str | None] = mapped_column(String(20), unique=True)
 
 
 class SurveyQuestion(Base):
