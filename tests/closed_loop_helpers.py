@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import itertools
 import re
+from datetime import datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from centricity.cases import service as cases
+from centricity.cases.models import CaseKind, Priority
+from centricity.interactions.models import Channel
+from centricity.kit.time import utcnow
 from centricity.notifications.models import OutboxMessage
-from centricity.surveys.loop.models import RootCause
+from centricity.surveys.loop.models import FollowUp, RootCause
 from centricity.surveys.models import SurveyResponse
 from survey_helpers import link_path, make_customer, make_survey
 
@@ -70,3 +75,25 @@ def link_in(body: str) -> str:
     found = re.search(r"/s/([A-Za-z0-9_-]+)", body)
     assert found, body
     return f"/s/{found.group(1)}"
+
+
+def follow_up_task(
+    db: Session, customer_id: int, department_id: int, *, now: datetime | None = None
+) -> int:
+    """A committed follow-up task with its record (no survey answer behind it), by id."""
+    task = cases.open_for_customer(
+        db,
+        customer_id=customer_id,
+        subject="Follow up: CSAT 1",
+        description="",
+        channel=Channel.OTHER,
+        priority=Priority.HIGH,
+        department_id=department_id,
+        now=now or utcnow(),
+        source="survey",
+        kind=CaseKind.TASK,
+        tags=["follow-up", "survey"],
+    )
+    db.add(FollowUp(case_id=task.id, opened_at=task.opened_at))
+    db.commit()
+    return task.id
