@@ -167,9 +167,10 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_follow_ups_opened_at"), ["opened_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_follow_ups_survey_id"), ["survey_id"], unique=False)
 
-    with op.batch_alter_table("surveys", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("purpose", sa.String(length=20), nullable=True))
-        batch_op.create_unique_constraint(batch_op.f("uq_surveys_purpose"), ["purpose"])
+    # In place, never a batch rebuild: on SQLite, rebuilding `surveys` drops the old table,
+    # and with foreign keys on that deletes every invitation and answer (ON DELETE CASCADE).
+    op.add_column("surveys", sa.Column("purpose", sa.String(length=20), nullable=True))
+    op.create_index(op.f("ix_surveys_purpose"), "surveys", ["purpose"], unique=True)
 
     _seed_root_causes()
     _backfill()
@@ -212,9 +213,8 @@ def _backfill() -> None:
 
 def downgrade() -> None:
     """Drop the follow-up records, the root causes and the surveys' purpose."""
-    with op.batch_alter_table("surveys", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("uq_surveys_purpose"), type_="unique")
-        batch_op.drop_column("purpose")
+    op.drop_index(op.f("ix_surveys_purpose"), table_name="surveys")
+    op.drop_column("surveys", "purpose")  # in place (SQLite 3.35+), for the same reason
 
     with op.batch_alter_table("follow_ups", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_follow_ups_survey_id"))
