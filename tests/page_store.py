@@ -303,6 +303,7 @@ PAGES = {
     "not found": "/customers/99999999",
     "unbuilt section": "/insights",
     "voice": "/voice",
+    "root causes": "/voice/root-causes",
     "cases": "/cases",
     "cases filtered": "/cases?queue=all&status=any&sla=breached",
     "case": "/cases/{case}",

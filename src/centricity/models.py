@@ -16,6 +16,7 @@ from centricity.mail import models as mail_models
 from centricity.notifications import models as notifications_models
 from centricity.orders import models as orders_models
 from centricity.surveys import models as surveys_models
+from centricity.surveys.loop import models as loop_models
 from centricity.telephony import models as telephony_models
 from centricity.value import models as value_models
 
@@ -36,6 +37,7 @@ ALL_MODEL_MODULES = (
     notifications_models,
     orders_models,
     surveys_models,
+    loop_models,
     telephony_models,
     value_models,
 )

@@ -55,6 +55,7 @@ from centricity.surveys.campaign_schemas import CampaignCreate
 from centricity.surveys.schemas import InvitationCreate, SurveyCreate
 from centricity.web.csrf import LOGIN_CSRF_COOKIE, is_csrf_dependency, new_login_token
 from centricity.web.deps import dependency_markers
+from closed_loop_helpers import cause_id, follow_up_task
 from store_helpers import TEST_SECRET
 
 PRINCIPALS = ("anon", "viewer", "agent", "manager", "admin", "ro_token", "rw_token")
@@ -293,6 +294,49 @@ def _order_body(ids: dict[str, int]) -> dict[str, Any]:
         "currency": "EUR",
         "total_amount": "10.00",
     }
+
+
+_FOLLOW_UP = {"case_id": "follow_up"}
+# The closed loop: a fresh follow-up task of Department A per principal (Vera sees it).
+CLOSED_LOOP_ROWS = [
+    Row("GET", "/voice/root-causes", PAGE_MANAGER_VIEW),
+    Row("POST", "/voice/root-causes", PAGE_MANAGER_POST, form={"name_en": "Matrix cause"}),
+    Row(
+        "POST",
+        "/voice/root-causes/{cause_id}",
+        PAGE_MANAGER_POST,
+        form={"name_en": "Delivery", "name_cs": "Doručení", "active": "1"},
+    ),
+    Row(
+        "POST",
+        "/cases/{case_id}/follow-up/close",
+        PAGE_AGENT_POST,
+        form={"outcome": "not_reached", "root_cause_id": "{cause}"},
+        path_ids=_FOLLOW_UP,
+    ),
+    Row("GET", "/api/v1/follow-ups/{case_id}", API_READ, path_ids=_FOLLOW_UP),
+    Row(
+        "POST",
+        "/api/v1/follow-ups/{case_id}/close",
+        API_AGENT_UPDATE,
+        body=lambda ids: {"outcome": "not_reached", "root_cause_id": ids["cause"]},
+        path_ids=_FOLLOW_UP,
+    ),
+    Row("GET", "/api/v1/follow-up-root-causes", API_READ),
+    Row(
+        "POST",
+        "/api/v1/follow-up-root-causes",
+        API_MANAGER_CREATE,
+        body=lambda _ids: {"names": {"en": "Matrix cause"}},
+    ),
+    Row(
+        "PATCH",
+        "/api/v1/follow-up-root-causes/{cause_id}",
+        API_MANAGER_UPDATE,
+        body=lambda _ids: {"position": 5},
+    ),
+    Row("GET", "/api/v1/voice/closed-loop", API_READ, query="?from=2026-01-01&to=2031-12-31"),
+]
 
 
 MATRIX: list[Row] = [
@@ -655,6 +699,7 @@ MATRIX: list[Row] = [
     *EVENT_ROWS,
     *FEEDBACK_ROWS,
     *IDEA_ROWS,
+    *CLOSED_LOOP_ROWS,
 ]
 
 
@@ -806,6 +851,8 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
         "survey_token": invited.url.rsplit("/s/", 1)[1],
         "feedback": item.id,
         "message": message.id,
+        "follow_up": follow_up_task(db, customer.id, bob.department_id),
+        "cause": cause_id(db),
     }
 
 
@@ -820,7 +867,6 @@ def _send(
             user_id=ids["user"],
             name="app.js",
             job_id=ids["import_job"],
-            case_id=ids["case"],
             policy_id=ids["policy"],
             notification_id=ids["notification"],
             pair_id=ids["pair"],
@@ -836,7 +882,12 @@ def _send(
             token=ids["survey_token" if row.path.startswith("/s/") else "unsubscribe_token"],
             item_id=ids["feedback"],
             message_id=ids["message"],
-            **{"idea_id": ids["idea"], **{name: ids[key] for name, key in row.path_ids.items()}},
+            cause_id=ids["cause"],
+            **{
+                "idea_id": ids["idea"],
+                "case_id": ids["case"],
+                **{name: ids[key] for name, key in row.path_ids.items()},
+            },
         )
         + row.query
     )

@@ -86,6 +86,7 @@ DOMAIN_PRIVACY_MODULES: tuple[str, ...] = (
     "centricity.cases.privacy",
     "centricity.events.privacy",
     "centricity.surveys.privacy",
+    "centricity.surveys.loop.privacy",
     "centricity.feedback.privacy",
     "centricity.ideas.privacy",
     "centricity.notifications.privacy",

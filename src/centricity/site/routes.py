@@ -41,6 +41,8 @@ ROUTER_MODULES = (
     "centricity.surveys.public_pages",
     "centricity.surveys.campaign_pages",  # /voice/surveys/{id}, /voice/campaigns/...
     "centricity.surveys.pages",
+    "centricity.surveys.loop.pages",  # /voice/root-causes, /cases/{id}/follow-up/close
+    "centricity.surveys.loop.api",
     "centricity.feedback.pages",
     "centricity.feedback.api",
     "centricity.ideas.pages",

@@ -16,6 +16,8 @@ from centricity.cases import service as cases
 from centricity.cases.models import Case, CaseKind, Priority
 from centricity.config import get_settings
 from centricity.interactions.models import Channel, Interaction
+from centricity.surveys.loop import recovery as loop_recovery
+from centricity.surveys.loop import service as loop_service
 from centricity.surveys.models import Survey, SurveyInvitation, SurveyResponse
 
 SOURCE = "survey"
@@ -63,7 +65,10 @@ def after_finish(
     now: datetime,
 ) -> Case | None:
     """Open the follow-up task of an unhappy finished answer (once: the response keeps
-    its task); a happy or score-less answer needs none."""
+    its task); a happy or score-less answer needs none. An answer to a recovery question
+    goes back to its own task (a "no" reopens it), never to a second one."""
+    if loop_recovery.answered(session, invitation, response, now=now):
+        return None
     if response.follow_up_case_id is not None or not unhappy(survey.kind, response.score):
         return None
     score = int(response.score) if response.score is not None else 0
@@ -83,4 +88,5 @@ def after_finish(
     )
     response.follow_up_case_id = task.id
     session.flush()
+    loop_service.opened(session, task=task, response=response)
     return task

@@ -85,6 +85,11 @@ class Survey(Base):
         ForeignKey("users.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What the product itself uses the survey for ("recovery": the closed loop's question
+    # after a follow-up); None for the surveys staff make. A unique index, not a
+    # constraint: SQLite adds an index in place, while a constraint would rebuild the
+    # table, and dropping `surveys` with foreign keys on deletes every answer (cascade).
+    purpose: Mapped[str | None] = mapped_column(String(20), unique=True, index=True)
 
 
 class SurveyQuestion(Base):

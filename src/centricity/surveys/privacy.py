@@ -24,7 +24,7 @@ SECRET = Classification.SECRET
 CLASSIFICATION: Tables = {
     "surveys": {
         **dict.fromkeys(("id", "name", "kind", "languages", "cadence_days"), N),
-        **dict.fromkeys(("department_id", "active", "created_at"), N),
+        **dict.fromkeys(("department_id", "active", "created_at", "purpose"), N),
         "created_by_user_id": S,
     },
     "survey_questions": dict.fromkeys(

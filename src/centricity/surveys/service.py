@@ -129,10 +129,13 @@ def invite(
     actor: User | None,
     now: datetime | None = None,
     campaign_id: int | None = None,
+    loop: bool = False,
 ) -> Invited | Skipped:
     """Invite a customer the actor may see, by e-mail or as a link to hand out, unless a
     rule says no; the refusal is logged and returned, so the caller can tell why. A
-    campaign's invitation (or skip) carries its `campaign_id`."""
+    campaign's invitation (or skip) carries its `campaign_id`. `loop`: the closed loop's
+    recovery question, which the fatigue rule and cadence do not stop (it answers the
+    customer's own complaint)."""
     now = now or utcnow()
     customer = (
         customers.get(session, data.customer_id, actor=actor)
@@ -142,7 +145,7 @@ def invite(
     if customer is None or customer.erased_at is not None:
         raise NotFound(lazy("customer not found"))  # an erased person is asked nothing
     _check_about(session, customer.id, data, actor)
-    reason = _refusal(session, survey, customer.id, data, now)
+    reason = _refusal(session, survey, customer.id, data, now, loop=loop)
     if reason is None and data.send:
         if not customer.email:
             reason = "no_email"
@@ -203,7 +206,13 @@ def _check_about(
 
 
 def _refusal(
-    session: Session, survey: Survey, customer_id: int, data: InvitationCreate, now: datetime
+    session: Session,
+    survey: Survey,
+    customer_id: int,
+    data: InvitationCreate,
+    now: datetime,
+    *,
+    loop: bool = False,
 ) -> str | None:
     """The rule that forbids this invitation, or None."""
     if not survey.active:
@@ -218,6 +227,8 @@ def _refusal(
     ]
     if about and session.scalar(select(SurveyInvitation.id).where(or_(*about))) is not None:
         return "duplicate"
+    if loop:
+        return None
     last_any = _last_invitation(session, customer_id, None)
     fatigue = get_settings().survey_fatigue_days
     if fatigue and last_any is not None and last_any > now - timedelta(days=fatigue):
