@@ -189,7 +189,7 @@ def test_no_recovery_question_without_an_address_or_after_unsubscribing_or_not_r
     query = select(SurveySkip.customer_id, SurveySkip.reason).where(
         SurveySkip.customer_id.in_([silent_customer, left_customer])
     )
-    skips = dict(db.execute(query).tuples().all())
+    skips = {row.customer_id: row.reason for row in db.execute(query)}
     assert skips == {silent_customer: "no_email", left_customer: "unsubscribed"}
     assert _record(db, silent).recovery_skip_reason == "no_email"
     assert _record(db, missed).recovery_skip_reason is None

@@ -141,7 +141,7 @@ def by_department(
     total."""
     now = now or utcnow()
     items = _items(session, actor, survey_id, start, end)
-    names = dict(session.execute(select(Department.id, Department.name)).tuples().all())
+    names = {row.id: row.name for row in session.execute(select(Department.id, Department.name))}
     groups: dict[int, list[_Item]] = {}
     for item in items:
         groups.setdefault(item.department_id, []).append(item)
