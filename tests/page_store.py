@@ -279,6 +279,7 @@ PAGES = {
     "not found": "/customers/99999999",
     "unbuilt section": "/insights",
     "voice": "/voice",
+    "voice by tier": "/voice?group_by=tier&source=review&band=unhappy",
     "cases": "/cases",
     "cases filtered": "/cases?queue=all&status=any&sla=breached",
     "case": "/cases/{case}",

@@ -309,6 +309,7 @@ MATRIX: list[Row] = [
         body=lambda ids: {"customer_id": ids["buyer"]},  # "customer" has a survey link
     ),
     Row("GET", "/api/v1/voice/metrics", API_READ),
+    Row("GET", "/api/v1/voice/verbatims", API_READ),
     Row("GET", "/api/openapi.json", PUBLIC),
     Row("GET", "/api/docs", PUBLIC),
     Row("GET", "/static/app.css", PUBLIC),
