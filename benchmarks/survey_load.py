@@ -57,13 +57,15 @@ from bench_kit.serving import free_port, serve_command
 from bench_kit.staff import sign_in
 from bench_kit.stores import drop_store, postgres_version, session
 from bench_kit.timing import latency
-from sqlalchemy import text
+from sqlalchemy import select, text
 from survey_bench import MANAGER_EMAIL, SCRIPT, SECRET, checks
 from survey_bench.profile import profile_answers
 from survey_bench.stores import Link, respondents_store, voice_store
 
 from centricity.accounts import service as accounts
-from centricity.surveys import metrics, voice
+from centricity.accounts.models import User
+from centricity.surveys import breakdown as voice_groups
+from centricity.surveys import metrics, verbatims, voice, voice_filters
 
 CASES = ("respondents", "voice")
 FIXED_P95_MS, VOICE_MS = 200.0, 500.0
@@ -319,9 +321,13 @@ def timed_probes(
 def breakdown(url: str, repeats: int = 5) -> dict[str, float]:
     """Median milliseconds of what the Voice page and the metrics API read, called
     in-process: where the time goes if a target is missed."""
+    view = voice_filters.read({})  # the page's default: twelve months by month
     parts = {
         "voice.survey_rows": lambda db: voice.survey_rows(db),
-        "voice.latest_answers": lambda db: voice.latest_answers(db),
+        "verbatims.latest (manager)": lambda db: verbatims.latest(db, actor=_manager(db)),
+        "breakdown.groups (page default)": lambda db: voice_groups.groups(
+            db, group_by=view.group_by, period=view.period
+        ),
         "metrics.figures (all surveys)": lambda db: metrics.figures(db),
     }
     found = {}
@@ -335,6 +341,11 @@ def breakdown(url: str, repeats: int = 5) -> dict[str, float]:
                 db.expire_all()
             found[name] = round(statistics.median(runs), 1)
     return found
+
+
+def _manager(db: Any) -> User:
+    """The benchmark's manager, as the Voice page's viewer."""
+    return db.scalars(select(User).where(User.email == MANAGER_EMAIL)).one()
 
 
 def verdicts(engine: str, r: dict[str, Any]) -> list[str]:

@@ -304,6 +304,7 @@ PAGES = {
     "unbuilt section": "/insights",
     "voice": "/voice",
     "root causes": "/voice/root-causes",
+    "voice by tier": "/voice?group_by=tier&source=review&band=unhappy",
     "cases": "/cases",
     "cases filtered": "/cases?queue=all&status=any&sla=breached",
     "case": "/cases/{case}",

@@ -375,6 +375,7 @@ MATRIX: list[Row] = [
         (401, 403, 403, 202, 202, 403, 403),
         body=lambda _ids: {},
     ),
+    Row("GET", "/api/v1/voice/verbatims", API_READ),
     Row("GET", "/api/openapi.json", PUBLIC),
     Row("GET", "/api/docs", PUBLIC),
     Row("GET", "/static/app.css", PUBLIC),

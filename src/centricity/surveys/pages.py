@@ -1,6 +1,8 @@
-"""The Voice page: every survey with its answers and figures, the latest answers in the
-customers' own words, a form to create a survey (managers) and one to invite a customer
-(agents), whose link is shown once."""
+"""The Voice page: NPS, CSAT and CES with their intervals for a period, grouped by time,
+segment, tier, department, channel or survey; every survey with its response rate; the
+latest verbatims from surveys and every other source in the customers' own words; a form
+to create a survey (managers) and one to invite a customer (agents), whose link is shown
+once. Plain GET forms: it works without JavaScript."""
 
 from __future__ import annotations
 
@@ -10,9 +12,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from centricity.accounts.models import Role, User
+from centricity.feedback.models import SCALES, SOURCE_LABELS
 from centricity.kit.errors import DomainError
-from centricity.kit.i18n import LANGUAGES, supported
-from centricity.surveys import service, voice
+from centricity.kit.i18n import LANGUAGES
+from centricity.surveys import breakdown, service, verbatims, voice, voice_filters
 from centricity.surveys.models import SurveyKind
 from centricity.surveys.schemas import InvitationCreate, SurveyCreate
 from centricity.web.api import PathId
@@ -27,18 +30,6 @@ Agent = Annotated[User, require_page(Role.AGENT)]
 Manager = Annotated[User, require_page(Role.MANAGER)]
 
 
-def _filters(request: Request) -> dict[str, Any]:
-    """The answer filters the address names; unknown values are ignored."""
-    params = request.query_params
-    survey = params.get("survey", "")
-    band = params.get("band", "")
-    return {
-        "survey_id": int(survey) if survey.isascii() and survey.isdigit() else None,
-        "band": band if band in voice.BANDS else None,
-        "language": supported(params.get("language")),
-    }
-
-
 def _page(
     request: Request,
     session: DbSession,
@@ -47,12 +38,24 @@ def _page(
     extra: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Response:
-    filters = _filters(request)
+    view = voice_filters.read(request.query_params)
+    filters = view.filters
+    grouped = breakdown.groups(
+        session, group_by=view.group_by, period=view.period, survey_id=filters.survey_id
+    )
     context: dict[str, Any] = {
         "user": user,
         "rows": voice.survey_rows(session),
-        "answers": voice.latest_answers(session, **filters),
+        "view": view,
+        "groups": grouped,
+        "group_label": breakdown.label,
+        "groupings": voice_filters.GROUPINGS,
+        "overall": breakdown.total(grouped),
+        "answers": verbatims.latest(session, actor=user, filters=filters),
         "filters": filters,
+        "bands": verbatims.BAND_NAMES,
+        "sources": sorted(SOURCE_LABELS),
+        "scales": sorted(SCALES),
         "kinds": [kind.value for kind in SurveyKind if kind != SurveyKind.CUSTOM],
         "all_languages": LANGUAGES,
         "scale_of": voice.scale_of,
@@ -65,7 +68,9 @@ def _page(
 
 @router.get("", response_class=HTMLResponse)
 def voice_page(request: Request, session: DbSession, user: Viewer) -> Response:
-    """The surveys with their figures and the latest answers (filtered by the address)."""
+    """The figures by group for the period, the surveys, and the latest verbatims, as the
+    address asks (`from`, `to`, `group_by`, `survey`, `source`, `band`, `scale`,
+    `min_score`, `max_score`, `language`)."""
     return _page(request, session, user)
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from centricity.kit.i18n import LANGUAGES, noop, supported
 from centricity.kit.schema import InputSchema
@@ -111,9 +112,33 @@ class InvitationRead(BaseModel):
     url: str
 
 
+class FigureRead(BaseModel):
+    """One figure of a group with the ends of its 95 % interval and its answers."""
+
+    value: float
+    low: float
+    high: float
+    responses: int
+
+
+class GroupRead(BaseModel):
+    """One group's figures: `key` as stored (a month `2026-11`, a week's Monday, a code,
+    a department's or survey's id, or `unknown`), `label` for people."""
+
+    key: str
+    label: str
+    responses: int
+    nps: FigureRead | None
+    csat: FigureRead | None
+    ces: FigureRead | None
+
+
 class VoiceMetrics(BaseModel):
     """The survey figures: NPS on −100…100, CSAT as the percentage satisfied (4–5), CES as
-    the mean effort (1–7), each with its 95 % interval, and the closed-loop rate."""
+    the mean effort (1–7), each with its 95 % interval, and the closed-loop rate; with
+    `group_by`, the same per group."""
+
+    model_config = ConfigDict(populate_by_name=True)
 
     survey_id: int | None
     responses: int
@@ -125,3 +150,31 @@ class VoiceMetrics(BaseModel):
     ces_interval: list[float] | None
     follow_ups: int
     closed_loop_rate: float | None
+    from_date: date | None = Field(None, serialization_alias="from")
+    to_date: date | None = Field(None, serialization_alias="to")
+    group_by: str | None = None
+    groups: list[GroupRead] | None = None
+
+
+class VerbatimRead(BaseModel):
+    """A survey answer (`origin` survey, `id` the response's) or a feedback item (`origin`
+    feedback, `id` the item's), in the customer's own words and language."""
+
+    origin: str
+    id: int
+    received_at: datetime
+    source: str
+    survey_id: int | None
+    scale: str | None
+    score: float | None
+    text: str
+    language: str | None
+    customer_id: int | None
+    follow_up_case_id: int | None
+
+
+class VerbatimPage(BaseModel):
+    """The newest verbatims the caller may see, at most `limit`."""
+
+    items: list[VerbatimRead]
+    limit: int

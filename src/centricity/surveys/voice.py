@@ -1,20 +1,17 @@
-"""What the Voice page reads: each survey's invitations, answers and figures, and the
-latest answers in the customers' own words."""
+"""What the Voice page's surveys table reads: each survey's invitations, answers, main
+figure and follow-ups (the grouped figures are `breakdown`, the verbatims `verbatims`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from centricity.customers.models import Customer
+from centricity.feedback.models import SCALES as FEEDBACK_SCALES
 from centricity.surveys import metrics
-from centricity.surveys.follow_up import unhappy
-from centricity.surveys.models import SCALES, Survey, SurveyInvitation, SurveyResponse
-
-BANDS = ("unhappy", "other")
+from centricity.surveys.models import Survey, SurveyInvitation, SurveyResponse
 
 
 @dataclass(frozen=True)
@@ -63,79 +60,19 @@ def survey_rows(session: Session) -> list[SurveyRow]:
 def _row(
     survey: Survey, invitations: int, counts: dict[float | None, int], follow_ups: dict[int, int]
 ) -> SurveyRow:
-    scores = [float(score) for score, n in counts.items() if score is not None for _ in range(n)]
-    estimate = {"nps": metrics.nps, "csat": metrics.csat, "ces": metrics.ces}.get(survey.kind)
+    scored = {float(score): n for score, n in counts.items() if score is not None}
+    estimate = metrics.ESTIMATORS.get(survey.kind)
     return SurveyRow(
         survey=survey,
         invitations=invitations,
         responses=sum(counts.values()),
-        figure=estimate(scores) if estimate else None,
+        figure=estimate(scored) if estimate else None,
         follow_ups=follow_ups.get(survey.id, 0),
     )
 
 
-@dataclass(frozen=True)
-class Answer:
-    """One finished answer as the Voice page lists it."""
-
-    response_id: int
-    finished_at: datetime
-    survey_name: str
-    kind: str
-    score: float | None
-    comment: str | None
-    language: str | None
-    customer_id: int | None
-    customer_name: str | None
-    follow_up_case_id: int | None
-
-    @property
-    def unhappy(self) -> bool:
-        """Tell whether the answer called for a follow-up."""
-        return unhappy(self.kind, self.score)
-
-
-def latest_answers(
-    session: Session,
-    *,
-    survey_id: int | None = None,
-    band: str | None = None,
-    language: str | None = None,
-    limit: int = 50,
-) -> list[Answer]:
-    """The newest finished answers, filtered by survey, unhappy or not, and language."""
-    query = (
-        select(
-            SurveyResponse.id,
-            SurveyResponse.finished_at,
-            Survey.name,
-            Survey.kind,
-            SurveyResponse.score,
-            SurveyResponse.comment,
-            SurveyResponse.language,
-            SurveyResponse.customer_id,
-            Customer.name,
-            SurveyResponse.follow_up_case_id,
-        )
-        .join(Survey, Survey.id == SurveyResponse.survey_id)
-        .outerjoin(Customer, Customer.id == SurveyResponse.customer_id)
-        .where(SurveyResponse.finished_at.is_not(None))
-        .order_by(SurveyResponse.finished_at.desc(), SurveyResponse.id.desc())
-    )
-    if survey_id is not None:
-        query = query.where(SurveyResponse.survey_id == survey_id)
-    if language:
-        query = query.where(SurveyResponse.language == language)
-    if band == "unhappy":
-        query = query.where(SurveyResponse.follow_up_case_id.is_not(None))
-    elif band == "other":
-        query = query.where(SurveyResponse.follow_up_case_id.is_(None))
-    fields = Answer.__dataclass_fields__
-    return [
-        Answer(**dict(zip(fields, row, strict=True))) for row in session.execute(query.limit(limit))
-    ]
-
-
-def scale_of(kind: str) -> tuple[int, int] | None:
-    """The main question's scale, for showing a score as "3 / 10"."""
-    return SCALES.get(kind)
+def scale_of(code: str | None) -> tuple[Decimal, Decimal] | None:
+    """A survey's or feedback item's scale (nps, csat, ces, stars, percent), for showing
+    a score as "3 / 10"."""
+    scale = FEEDBACK_SCALES.get(code or "")
+    return (scale.low, scale.high) if scale else None
