@@ -49,8 +49,9 @@ from centricity.notifications import unsubscribe
 from centricity.orders import service as orders
 from centricity.orders.schemas import OrderCreate
 from centricity.site.routes import iter_routes
+from centricity.surveys import questions as survey_questions
 from centricity.surveys import service as surveys
-from centricity.surveys.schemas import InvitationCreate, SurveyCreate
+from centricity.surveys.schemas import InvitationCreate, QuestionIn, SurveyCreate
 from centricity.web.csrf import LOGIN_CSRF_COOKIE, is_csrf_dependency, new_login_token
 from centricity.web.deps import dependency_markers
 from store_helpers import TEST_SECRET
@@ -210,6 +211,41 @@ EVENT_ROWS = [
 
 
 API_AGENT_DELETE = (401, 403, 204, 204, 204, 403, 204)
+_QUESTION = {"kind": "text", "texts": {"en": "Why?"}}
+_QUESTION_FORM = {"kind": "text", "text_en": "Why?"}
+# The matrix survey (NPS, English) gets a fresh unanswered question per request.
+QUESTION_ROWS = [
+    Row("GET", "/api/v1/surveys/{survey_id}/questions", API_READ),
+    Row(
+        "POST",
+        "/api/v1/surveys/{survey_id}/questions",
+        API_MANAGER_CREATE,
+        body=lambda _ids: _QUESTION,
+    ),
+    Row(
+        "PATCH",
+        "/api/v1/surveys/{survey_id}/questions/{question_id}",
+        API_MANAGER_UPDATE,
+        body=lambda _ids: {"required": True},
+    ),
+    Row("DELETE", "/api/v1/surveys/{survey_id}/questions/{question_id}", API_MANAGER_DELETE),
+    Row("GET", "/voice/surveys/{survey_id}/questions", PAGE_VIEW),
+    Row("POST", "/voice/surveys/{survey_id}/questions", PAGE_MANAGER_POST, form=_QUESTION_FORM),
+    Row("GET", "/voice/surveys/{survey_id}/questions/{question_id}", PAGE_MANAGER_VIEW),
+    Row(
+        "POST",
+        "/voice/surveys/{survey_id}/questions/{question_id}",
+        PAGE_MANAGER_POST,
+        form=_QUESTION_FORM,
+    ),
+    Row("POST", "/voice/surveys/{survey_id}/questions/{question_id}/delete", PAGE_MANAGER_POST),
+    Row(
+        "POST",
+        "/voice/surveys/{survey_id}/questions/{question_id}/move",
+        PAGE_MANAGER_POST,
+        form={"direction": "up"},
+    ),
+]
 _FEEDBACK_NUMBERS = itertools.count(1)
 
 
@@ -309,6 +345,7 @@ MATRIX: list[Row] = [
         body=lambda ids: {"customer_id": ids["buyer"]},  # "customer" has a survey link
     ),
     Row("GET", "/api/v1/voice/metrics", API_READ),
+    *QUESTION_ROWS,
     Row("GET", "/api/openapi.json", PUBLIC),
     Row("GET", "/api/docs", PUBLIC),
     Row("GET", "/static/app.css", PUBLIC),
@@ -732,6 +769,9 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
         db, survey=survey, data=InvitationCreate(customer_id=customer.id), actor=None
     )
     assert isinstance(invited, surveys.Invited)
+    question = survey_questions.add(
+        db, survey=survey, data=QuestionIn.model_validate(_QUESTION), actor=personas.alice
+    )
     idea, survivor, merged = (
         ideas.create(db, data=IdeaCreate(title=f"Matrix idea {n}"), actor=bob) for n in range(3)
     )
@@ -760,6 +800,7 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
         "merged_idea": merged.id,
         "unsubscribe_token": unsubscribe.make_token(customer.id, "surveys", secret=TEST_SECRET),
         "survey": survey.id,
+        "question": question.id,
         "buyer": buyer.id,
         "survey_token": invited.url.rsplit("/s/", 1)[1],
         "feedback": item.id,
@@ -790,6 +831,7 @@ def _send(
             event_id=ids["event"],
             rule_id=ids["rule"],
             survey_id=ids["survey"],
+            question_id=ids["question"],
             token=ids["survey_token" if row.path.startswith("/s/") else "unsubscribe_token"],
             item_id=ids["feedback"],
             message_id=ids["message"],

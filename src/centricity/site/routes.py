@@ -39,6 +39,8 @@ ROUTER_MODULES = (
     "centricity.surveys.api",
     "centricity.surveys.public_pages",
     "centricity.surveys.pages",
+    "centricity.surveys.question_pages",
+    "centricity.surveys.questions_api",
     "centricity.feedback.pages",
     "centricity.feedback.api",
     "centricity.ideas.pages",
