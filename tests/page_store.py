@@ -38,6 +38,9 @@ from centricity.kit.time import utcnow
 from centricity.mail import inbound
 from centricity.mail.mailboxes import Mailbox
 from centricity.notifications import service as notifications
+from centricity.surveys import questions as survey_questions
+from centricity.surveys import service as surveys
+from centricity.surveys.schemas import QuestionIn, SurveyCreate
 from centricity.value import service as value_service
 
 PASSWORD = "x7-Quartz-Meadow-91"
@@ -65,6 +68,7 @@ class Workspace:
     case_id: int
     event_id: int = 0
     idea_id: int = 0
+    survey_id: int = 0
 
 
 def staff_email(language: str) -> str:
@@ -105,6 +109,7 @@ def fill_workspace(session: Session, settings: Settings) -> Workspace:
     event_id = _event(session, admin, czech)
     _feedback(session, admin, czech, case_id)
     idea_id = _idea(session, admin, czech)
+    survey_id = _survey(session, admin)
     # Mail that could not be read: the mail settings page lists it.
     broken = b"From: Jana <jana@example.cz>\r\nContent-Type: multipart/mixed\r\n" + b"x" * 64
     inbound.quarantine(session, broken, Mailbox("podpora", None, ""), "no headers", utcnow())
@@ -115,6 +120,7 @@ def fill_workspace(session: Session, settings: Settings) -> Workspace:
         case_id=case_id,
         event_id=event_id,
         idea_id=idea_id,
+        survey_id=survey_id,
     )
 
 
@@ -236,6 +242,24 @@ def _idea(session: Session, admin: User, customer_id: int) -> int:
     return idea.id
 
 
+def _survey(session: Session, admin: User) -> int:
+    """A Czech and Polish NPS survey with one custom choice question (the editor lists it)."""
+    question = QuestionIn.model_validate(
+        {
+            "kind": "single",
+            "texts": {"cs": "Co rozhodlo?", "pl": "Co zdecydowało?"},
+            "choices": [
+                {"value": "cena", "texts": {"cs": "Cena", "pl": "Cena"}},
+                {"value": "rychlost", "texts": {"cs": "Rychlost", "pl": "Szybkość"}},
+            ],
+        }
+    )
+    data = SurveyCreate(name="Po doručení", kind="nps", languages=["cs", "pl"], questions=[])
+    survey = surveys.create(session, data=data, actor=admin)
+    survey_questions.add(session, survey=survey, data=question, actor=admin)
+    return survey.id
+
+
 # Forms sent with mistakes: the page that comes back shows its error messages.
 # (name, address, form fields, expected status)
 FORM_ERRORS = (
@@ -258,6 +282,7 @@ FORM_ERRORS = (
     ("reply invalid", "/cases/{case}/replies", {"body": " "}, 422),
     ("event invalid", "/events/new", {"customer": "nobody", "starts_at": "soon"}, 422),
     ("idea invalid", "/ideas/new", {"title": " "}, 422),
+    ("question invalid", "/voice/surveys/{survey}/questions", {"kind": "single"}, 422),
 )
 # Every page answers 200 except the one for a missing record.
 STATUS = {"not found": 404}
@@ -300,4 +325,8 @@ PAGES = {
     "ideas by customers": "/ideas?sort=customers&status=planned",
     "idea": "/ideas/{idea}",
     "idea form": "/ideas/new",
+    "feedback": "/feedback",
+    "feedback filtered": "/feedback?band=happy&language=cs&scale=stars&min=4",
+    "add to idea": "/ideas/add?customer_id={customer}",
+    "survey questions": "/voice/surveys/{survey}/questions",
 }

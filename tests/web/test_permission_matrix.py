@@ -262,6 +262,7 @@ FEEDBACK_ROWS = [
     Row("DELETE", "/api/v1/interactions/{interaction_id}/feedback", API_AGENT_DELETE),
     Row("PUT", "/api/v1/case-messages/{message_id}/feedback", API_AGENT_UPDATE, body=dict),
     Row("DELETE", "/api/v1/case-messages/{message_id}/feedback", API_AGENT_DELETE),
+    Row("GET", "/feedback", PAGE_VIEW, query="?band=happy&source=review&from=2026-01-01"),
     Row("POST", "/feedback/contacts/{interaction_id}", PAGE_AGENT_POST),
     Row("POST", "/feedback/contacts/{interaction_id}/unmark", PAGE_AGENT_POST),
     Row("POST", "/feedback/case-messages/{message_id}", PAGE_AGENT_POST),
@@ -270,6 +271,13 @@ FEEDBACK_ROWS = [
 IDEA_ROWS = [
     Row("GET", "/ideas", PAGE_VIEW),
     Row("GET", "/ideas/new", PAGE_AGENT_VIEW),
+    Row("GET", "/ideas/add", PAGE_AGENT_VIEW, query="?feedback_id={feedback}"),
+    Row(
+        "POST",
+        "/ideas/add",
+        PAGE_AGENT_POST,
+        form={"case_id": "{case}", "title": "Matrix idea", "next": "/cases/{case}#ideas"},
+    ),
     Row("POST", "/ideas/new", PAGE_AGENT_POST, form={"title": "Matrix idea"}),
     Row("GET", "/ideas/{idea_id}", PAGE_VIEW),
     Row("POST", "/ideas/{idea_id}/edit", PAGE_AGENT_POST, form={"title": "Matrix idea"}),
@@ -811,34 +819,31 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
 def _send(
     row: Row, client: TestClient, headers: dict[str, str], ids: dict[str, int], csrf: str
 ) -> int:
-    path = (
-        row.path.format(
-            customer_id=ids["customer"],
-            interaction_id=ids["interaction"],
-            order_id=ids["order"],
-            user_id=ids["user"],
-            name="app.js",
-            job_id=ids["import_job"],
-            case_id=ids["case"],
-            policy_id=ids["policy"],
-            notification_id=ids["notification"],
-            pair_id=ids["pair"],
-            kind="customers",
-            calendar_id=ids["calendar"],
-            view_id=ids["view"],
-            quarantine_id=ids["quarantine"],
-            attachment_id=ids["attachment"],
-            event_id=ids["event"],
-            rule_id=ids["rule"],
-            survey_id=ids["survey"],
-            question_id=ids["question"],
-            token=ids["survey_token" if row.path.startswith("/s/") else "unsubscribe_token"],
-            item_id=ids["feedback"],
-            message_id=ids["message"],
-            **{"idea_id": ids["idea"], **{name: ids[key] for name, key in row.path_ids.items()}},
-        )
-        + row.query
-    )
+    path = row.path.format(
+        customer_id=ids["customer"],
+        interaction_id=ids["interaction"],
+        order_id=ids["order"],
+        user_id=ids["user"],
+        name="app.js",
+        job_id=ids["import_job"],
+        case_id=ids["case"],
+        policy_id=ids["policy"],
+        notification_id=ids["notification"],
+        pair_id=ids["pair"],
+        kind="customers",
+        calendar_id=ids["calendar"],
+        view_id=ids["view"],
+        quarantine_id=ids["quarantine"],
+        attachment_id=ids["attachment"],
+        event_id=ids["event"],
+        rule_id=ids["rule"],
+        survey_id=ids["survey"],
+        question_id=ids["question"],
+        token=ids["survey_token" if row.path.startswith("/s/") else "unsubscribe_token"],
+        item_id=ids["feedback"],
+        message_id=ids["message"],
+        **{"idea_id": ids["idea"], **{name: ids[key] for name, key in row.path_ids.items()}},
+    ) + row.query.format(**ids)
     if row.body is not None:
         return client.request(row.method, path, json=row.body(ids), headers=headers).status_code
     if row.raw is not None:

@@ -42,7 +42,9 @@ ROUTER_MODULES = (
     "centricity.surveys.question_pages",
     "centricity.surveys.questions_api",
     "centricity.feedback.pages",
+    "centricity.feedback.list_pages",
     "centricity.feedback.api",
+    "centricity.ideas.attach_pages",  # before ideas.pages: /ideas/add, not /ideas/{id}
     "centricity.ideas.pages",
     "centricity.ideas.api",
 )
