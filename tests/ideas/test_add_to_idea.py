@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -15,9 +16,11 @@ from centricity.cases import service as cases
 from centricity.cases.schemas import CaseCreate
 from centricity.feedback import service as feedback
 from centricity.feedback.schemas import FeedbackCreate
+from centricity.ideas import attach
 from centricity.ideas import service as ideas
 from centricity.ideas.models import IdeaRequest, IdeaRequester
 from centricity.ideas.schemas import IdeaCreate
+from centricity.kit.errors import NotFound
 from ideas_data import Shop
 
 
@@ -139,3 +142,14 @@ def test_another_department_links_nobody_from_a_case_or_an_item_it_cannot_see(
     viewer = browser_for(personas.viewer)
     assert _post(viewer, {"case_id": heard.case_id, "idea_id": heard.idea_id}).status_code == 403
     assert db.scalar(select(func.count()).select_from(IdeaRequest)) == 0
+
+
+def test_the_source_is_resolved_through_the_actors_visibility(
+    db: Session, personas: Any, shop: Shop
+) -> None:
+    heard = _heard(db, personas, shop)
+    found = attach.source(db, actor=personas.bob, feedback_id=heard.feedback_id)
+    assert (found.customer.id, found.feedback_id) == (shop.anna.id, heard.feedback_id)
+    for hidden in ({"case_id": heard.case_id}, {"feedback_id": heard.feedback_id}):
+        with pytest.raises(NotFound):  # department A's case, and the item about it
+            attach.source(db, actor=personas.charlie, **hidden)
