@@ -14,6 +14,8 @@ from centricity.analytics.models import AnalyticsRun
 from centricity.customers import service as customers
 from centricity.customers.models import Customer
 from centricity.customers.schemas import CustomerCreate
+from centricity.feedback import service as feedback
+from centricity.feedback.schemas import FeedbackCreate
 from centricity.orders.models import Order
 from centricity.value.models import CustomerValue
 
@@ -103,3 +105,11 @@ def shop(db: Session) -> Shop:
     order(db, dmitri.id, "100.00")
     db.commit()
     return Shop(anna, bert, cecilie, dmitri)
+
+
+def feedback_item(db: Session, customer_id: int, actor: Any, text: str = "Mörkt läge!") -> int:
+    """A review of the customer's, recorded by `actor`: a real source for a request."""
+    data = FeedbackCreate(customer_id=customer_id, source="review", text=text)
+    item = feedback.create(db, data=data, actor=actor)
+    db.commit()
+    return item.id

@@ -40,9 +40,10 @@ from centricity.mail.mailboxes import Mailbox
 from centricity.notifications import service as notifications
 from centricity.surveys import campaign_runs
 from centricity.surveys import campaigns as survey_campaigns
+from centricity.surveys import questions as survey_questions
 from centricity.surveys import service as surveys
 from centricity.surveys.campaign_schemas import CampaignCreate
-from centricity.surveys.schemas import SurveyCreate
+from centricity.surveys.schemas import QuestionIn, SurveyCreate
 from centricity.value import service as value_service
 
 PASSWORD = "x7-Quartz-Meadow-91"
@@ -127,11 +128,23 @@ def fill_workspace(session: Session, settings: Settings) -> Workspace:
 
 
 def _survey(session: Session, admin: User, customer_id: int) -> int:
-    """A survey with a case-solved campaign and an audience list (one entry unknown): the
-    survey page shows the campaigns with their figures."""
+    """A survey with a custom question, a case-solved campaign and an audience list (one
+    entry unknown): the survey page shows the campaigns with their figures, the questions
+    editor the question."""
     survey = surveys.create(
         session, data=SurveyCreate(name="NPS", kind="nps", languages=["cs", "en"]), actor=admin
     )
+    question = QuestionIn.model_validate(  # one custom choice question: the editor lists it
+        {
+            "kind": "single",
+            "texts": {"cs": "Co rozhodlo?", "en": "What decided it?"},
+            "choices": [
+                {"value": "cena", "texts": {"cs": "Cena", "en": "Price"}},
+                {"value": "rychlost", "texts": {"cs": "Rychlost", "en": "Speed"}},
+            ],
+        }
+    )
+    survey_questions.add(session, survey=survey, data=question, actor=admin)
     solved = CampaignCreate(name="Po vyřešení", trigger="case_solved", delay_hours=2)
     survey_campaigns.create(session, survey=survey, data=solved, actor=admin)
     listed = CampaignCreate(
@@ -282,6 +295,7 @@ FORM_ERRORS = (
     ("reply invalid", "/cases/{case}/replies", {"body": " "}, 422),
     ("event invalid", "/events/new", {"customer": "nobody", "starts_at": "soon"}, 422),
     ("idea invalid", "/ideas/new", {"title": " "}, 422),
+    ("question invalid", "/voice/surveys/{survey}/questions", {"kind": "single"}, 422),
 )
 # Every page answers 200 except the one for a missing record.
 STATUS = {"not found": 404}
@@ -327,4 +341,8 @@ PAGES = {
     "idea": "/ideas/{idea}",
     "idea form": "/ideas/new",
     "survey": "/voice/surveys/{survey}",
+    "feedback": "/feedback",
+    "feedback filtered": "/feedback?band=happy&language=cs&scale=stars&min=4",
+    "add to idea": "/ideas/add?customer_id={customer}",
+    "survey questions": "/voice/surveys/{survey}/questions",
 }

@@ -39,6 +39,7 @@ class Site:
     pages: dict[str, str]
     customer_id: int
     case_id: int
+    survey_id: int = 0
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +84,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         )
         for name, path in PAGES.items()
     }
-    yield Site(clients, pages, workspace.customer_id, workspace.case_id)
+    yield Site(clients, pages, workspace.customer_id, workspace.case_id, workspace.survey_id)
     for client in clients.values():
         client.close()
 
@@ -216,7 +217,7 @@ def test_form_errors_speak_the_users_language(site: Site, language: str) -> None
     found: dict[str, list[str]] = {}
     for name, path, fields, status in FORM_ERRORS:
         answer = client.post(
-            path.format(customer=site.customer_id, case=site.case_id),
+            path.format(customer=site.customer_id, case=site.case_id, survey=site.survey_id),
             data={**fields, "csrf_token": token.group(1)},
         )
         assert answer.status_code == status, (name, answer.status_code)

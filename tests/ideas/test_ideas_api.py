@@ -17,7 +17,7 @@ from centricity.cases.schemas import CaseCreate
 from centricity.interactions import service as interactions
 from centricity.interactions.models import Channel, Direction
 from centricity.interactions.schemas import InteractionCreate
-from ideas_data import Shop
+from ideas_data import Shop, feedback_item
 
 
 @pytest.fixture()
@@ -42,13 +42,17 @@ def _ask(client: TestClient, idea_id: int, customer_id: int, **fields: Any) -> A
 
 
 def test_it_files_ideas_links_customers_and_ranks_by_value(
-    api: dict[str, TestClient], shop: Shop
+    api: dict[str, TestClient], shop: Shop, db: Session, personas: Any
 ) -> None:
     small = _idea(api["bob"], "Invoices as PDF")
     big = _idea(api["bob"], "Dark mode")
     assert _ask(api["bob"], small, shop.bert.id).status_code == 201
     assert _ask(api["bob"], small, shop.dmitri.id, importance="nice_to_have").status_code == 201
-    answer = _ask(api["bob"], big, shop.anna.id, importance="dealbreaker", feedback_id=77)
+    review = feedback_item(db, shop.anna.id, personas.bob)
+    not_hers = feedback_item(db, shop.bert.id, personas.bob)
+    wrong = _ask(api["bob"], big, shop.anna.id, feedback_id=not_hers)
+    assert wrong.status_code == 422  # another customer's item
+    answer = _ask(api["bob"], big, shop.anna.id, importance="dealbreaker", feedback_id=review)
     assert answer.status_code == 201, answer.text
     assert _ask(api["bob"], big, shop.anna.id).status_code == 201  # again: counted once
     listing = api["viewer"].get("/api/v1/ideas?sort=value").json()
@@ -65,7 +69,7 @@ def test_it_files_ideas_links_customers_and_ranks_by_value(
     detail = api["viewer"].get(f"/api/v1/ideas/{big}").json()
     [anna] = detail["requesters"]
     assert (anna["importance"], anna["weight"], anna["value"]) == ("dealbreaker", 2.0, 1000.0)
-    assert [r["feedback_id"] for r in anna["requests"]] == [77, None]
+    assert [r["feedback_id"] for r in anna["requests"]] == [review, None]
     assert detail["weights"] == {"nice_to_have": 0.5, "important": 1.0, "dealbreaker": 2.0}
 
 

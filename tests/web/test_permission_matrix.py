@@ -50,9 +50,10 @@ from centricity.orders import service as orders
 from centricity.orders.schemas import OrderCreate
 from centricity.site.routes import iter_routes
 from centricity.surveys import campaigns as survey_campaigns
+from centricity.surveys import questions as survey_questions
 from centricity.surveys import service as surveys
 from centricity.surveys.campaign_schemas import CampaignCreate
-from centricity.surveys.schemas import InvitationCreate, SurveyCreate
+from centricity.surveys.schemas import InvitationCreate, QuestionIn, SurveyCreate
 from centricity.web.csrf import LOGIN_CSRF_COOKIE, is_csrf_dependency, new_login_token
 from centricity.web.deps import dependency_markers
 from closed_loop_helpers import cause_id, follow_up_task
@@ -213,6 +214,41 @@ EVENT_ROWS = [
 
 
 API_AGENT_DELETE = (401, 403, 204, 204, 204, 403, 204)
+_QUESTION = {"kind": "text", "texts": {"en": "Why?"}}
+_QUESTION_FORM = {"kind": "text", "text_en": "Why?"}
+# The matrix survey (NPS, English) gets a fresh unanswered question per request.
+QUESTION_ROWS = [
+    Row("GET", "/api/v1/surveys/{survey_id}/questions", API_READ),
+    Row(
+        "POST",
+        "/api/v1/surveys/{survey_id}/questions",
+        API_MANAGER_CREATE,
+        body=lambda _ids: _QUESTION,
+    ),
+    Row(
+        "PATCH",
+        "/api/v1/surveys/{survey_id}/questions/{question_id}",
+        API_MANAGER_UPDATE,
+        body=lambda _ids: {"required": True},
+    ),
+    Row("DELETE", "/api/v1/surveys/{survey_id}/questions/{question_id}", API_MANAGER_DELETE),
+    Row("GET", "/voice/surveys/{survey_id}/questions", PAGE_VIEW),
+    Row("POST", "/voice/surveys/{survey_id}/questions", PAGE_MANAGER_POST, form=_QUESTION_FORM),
+    Row("GET", "/voice/surveys/{survey_id}/questions/{question_id}", PAGE_MANAGER_VIEW),
+    Row(
+        "POST",
+        "/voice/surveys/{survey_id}/questions/{question_id}",
+        PAGE_MANAGER_POST,
+        form=_QUESTION_FORM,
+    ),
+    Row("POST", "/voice/surveys/{survey_id}/questions/{question_id}/delete", PAGE_MANAGER_POST),
+    Row(
+        "POST",
+        "/voice/surveys/{survey_id}/questions/{question_id}/move",
+        PAGE_MANAGER_POST,
+        form={"direction": "up"},
+    ),
+]
 _FEEDBACK_NUMBERS = itertools.count(1)
 
 
@@ -229,6 +265,7 @@ FEEDBACK_ROWS = [
     Row("DELETE", "/api/v1/interactions/{interaction_id}/feedback", API_AGENT_DELETE),
     Row("PUT", "/api/v1/case-messages/{message_id}/feedback", API_AGENT_UPDATE, body=dict),
     Row("DELETE", "/api/v1/case-messages/{message_id}/feedback", API_AGENT_DELETE),
+    Row("GET", "/feedback", PAGE_VIEW, query="?band=happy&source=review&from=2026-01-01"),
     Row("POST", "/feedback/contacts/{interaction_id}", PAGE_AGENT_POST),
     Row("POST", "/feedback/contacts/{interaction_id}/unmark", PAGE_AGENT_POST),
     Row("POST", "/feedback/case-messages/{message_id}", PAGE_AGENT_POST),
@@ -237,6 +274,13 @@ FEEDBACK_ROWS = [
 IDEA_ROWS = [
     Row("GET", "/ideas", PAGE_VIEW),
     Row("GET", "/ideas/new", PAGE_AGENT_VIEW),
+    Row("GET", "/ideas/add", PAGE_AGENT_VIEW, query="?feedback_id={feedback}"),
+    Row(
+        "POST",
+        "/ideas/add",
+        PAGE_AGENT_POST,
+        form={"case_id": "{case}", "title": "Matrix idea", "next": "/cases/{case}#ideas"},
+    ),
     Row("POST", "/ideas/new", PAGE_AGENT_POST, form={"title": "Matrix idea"}),
     Row("GET", "/ideas/{idea_id}", PAGE_VIEW),
     Row("POST", "/ideas/{idea_id}/edit", PAGE_AGENT_POST, form={"title": "Matrix idea"}),
@@ -376,6 +420,7 @@ MATRIX: list[Row] = [
         body=lambda _ids: {},
     ),
     Row("GET", "/api/v1/voice/verbatims", API_READ),
+    *QUESTION_ROWS,
     Row("GET", "/api/openapi.json", PUBLIC),
     Row("GET", "/api/docs", PUBLIC),
     Row("GET", "/static/app.css", PUBLIC),
@@ -819,6 +864,9 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
     campaign, _unknown = survey_campaigns.create(
         db, survey=survey, data=audience, actor=personas.alice
     )
+    question = survey_questions.add(
+        db, survey=survey, data=QuestionIn.model_validate(_QUESTION), actor=personas.alice
+    )
     idea, survivor, merged = (
         ideas.create(db, data=IdeaCreate(title=f"Matrix idea {n}"), actor=bob) for n in range(3)
     )
@@ -848,6 +896,7 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
         "unsubscribe_token": unsubscribe.make_token(customer.id, "surveys", secret=TEST_SECRET),
         "survey": survey.id,
         "campaign": campaign.id,
+        "question": question.id,
         "buyer": buyer.id,
         "survey_token": invited.url.rsplit("/s/", 1)[1],
         "feedback": item.id,
@@ -860,38 +909,36 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
 def _send(
     row: Row, client: TestClient, headers: dict[str, str], ids: dict[str, int], csrf: str
 ) -> int:
-    path = (
-        row.path.format(
-            customer_id=ids["customer"],
-            interaction_id=ids["interaction"],
-            order_id=ids["order"],
-            user_id=ids["user"],
-            name="app.js",
-            job_id=ids["import_job"],
-            policy_id=ids["policy"],
-            notification_id=ids["notification"],
-            pair_id=ids["pair"],
-            kind="customers",
-            calendar_id=ids["calendar"],
-            view_id=ids["view"],
-            quarantine_id=ids["quarantine"],
-            attachment_id=ids["attachment"],
-            event_id=ids["event"],
-            rule_id=ids["rule"],
-            survey_id=ids["survey"],
-            campaign_id=ids["campaign"],
-            token=ids["survey_token" if row.path.startswith("/s/") else "unsubscribe_token"],
-            item_id=ids["feedback"],
-            message_id=ids["message"],
-            cause_id=ids["cause"],
-            **{
-                "idea_id": ids["idea"],
-                "case_id": ids["case"],
-                **{name: ids[key] for name, key in row.path_ids.items()},
-            },
-        )
-        + row.query
-    )
+    path = row.path.format(
+        customer_id=ids["customer"],
+        interaction_id=ids["interaction"],
+        order_id=ids["order"],
+        user_id=ids["user"],
+        name="app.js",
+        job_id=ids["import_job"],
+        policy_id=ids["policy"],
+        notification_id=ids["notification"],
+        pair_id=ids["pair"],
+        kind="customers",
+        calendar_id=ids["calendar"],
+        view_id=ids["view"],
+        quarantine_id=ids["quarantine"],
+        attachment_id=ids["attachment"],
+        event_id=ids["event"],
+        rule_id=ids["rule"],
+        survey_id=ids["survey"],
+        campaign_id=ids["campaign"],
+        token=ids["survey_token" if row.path.startswith("/s/") else "unsubscribe_token"],
+        item_id=ids["feedback"],
+        message_id=ids["message"],
+        cause_id=ids["cause"],
+        question_id=ids["question"],
+        **{
+            "idea_id": ids["idea"],
+            "case_id": ids["case"],
+            **{name: ids[key] for name, key in row.path_ids.items()},
+        },
+    ) + row.query.format(**ids)
     if row.body is not None:
         return client.request(row.method, path, json=row.body(ids), headers=headers).status_code
     if row.raw is not None:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from centricity.accounts.models import Role, User
-from centricity.customers import service, timeline
+from centricity.customers import page_sections, service, timeline
 from centricity.customers.schemas import (
     CUSTOMER_FIELDS,
     ContactPersonCreate,
@@ -117,6 +117,7 @@ def _detail_context(session: DbSession, user: User, customer_id: PathId) -> dict
         "value": value_queries.for_customer(session, customer.id),
         "person": {},
         "person_errors": {},
+        "sections": page_sections.shown(session, user, customer),
     }
 
 

@@ -4,7 +4,8 @@ One requester row per (idea, customer), unique in the store; every time they ask
 request under it with its own importance and source (a case, a contact, a feedback item,
 or by hand). The requester's importance is the highest of its requests. A customer is
 linked only by someone who may see them; a case or contact only by someone who may see it
-(another department's is not found, 404), and it must be that customer's (422).
+(another department's is not found, 404), and it must be that customer's (422); so must
+a feedback item named as the source.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from centricity.cases import service as cases
 from centricity.customers import service as customers
 from centricity.customers.models import Customer
 from centricity.db import insert_or_ignore
+from centricity.feedback import service as feedback
 from centricity.ideas import service
 from centricity.ideas.models import IMPORTANCE_RANK, Idea, IdeaRequest, IdeaRequester
 from centricity.ideas.schemas import RequesterCreate
@@ -64,7 +66,8 @@ def add(session: Session, *, idea: Idea, data: RequesterCreate, actor: User) -> 
 
 
 def _check_source(session: Session, data: RequesterCreate, customer_id: int, actor: User) -> None:
-    """A case or contact named as the source must be one the actor sees, of this customer."""
+    """A case, contact or feedback item named as the source must be one the actor sees, of
+    this customer (an item about another department's case is not found)."""
     if data.case_id is not None:
         case = cases.get(session, data.case_id, actor=actor)
         if case.customer_id != customer_id:
@@ -73,6 +76,10 @@ def _check_source(session: Session, data: RequesterCreate, customer_id: int, act
         contact = interactions.get(session, data.interaction_id, actor=actor)
         if contact.customer_id != customer_id:
             raise Invalid(lazy("the contact is another customer's"), field="interaction_id")
+    if data.feedback_id is not None:
+        item = feedback.get(session, data.feedback_id, actor=actor)
+        if item.customer_id != customer_id:
+            raise Invalid(lazy("the feedback item is another customer's"), field="feedback_id")
 
 
 def find_customer(session: Session, typed: str, *, actor: User) -> int | None:

@@ -43,8 +43,12 @@ ROUTER_MODULES = (
     "centricity.surveys.pages",
     "centricity.surveys.loop.pages",  # /voice/root-causes, /cases/{id}/follow-up/close
     "centricity.surveys.loop.api",
+    "centricity.surveys.question_pages",
+    "centricity.surveys.questions_api",
     "centricity.feedback.pages",
+    "centricity.feedback.list_pages",
     "centricity.feedback.api",
+    "centricity.ideas.attach_pages",  # before ideas.pages: /ideas/add, not /ideas/{id}
     "centricity.ideas.pages",
     "centricity.ideas.api",
 )

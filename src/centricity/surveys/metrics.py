@@ -155,6 +155,8 @@ def figures(
     )
     if survey_id is not None:
         query = query.where(SurveyResponse.survey_id == survey_id)
+    else:  # the closed loop's recovery question is not a survey of the customers' views
+        query = query.where(Survey.purpose.is_(None))
     by_kind: dict[str, Counter[float]] = {kind: Counter() for kind in ESTIMATORS}
     responses = tasks = closed = 0
     for kind, score, count, follow_ups, solved in session.execute(query):

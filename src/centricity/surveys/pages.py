@@ -15,7 +15,7 @@ from centricity.accounts.models import Role, User
 from centricity.feedback.models import SCALES, SOURCE_LABELS
 from centricity.kit.errors import DomainError
 from centricity.kit.i18n import LANGUAGES
-from centricity.surveys import breakdown, service, verbatims, voice, voice_filters
+from centricity.surveys import breakdown, closed_loop, service, verbatims, voice, voice_filters
 from centricity.surveys.models import SurveyKind
 from centricity.surveys.schemas import InvitationCreate, SurveyCreate
 from centricity.web.api import PathId
@@ -51,6 +51,7 @@ def _page(
         "group_label": breakdown.label,
         "groupings": voice_filters.GROUPINGS,
         "overall": breakdown.total(grouped),
+        **closed_loop.section(session, user, survey_id=filters.survey_id),
         "answers": verbatims.latest(session, actor=user, filters=filters),
         "filters": filters,
         "bands": verbatims.BAND_NAMES,

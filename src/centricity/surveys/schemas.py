@@ -72,14 +72,49 @@ class SurveyCreate(InputSchema):
         if self.kind == SurveyKind.CUSTOM and not self.questions:
             raise ValueError(noop("a custom survey needs at least one question"))
         for question in self.questions:
-            texts = [question.texts, *(choice.texts for choice in question.choices)]
-            for text in texts:
-                given = {supported(code) for code, value in text.items() if value.strip()}
-                if not set(self.languages) <= given:
-                    raise ValueError(
-                        noop("every question and choice needs a text in each language")
-                    )
+            problem = missing_texts(question, self.languages)
+            if problem is not None:
+                raise ValueError(problem)
         return self
+
+
+def missing_texts(question: QuestionIn, languages: list[str]) -> str | None:
+    """The problem (marked for the catalog) when the question or one of its choices lacks a
+    text in a language the survey offers: the public page never falls back to English."""
+    for text in [question.texts, *(choice.texts for choice in question.choices)]:
+        given = {supported(code) for code, value in text.items() if value.strip()}
+        if not set(languages) <= given:
+            return noop("every question and choice needs a text in each language")
+    values = [choice.value for choice in question.choices]
+    if len(set(values)) != len(values):
+        return noop("each choice needs its own value")
+    return None
+
+
+class QuestionUpdate(InputSchema):
+    """A change of a custom question: only the fields given change (once it has answers,
+    its kind, scale and existing choice values stay)."""
+
+    kind: QuestionKind | None = None
+    texts: dict[str, str] | None = None
+    choices: list[ChoiceIn] | None = Field(None, max_length=MAX_CHOICES)
+    scale_min: int | None = Field(None, ge=-100, le=100)
+    scale_max: int | None = Field(None, ge=-100, le=100)
+    required: bool | None = None
+
+
+class QuestionRead(BaseModel):
+    """A custom question as the API shows it."""
+
+    id: int
+    position: int
+    kind: str
+    texts: dict[str, str]
+    choices: list[dict[str, Any]]
+    scale_min: int | None
+    scale_max: int | None
+    required: bool
+    answers: int = Field(0, description="Answers given to it; an answered question keeps its kind.")
 
 
 class SurveyRead(BaseModel):

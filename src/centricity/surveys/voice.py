@@ -31,8 +31,11 @@ class SurveyRow:
 
 
 def survey_rows(session: Session) -> list[SurveyRow]:
-    """Every survey with its counts and its main figure, in three grouped queries."""
-    surveys = list(session.scalars(select(Survey).order_by(Survey.id.desc())))
+    """Every survey with its counts and its main figure, in three grouped queries; the
+    closed loop's recovery question (a system survey, `purpose` set) has its own figures."""
+    surveys = list(
+        session.scalars(select(Survey).where(Survey.purpose.is_(None)).order_by(Survey.id.desc()))
+    )
     invited = dict(
         session.execute(
             select(SurveyInvitation.survey_id, func.count()).group_by(SurveyInvitation.survey_id)

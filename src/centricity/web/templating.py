@@ -27,6 +27,7 @@ NAVIGATION = [
     (noop("Events"), "/events", Role.VIEWER),
     (noop("Service"), "/service", Role.MANAGER),
     (noop("Voice"), "/voice", Role.VIEWER),
+    (noop("Feedback"), "/feedback", Role.VIEWER),
     (noop("Ideas"), "/ideas", Role.VIEWER),
     (noop("Value"), "/value", Role.VIEWER),
     (noop("Insights"), "/insights", Role.VIEWER),
