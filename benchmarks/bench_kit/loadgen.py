@@ -79,6 +79,9 @@ class OpenLoopRun:
         return self.cpu_seconds / self.seconds if self.seconds else 0.0
 
 
+IDLE_SECONDS = 4.0
+
+
 async def _read_answer(reader: asyncio.StreamReader) -> tuple[int, bool]:
     """Read one HTTP/1.1 response; its status and whether the connection may be reused."""
     head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").lower()
@@ -98,11 +101,22 @@ async def _read_answer(reader: asyncio.StreamReader) -> tuple[int, bool]:
 async def _open_loop(
     host: str, port: int, requests: list[tuple[str, bytes]], rate: float, seconds: float
 ) -> OpenLoopRun:
-    idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+    # Idle keep-alive connections with the time each was last used: one idle longer than
+    # the server keeps it (Uvicorn closes after 5 s) is dropped, not reused, as an HTTP
+    # client pool does; reusing it failed a few requests after each stall with a reset.
+    idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []
     run = OpenLoopRun()
 
+    async def connection() -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        while idle:
+            reader, writer, used = idle.pop()
+            if time.perf_counter() - used < IDLE_SECONDS:
+                return reader, writer
+            writer.close()
+        return await asyncio.open_connection(host, port)
+
     async def fire(kind: str, raw: bytes, due: float) -> None:
-        reader, writer = idle.pop() if idle else await asyncio.open_connection(host, port)
+        reader, writer = await connection()
         try:
             writer.write(raw)
             status, keep = await asyncio.wait_for(_read_answer(reader), timeout=30)
@@ -110,7 +124,7 @@ async def _open_loop(
             status, keep = 0, False
         run.samples.append(Sample(kind, status, (time.perf_counter() - due) * 1000))
         if keep:
-            idle.append((reader, writer))
+            idle.append((reader, writer, time.perf_counter()))
         else:
             writer.close()
 
@@ -125,7 +139,7 @@ async def _open_loop(
     await asyncio.gather(*tasks)
     run.seconds = time.perf_counter() - start
     run.cpu_seconds = time.process_time() - cpu0
-    for _reader, writer in idle:
+    for _reader, writer, _used in idle:
         writer.close()
     return run
 

@@ -14,7 +14,7 @@ from centricity.accounts.models import Department
 from centricity.accounts.service import get_or_create_department
 from centricity.cases import service as cases
 from centricity.cases.models import Case, CaseKind, Priority
-from centricity.config import get_settings
+from centricity.config import current_settings
 from centricity.interactions.models import Channel, Interaction
 from centricity.surveys.loop import recovery as loop_recovery
 from centricity.surveys.loop import service as loop_service
@@ -45,7 +45,7 @@ def department_for(session: Session, survey: Survey, invitation: SurveyInvitatio
             owner = session.scalar(select(model.department_id).where(model.id == record_id))
             if owner is not None:
                 return int(owner)
-    name = get_settings().survey_follow_up_department.strip()
+    name = current_settings().survey_follow_up_department.strip()
     if name:
         return get_or_create_department(session, name).id
     if survey.department_id is not None:
