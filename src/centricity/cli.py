@@ -23,6 +23,7 @@ DOMAIN_CLIS: dict[str, tuple[str, ...]] = {
     "centricity.cases.cli": ("sla",),
     "centricity.mail.cli": ("mail",),
     "centricity.surveys.cli": ("surveys",),
+    "centricity.feedback.analysis.cli": ("voice",),
     "centricity.privacy.cli": ("export-person", "erase-person"),
     "centricity.backup.cli": ("backup", "restore"),
     "centricity.demo.cli": ("demo",),

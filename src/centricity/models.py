@@ -8,6 +8,7 @@ from centricity.cases import models as cases_models
 from centricity.customers import models as customers_models
 from centricity.events import models as events_models
 from centricity.feedback import models as feedback_models
+from centricity.feedback.analysis import models as feedback_analysis_models
 from centricity.ideas import models as ideas_models
 from centricity.imports import models as imports_models
 from centricity.interactions import models as interactions_models
@@ -29,6 +30,7 @@ ALL_MODEL_MODULES = (
     customers_models,
     events_models,
     feedback_models,
+    feedback_analysis_models,
     ideas_models,
     imports_models,
     interactions_models,

@@ -18,7 +18,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from centricity.db import Base, UTCDateTime
@@ -96,6 +105,8 @@ class FeedbackItem(Base):
         Index("ix_feedback_items_interaction_id", "interaction_id"),
         Index("ix_feedback_items_order_id", "order_id"),
         Index("ix_feedback_items_survey_response_id", "survey_response_id"),
+        Index("ix_feedback_items_theme_id_received_at", "theme_id", "received_at"),
+        Index("ix_feedback_items_analysed_at", "analysed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -127,3 +138,13 @@ class FeedbackItem(Base):
         ForeignKey("users.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What the text analysis added beside the words (`feedback/analysis`): None until the
+    # item was analysed. `sentiment` is negative, neutral or positive with the model's
+    # probability; `theme_id` a `feedback_themes` row (no foreign key: themes are retired,
+    # never deleted); `not_analysable` the reason when the words cannot be analysed
+    # (empty, no letters), so such an item is not tried again.
+    sentiment: Mapped[str | None] = mapped_column(String(10))
+    sentiment_probability: Mapped[float | None] = mapped_column(Float)
+    theme_id: Mapped[int | None] = mapped_column(Integer)
+    analysed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    not_analysable: Mapped[str | None] = mapped_column(String(40))

@@ -29,6 +29,7 @@ DOMAIN_JOB_MODULES: tuple[str, ...] = (
     "centricity.events.jobs",
     "centricity.telephony.jobs",
     "centricity.surveys.jobs",
+    "centricity.feedback.analysis.jobs",
 )
 
 KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")

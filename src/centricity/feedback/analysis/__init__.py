@@ -1,0 +1,1 @@
+"""The text analysis of feedback in the store: language, embeddings, themes, sentiment."""

@@ -1,0 +1,39 @@
+"""Background jobs: the nightly text analysis of new feedback, and the weekly full run
+that fits the themes and the sentiment model again on everything (themes keep their ids)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from centricity.config import get_settings
+from centricity.feedback.analysis import run
+from centricity.jobs.registry import job_handler, schedule
+
+ANALYZE_JOB = "voice.analyze"
+REFIT_JOB = "voice.refit"
+
+
+@job_handler(ANALYZE_JOB)
+def analyze(session: Session, payload: dict[str, Any]) -> None:
+    """Analyse the feedback not analysed yet (`{"full": true}`: fit everything again),
+    committing batch by batch so a stopped run resumes without embedding twice."""
+    run.analyze(
+        session,
+        settings=get_settings(),
+        full=bool(payload.get("full")),
+        checkpoint=session.commit,
+    )
+
+
+@job_handler(REFIT_JOB)
+def refit(session: Session, payload: dict[str, Any]) -> None:
+    """Fit the themes and sentiment again on every item; new items are analysed too."""
+    del payload
+    run.analyze(session, settings=get_settings(), full=True, checkpoint=session.commit)
+
+
+schedule(ANALYZE_JOB, every=timedelta(days=1))
+schedule(REFIT_JOB, every=timedelta(days=7))

@@ -1,0 +1,486 @@
+"""The text analysis run (`centricity voice analyze`, the nightly `voice.analyze` job): every
+feedback item's language, embedding, theme and sentiment, from feedback items of every
+source (survey comments and marked case messages and contact notes are feedback items too).
+
+The run works in stages, each committed in batches through `checkpoint`, so a run stopped
+at any point resumes where it stopped and never embeds an item twice (an item with a row in
+`feedback_embeddings` is never sent to the embedder again):
+
+1. **new items** (`analysed_at` empty): an item that cannot be analysed (empty, no
+   letters) gets its reason and is done; the others get a language when they had none
+   (among `CENTRICITY_TEXT_LANGUAGES`, one- and two-word texts taking the customer's
+   preferred language) and an embedding;
+2. **themes**: a full run (`full`, or no themes yet) fits the theme model on a sample of
+   every embedded item, matches it to the previous themes by centroid similarity (kept
+   themes keep their id, name, owner and keyword rules; new ones are added, lost ones
+   retired) and assigns every item; otherwise only the new items are assigned to the
+   stored themes. Staff keyword rules (`feedback_themes.keywords`) come before vectors;
+3. **sentiment**: trained on the items that carry a score (NPS, CSAT, CES, stars: the score
+   as the label) when the run is full or no model is stored, then given to the items of
+   this run; below the minimum of ratings the run says so and gives none;
+4. the items are marked analysed and the themes' sizes counted.
+
+With `CENTRICITY_TEXT_EMBEDDER=none` no item is embedded and there are no themes;
+sentiment then comes from TF-IDF on lemmas (`ClassicSentimentModel`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.orm import Session
+
+from centricity.analytics.text import embedding as embeddings
+from centricity.analytics.text.analysable import analysable
+from centricity.analytics.text.classic import ClassicSentimentModel
+from centricity.analytics.text.language import detect_languages
+from centricity.analytics.text.normalise import normalise_many
+from centricity.analytics.text.ratings import NotEnoughRatings, score_label, shortfall
+from centricity.analytics.text.sentiment import SentimentModel
+from centricity.analytics.text.themes import ThemeModel
+from centricity.config import Settings
+from centricity.customers.models import Customer
+from centricity.feedback.analysis import stored
+from centricity.feedback.analysis.models import FeedbackEmbedding, Theme
+from centricity.feedback.models import FeedbackItem
+from centricity.kit.time import utcnow
+
+BATCH = 256  # items embedded and committed together
+ASSIGN_CHUNK = 20_000  # items whose vectors are held at once while assigning themes
+MIN_THEME_ITEMS = 20  # fewer embedded items than this: no themes yet
+FIT_SAMPLE = 20_000  # items the theme model is fitted on (seeded sample)
+RATED_SCALES = ("nps", "csat", "ces", "stars")
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Result:
+    """What one run did: items analysed, embeddings made, active themes and notes."""
+
+    items: int = 0
+    embedded: int = 0
+    themes: int = 0
+    not_analysable: int = 0
+    languages_detected: int = 0
+    full: bool = False
+    unthemed_share: float | None = None
+    themes_added: list[int] = field(default_factory=list)
+    themes_retired: list[int] = field(default_factory=list)
+    sentiment_note: str | None = None
+
+    def summary(self) -> str:
+        """The run's last line, as the CLI prints it (`items=N embedded=N themes=N`)."""
+        return f"items={self.items} embedded={self.embedded} themes={self.themes}"
+
+
+def embedder_for(settings: Settings) -> embeddings.Embedder | None:
+    """The embedder the settings choose (None: embeddings switched off)."""
+    if settings.text_embedder == "none":
+        return None
+    if settings.text_embedder == "hashing":
+        return embeddings.HashingEmbedder()
+    if settings.text_embedder == "transformer":
+        if settings.text_model_path is None:
+            raise ValueError("CENTRICITY_TEXT_EMBEDDER=transformer needs CENTRICITY_TEXT_MODEL_PATH")
+        from centricity.analytics.text.transformer import TransformerEmbedder
+
+        return TransformerEmbedder(settings.text_model_path)
+    return embeddings.default_embedder()
+
+
+def embedder_key(embedder: embeddings.Embedder) -> str:
+    """The name and version stored beside every vector: vectors of two models never mix."""
+    return f"{embedder.name}@{embedder.version}"[:80]
+
+
+def analyze(
+    session: Session,
+    *,
+    settings: Settings,
+    full: bool = False,
+    embedder: embeddings.Embedder | None = None,
+    checkpoint: Callable[[], None] | None = None,
+    progress: Progress | None = None,
+) -> Result:
+    """Analyse the items not analysed yet (all items' themes and sentiment when `full`)."""
+    commit = checkpoint or session.flush
+    say = progress or (lambda _stage: None)
+    model = embedder if embedder is not None else embedder_for(settings)
+    key = embedder_key(model) if model is not None else ""
+    languages = settings.text_languages.split(",")
+    result = Result(full=full)
+    now = utcnow()
+    new_ids = _prepare(session, model, key, languages, result, commit, say)
+    if model is not None:
+        _themes(session, key, full, new_ids, result, commit, say)
+    _sentiment(session, model, key, full, new_ids, result, commit, say)
+    say("marking items analysed")
+    for chunk in _chunks(new_ids, 5_000):
+        session.execute(
+            update(FeedbackItem)
+            .where(FeedbackItem.id.in_(chunk), FeedbackItem.analysed_at.is_(None))
+            .values(analysed_at=now)
+        )
+    _count_sizes(session)
+    result.items = len(new_ids) + result.not_analysable
+    result.themes = session.scalar(
+        select(func.count()).select_from(Theme).where(Theme.status == "active")
+    ) or 0
+    commit()
+    return result
+
+
+def _prepare(
+    session: Session,
+    model: embeddings.Embedder | None,
+    key: str,
+    languages: list[str],
+    result: Result,
+    commit: Callable[[], None],
+    say: Progress,
+) -> list[int]:
+    """Stage 1: reasons, languages and embeddings of new items; their ids (analysable)."""
+    ready: list[int] = []
+    after = 0
+    while True:
+        rows = session.execute(
+            select(
+                FeedbackItem.id,
+                FeedbackItem.text,
+                FeedbackItem.language,
+                Customer.preferred_language,
+                exists().where(FeedbackEmbedding.feedback_item_id == FeedbackItem.id),
+            )
+            .outerjoin(Customer, Customer.id == FeedbackItem.customer_id)
+            .where(FeedbackItem.analysed_at.is_(None), FeedbackItem.id > after)
+            .order_by(FeedbackItem.id)
+            .limit(BATCH)
+        ).all()
+        if not rows:
+            return ready
+        after = rows[-1][0]
+        say(f"reading and embedding new items ({len(ready) + len(rows):,})")
+        usable = []
+        for item_id, text, _language, _default, _embedded in rows:
+            reason = analysable(text)
+            if reason is not None:
+                session.execute(
+                    update(FeedbackItem)
+                    .where(FeedbackItem.id == item_id)
+                    .values(not_analysable=reason[:40], analysed_at=utcnow())
+                )
+                result.not_analysable += 1
+            else:
+                usable.append((item_id, text, _language, _default, _embedded))
+        _languages(session, usable, languages, result)
+        if model is not None:
+            missing = [(item_id, text) for item_id, text, _l, _d, done in usable if not done]
+            if missing:
+                vectors = model.embed([text for _id, text in missing])
+                session.add_all(
+                    FeedbackEmbedding(feedback_item_id=item_id, model=key, vector=blob)
+                    for (item_id, _text), blob in zip(missing, stored.to_bytes(vectors), strict=True)
+                )
+                result.embedded += len(missing)
+        ready.extend(item_id for item_id, *_rest in usable)
+        commit()
+
+
+def _languages(
+    session: Session, rows: list[tuple[Any, ...]], languages: list[str], result: Result
+) -> None:
+    """Detect the language of the items that came without one."""
+    unknown = [(item_id, text, default) for item_id, text, language, default, _e in rows if not language]
+    if not unknown:
+        return
+    defaults = [default if default in languages else None for _id, _text, default in unknown]
+    found = detect_languages([text for _id, text, _d in unknown], languages, defaults)
+    for (item_id, _text, _default), code in zip(unknown, found, strict=True):
+        if code:
+            session.execute(update(FeedbackItem).where(FeedbackItem.id == item_id).values(language=code))
+            result.languages_detected += 1
+
+
+def _vectors(
+    session: Session, key: str, ids: Sequence[int]
+) -> tuple[list[int], np.ndarray, list[str | None], list[str]]:
+    """The embeddings (of this embedder), languages and texts of the items `ids`."""
+    rows = session.execute(
+        select(FeedbackItem.id, FeedbackEmbedding.vector, FeedbackItem.language, FeedbackItem.text)
+        .join(FeedbackEmbedding, FeedbackEmbedding.feedback_item_id == FeedbackItem.id)
+        .where(FeedbackItem.id.in_(list(ids)), FeedbackEmbedding.model == key)
+        .order_by(FeedbackItem.id)
+    ).all()
+    return (
+        [r[0] for r in rows],
+        stored.from_bytes([r[1] for r in rows]),
+        [r[2] for r in rows],
+        [r[3] for r in rows],
+    )
+
+
+def _embedded_ids(session: Session, key: str) -> list[int]:
+    """Every item with an embedding of this embedder that is analysable, in id order."""
+    return list(
+        session.scalars(
+            select(FeedbackEmbedding.feedback_item_id)
+            .join(FeedbackItem, FeedbackItem.id == FeedbackEmbedding.feedback_item_id)
+            .where(FeedbackEmbedding.model == key, FeedbackItem.not_analysable.is_(None))
+            .order_by(FeedbackEmbedding.feedback_item_id)
+        )
+    )
+
+
+def _themes(
+    session: Session,
+    key: str,
+    full: bool,
+    new_ids: list[int],
+    result: Result,
+    commit: Callable[[], None],
+    say: Progress,
+) -> None:
+    """Stage 2: fit and match the themes (full) or assign the new items to them."""
+    row = stored.latest(session, "themes")
+    previous = stored.load(row, ThemeModel) if row is not None and row.embedder == key else None
+    rows_of: dict[int, int] = {}
+    if previous is not None and row is not None:
+        rows_of = {int(k): int(v) for k, v in row.state.get("store", {}).get("rows", {}).items()}
+    if full or previous is None:
+        everything = _embedded_ids(session, key)
+        if len(everything) < MIN_THEME_ITEMS:
+            return
+        say(f"fitting themes on {min(len(everything), FIT_SAMPLE):,} of {len(everything):,} items")
+        model, rows_of = _refit(session, key, everything, previous, rows_of, result)
+        stored.save(session, model, embedder=key, state={"rows": {str(k): v for k, v in rows_of.items()}})
+        commit()
+        targets = everything
+    else:
+        model = previous
+        targets = new_ids
+    _apply_keyword_rules(session, model, rows_of)
+    assigned = 0
+    unthemed = 0
+    for chunk in _chunks(targets, ASSIGN_CHUNK):
+        ids, vectors, langs, texts = _vectors(session, key, chunk)
+        if not ids:
+            continue
+        lemmas = normalise_many(texts, langs) if model.rules else None
+        labels = model.predict(vectors, langs, lemmas)
+        themes = [rows_of.get(label) if label != -1 else None for label in labels.tolist()]
+        session.execute(
+            update(FeedbackItem),
+            [{"id": i, "theme_id": t} for i, t in zip(ids, themes, strict=True)],
+        )
+        assigned += len(ids)
+        unthemed += sum(1 for t in themes if t is None)
+        say(f"assigning themes ({assigned:,} of {len(targets):,})")
+        commit()
+    if assigned:
+        result.unthemed_share = unthemed / assigned
+
+
+def _refit(
+    session: Session,
+    key: str,
+    everything: list[int],
+    previous: ThemeModel | None,
+    rows_of: dict[int, int],
+    result: Result,
+) -> tuple[ThemeModel, dict[int, int]]:
+    """A new theme model on a seeded sample, its ids matched to the previous themes, and
+    the `feedback_themes` rows of its themes (new rows for new themes, lost ones retired)."""
+    rng = np.random.default_rng(0)
+    sample = everything
+    if len(everything) > FIT_SAMPLE:
+        sample = sorted(rng.choice(everything, FIT_SAMPLE, replace=False).tolist())
+    ids, vectors, langs, texts = _vectors(session, key, sample)
+    model = ThemeModel(max_fit_items=FIT_SAMPLE).fit(vectors, langs)
+    rows: dict[int, int] = {}
+    if previous is not None:
+        alignment = model.match(previous)
+        for theme_id in alignment.kept:
+            if theme_id in rows_of:
+                rows[theme_id] = rows_of[theme_id]
+        retired_rows = [rows_of[t] for t in alignment.retired if t in rows_of]
+        if retired_rows:
+            session.execute(
+                update(Theme)
+                .where(Theme.id.in_(retired_rows), Theme.status == "active")
+                .values(status="retired", retired_at=utcnow())
+            )
+        result.themes_retired = retired_rows
+    from centricity.analytics.text.summaries import summarise
+
+    lemmas = normalise_many(texts, langs)
+    closeness = model.similarity(vectors, langs).max(axis=1).tolist()
+    summaries = {s.theme_id: s for s in summarise(model.labels_.tolist(), texts, langs, lemmas, closeness)}
+    per_language = _labels_per_language(model.labels_.tolist(), texts, langs, lemmas, closeness)
+    for index, theme_id in enumerate(model.theme_ids_.tolist()):
+        centroid = stored.to_bytes(model.centroids_[index : index + 1])[0]
+        summary = summaries.get(theme_id)
+        label = summary.label if summary is not None else ""
+        if theme_id in rows:
+            theme = session.get(Theme, rows[theme_id])
+            if theme is not None:
+                theme.label, theme.labels, theme.centroid = label, per_language.get(theme_id, {}), centroid
+                theme.status, theme.retired_at = "active", None
+                continue
+        theme = Theme(label=label, labels=per_language.get(theme_id, {}), centroid=centroid, keywords=[])
+        session.add(theme)
+        session.flush()
+        rows[theme_id] = theme.id
+        result.themes_added.append(theme.id)
+    return model, rows
+
+
+def _labels_per_language(
+    labels: list[int],
+    texts: list[str],
+    langs: list[str | None],
+    lemmas: list[list[str]],
+    closeness: list[float],
+) -> dict[int, dict[str, str]]:
+    """Each theme's label in each language it has items in (the viewer reads their own)."""
+    from centricity.analytics.text.summaries import summarise
+
+    found: dict[int, dict[str, str]] = {}
+    for language in sorted({code for code in langs if code}):
+        for summary in summarise(labels, texts, langs, lemmas, closeness, viewer_language=language):
+            if summary.label_language == language and summary.label:
+                found.setdefault(summary.theme_id, {})[language] = summary.label
+    return found
+
+
+def _apply_keyword_rules(session: Session, model: ThemeModel, rows_of: dict[int, int]) -> None:
+    """Give the model the keyword rules staff set on the themes (the store is their home)."""
+    model_of = {row: theme_id for theme_id, row in rows_of.items()}
+    rules: dict[int, list[str]] = {}
+    for theme in session.scalars(select(Theme).where(Theme.status == "active", Theme.id.in_(list(model_of)))):
+        if theme.keywords:
+            rules[model_of[theme.id]] = list(theme.keywords)
+    model.set_rules(rules)
+
+
+def _sentiment(
+    session: Session,
+    model: embeddings.Embedder | None,
+    key: str,
+    full: bool,
+    new_ids: list[int],
+    result: Result,
+    commit: Callable[[], None],
+    say: Progress,
+) -> None:
+    """Stage 3: train on rated items when needed, then give this run's items a sentiment."""
+    kind = "sentiment" if model is not None else "sentiment_classic"
+    row = stored.latest(session, kind)
+    usable = row is not None and (model is None or row.embedder == key)
+    if full or not usable:
+        say("training sentiment on rated items")
+        trained = _train(session, model, key, result)
+        if trained is None:
+            return
+        classifier: Any = trained
+    else:
+        assert row is not None
+        classifier = stored.load(row, SentimentModel if model is not None else ClassicSentimentModel)
+    targets = _embedded_ids(session, key) if (full and model is not None) else new_ids
+    done = 0
+    for chunk in _chunks(targets, ASSIGN_CHUNK):
+        if model is not None:
+            ids, vectors, _langs, _texts = _vectors(session, key, chunk)
+            if not ids:
+                continue
+            probabilities = classifier.predict_proba(vectors)
+        else:
+            ids, _vectors_unused, langs, texts = _texts(session, chunk)
+            probabilities = classifier.predict_proba(texts, langs)
+        best = probabilities.argmax(axis=1).tolist()
+        top = probabilities.max(axis=1).tolist()
+        session.execute(
+            update(FeedbackItem),
+            [
+                {
+                    "id": item_id,
+                    "sentiment": classifier.classes_[column],
+                    "sentiment_probability": round(float(p), 4),
+                }
+                for item_id, column, p in zip(ids, best, top, strict=True)
+            ],
+        )
+        done += len(ids)
+        say(f"sentiment ({done:,} of {len(targets):,})")
+        commit()
+
+
+def _texts(session: Session, ids: Sequence[int]) -> tuple[list[int], None, list[str | None], list[str]]:
+    rows = session.execute(
+        select(FeedbackItem.id, FeedbackItem.language, FeedbackItem.text)
+        .where(FeedbackItem.id.in_(list(ids)))
+        .order_by(FeedbackItem.id)
+    ).all()
+    return [r[0] for r in rows], None, [r[1] for r in rows], [r[2] for r in rows]
+
+
+def _train(
+    session: Session, model: embeddings.Embedder | None, key: str, result: Result
+) -> Any | None:
+    """A sentiment model from the rated, analysable items (None, with the reason noted,
+    when there are too few ratings)."""
+    rated = session.execute(
+        select(FeedbackItem.id, FeedbackItem.score, FeedbackItem.scale)
+        .where(
+            FeedbackItem.score.is_not(None),
+            FeedbackItem.scale.in_(RATED_SCALES),
+            FeedbackItem.not_analysable.is_(None),
+            FeedbackItem.text != "",
+        )
+        .order_by(FeedbackItem.id)
+    ).all()
+    label_of = {item_id: score_label(float(score), scale) for item_id, score, scale in rated}
+    reason = shortfall(label_of.values())
+    if reason:
+        result.sentiment_note = reason
+        return None
+    try:
+        if model is not None:
+            ids, vectors, _langs, _texts = _vectors(session, key, list(label_of))
+            trained: Any = SentimentModel().fit(vectors, [label_of[i] for i in ids], embedder=key)
+        else:
+            ids, _none, langs, texts = _texts(session, list(label_of))
+            trained = ClassicSentimentModel().fit(texts, [label_of[i] for i in ids], langs)
+    except NotEnoughRatings as error:
+        result.sentiment_note = str(error)
+        return None
+    stored.save(session, trained, embedder=key)
+    return trained
+
+
+def _count_sizes(session: Session) -> None:
+    """Each theme's number of items, as the list shows it."""
+    counts = dict(
+        session.execute(
+            select(FeedbackItem.theme_id, func.count())
+            .where(FeedbackItem.theme_id.is_not(None))
+            .group_by(FeedbackItem.theme_id)
+        ).tuples()
+    )
+    for theme in session.scalars(select(Theme)):
+        theme.size = int(counts.get(theme.id, 0))
+
+
+def _chunks(values: Sequence[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(values), size):
+        yield list(values[start : start + size])
+
+
+def last_analysed(session: Session) -> datetime | None:
+    """When an item was last analysed (None: never)."""
+    return session.scalar(select(func.max(FeedbackItem.analysed_at)))
