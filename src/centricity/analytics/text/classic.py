@@ -42,7 +42,7 @@ class ClassicSentimentModel:
 
     def __init__(
         self,
-        C: float = 4.0,  # noqa: N803 (scikit-learn's name for the inverse penalty)
+        C: float = 4.0,  # scikit-learn's name for the inverse penalty
         min_ratings: int = MIN_RATINGS,
         min_per_class: int = MIN_PER_CLASS,
         random_state: int = 0,
@@ -52,16 +52,16 @@ class ClassicSentimentModel:
         self.min_per_class = min_per_class
         self.random_state = random_state
 
-    def fit(
-        self, texts: Sequence[str], y: Sequence[str], languages: Sequence[str | None]
-    ) -> Self:
+    def fit(self, texts: Sequence[str], y: Sequence[str], languages: Sequence[str | None]) -> Self:
         """Learn vocabulary, weights and a temperature from rated texts in their languages;
         raises `NotEnoughRatings` below the minimum."""
         labels = list(y)
         reason = shortfall(labels, self.min_ratings, max(self.min_per_class, calibration.FOLDS))
         if reason:
             raise NotEnoughRatings(reason)
-        documents = [_grams(tokens) for tokens in normalise_many(texts, languages, stop_words=False)]
+        documents = [
+            _grams(tokens) for tokens in normalise_many(texts, languages, stop_words=False)
+        ]
         classes = np.asarray([CLASSES.index(label) for label in labels], dtype=np.int64)
 
         def fold_logits(train: NDArray[np.int64], test: NDArray[np.int64]) -> NDArray[Any]:
@@ -90,7 +90,9 @@ class ClassicSentimentModel:
         vectorizer = _vectorizer()
         vectorizer.vocabulary_ = self.vocabulary_
         vectorizer.idf_ = self.idf_
-        documents = [_grams(tokens) for tokens in normalise_many(texts, languages, stop_words=False)]
+        documents = [
+            _grams(tokens) for tokens in normalise_many(texts, languages, stop_words=False)
+        ]
         features = vectorizer.transform(documents)
         return np.asarray(features @ self.coef_.T + self.intercept_, dtype=np.float64)
 

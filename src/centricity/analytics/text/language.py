@@ -61,7 +61,9 @@ def detector_for(codes: tuple[str, ...]) -> LanguageDetector:
     """A detector restricted to the languages with these ISO 639-1 codes (sorted, unique),
     built once per process and set, because building one loads its models."""
     languages = [lingua_language(code) for code in codes]
-    return LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
+    return (
+        LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
+    )
 
 
 def lingua_language(code: str) -> Language:

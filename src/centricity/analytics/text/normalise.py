@@ -44,15 +44,13 @@ _SNOWBALL = {
 
 
 class _Stemmer(Protocol):
-    def stemWord(self, word: str) -> str: ...  # noqa: N802 (snowballstemmer's name)
+    def stemWord(self, word: str) -> str: ...  # snowballstemmer's name
 
 
 def tokenise(text: str) -> list[str]:
     """The lower-cased words of a text in any script, without digits and one-letter words."""
     return [
-        token
-        for token in _TOKEN.findall(clean(text).lower())
-        if len(token) >= MIN_TOKEN_LENGTH
+        token for token in _TOKEN.findall(clean(text).lower()) if len(token) >= MIN_TOKEN_LENGTH
     ]
 
 
@@ -97,7 +95,7 @@ def base_form(token: str, language: str | None) -> str:
     if not language:
         return token
     if _lemmatised(language):
-        return cast(str, simplemma.lemmatize(token, lang=language)).lower()
+        return str(simplemma.lemmatize(token, lang=language)).lower()
     stemmer = _stemmer(language)
     return stemmer.stemWord(token) if stemmer is not None else token
 

@@ -74,7 +74,7 @@ class ThemeModel:
         # Staff input, not learnt: theme id → lemma phrases; kept across fits by `match`.
         self.rules: dict[int, list[str]] = {}
 
-    def fit(self, X: Any, languages: Languages = None, lemmas: Lemmas = None) -> Self:  # noqa: N803
+    def fit(self, X: Any, languages: Languages = None, lemmas: Lemmas = None) -> Self:
         """Learn language means, centroids and the no-theme threshold from embeddings `X`
         (one per item, any language); `labels_` are the items' theme ids (-1: none)."""
         vectors = _matrix(X)
@@ -99,13 +99,15 @@ class ThemeModel:
         self.sizes_ = {int(t): int(np.sum(self.labels_ == t)) for t in self.theme_ids_}
         return self
 
-    def similarity(self, X: Any, languages: Languages = None) -> NDArray[np.float32]:  # noqa: N803
+    def similarity(self, X: Any, languages: Languages = None) -> NDArray[np.float32]:
         """Cosine similarity of each item (language-centred) to each theme's centroid,
         columns in `theme_ids_` order."""
         centred = centre(_matrix(X), languages, self.overall_mean_, self.language_means_)
         return centred @ self.centroids_.T
 
-    def predict(self, X: Any, languages: Languages = None, lemmas: Lemmas = None) -> NDArray[np.int64]:  # noqa: N803
+    def predict(
+        self, X: Any, languages: Languages = None, lemmas: Lemmas = None
+    ) -> NDArray[np.int64]:
         """The theme id of each new item (-1: in no theme), by the rules and then the most
         similar centroid, without refitting: new items between full runs."""
         return self._assign(self.similarity(X, languages), lemmas)
@@ -138,7 +140,7 @@ class ThemeModel:
         self.sizes_[keep] = self.sizes_.get(keep, 0) + self.sizes_.pop(absorb, 0)
         self.rules[keep] = self.rules.get(keep, []) + self.rules.pop(absorb, [])
 
-    def split(self, theme_id: int, X: Any, languages: Languages = None) -> int:  # noqa: N803
+    def split(self, theme_id: int, X: Any, languages: Languages = None) -> int:
         """Split a theme in two by 2-means on its items in `X` (a staff edit); the part
         nearer the old centroid keeps the id and the other gets the returned new id."""
         similarity = self.similarity(X, languages)
@@ -247,7 +249,10 @@ class ThemeModel:
         return labels
 
     def _apply_rules(
-        self, labels: NDArray[np.int64], similarity: NDArray[np.float32], lemmas: Sequence[Sequence[str]]
+        self,
+        labels: NDArray[np.int64],
+        similarity: NDArray[np.float32],
+        lemmas: Sequence[Sequence[str]],
     ) -> None:
         rows = {int(t): i for i, t in enumerate(self.theme_ids_)}
         phrases = [
@@ -274,7 +279,7 @@ def _outlier_bound(similarities: NDArray[np.float32]) -> float:
     return median - 3 * spread
 
 
-def _matrix(X: Any) -> FloatMatrix:  # noqa: N803
+def _matrix(X: Any) -> FloatMatrix:
     vectors = np.asarray(X, dtype=np.float32)
     if vectors.ndim != 2 or not np.isfinite(vectors).all():
         raise ValueError("X must be a finite 2-D array, one embedding per row")

@@ -50,7 +50,9 @@ class TransformerEmbedder:
     def embed(self, texts: Sequence[str]) -> FloatMatrix:
         """The mean-pooled, L2-normalised embedding of each text (cut to the model window)."""
         rows = [
-            self._embed_batch([self.prefix + clean(text) for text in texts[i : i + self.batch_size]])
+            self._embed_batch(
+                [self.prefix + clean(text) for text in texts[i : i + self.batch_size]]
+            )
             for i in range(0, len(texts), self.batch_size)
         ]
         if not rows:

@@ -136,8 +136,48 @@ COMMENTS: dict[str, dict[str, list[str]]] = {
             "My password does not work and the password reset does not either.",
         ],
     },
+    "opening_hours": {
+        "cs": [
+            "V kolik hodin máte v sobotu otevřeno?",
+            "Je pobočka otevřená i o svátcích?",
+            "Do kdy máte otevřeno ve všední dny?",
+        ],
+        "pl": [
+            "W jakich godzinach jesteście otwarci w sobotę?",
+            "Czy oddział jest otwarty także w święta?",
+            "Do której jesteście otwarci w dni robocze?",
+        ],
+        "sv": [
+            "Vilka öppettider har ni på lördagar?",
+            "Har butiken öppet även på helgdagar?",
+            "Hur länge har ni öppet på vardagar?",
+        ],
+        "lt": [
+            "Kokiomis valandomis dirbate šeštadienį?",
+            "Ar skyrius dirba ir per šventes?",
+            "Iki kada dirbate darbo dienomis?",
+        ],
+        "ru": [
+            "В какие часы вы работаете в субботу?",
+            "Работает ли отделение в праздничные дни?",
+            "До скольки вы работаете по будням?",
+        ],
+        "en": [
+            "What are your opening hours on Saturday?",
+            "Is the branch open on public holidays too?",
+            "Until what time are you open on weekdays?",
+        ],
+    },
 }
 LANGUAGES = ("cs", "pl", "sv", "lt", "ru", "en")
+# How a customer who wrote each topic would have felt (the sentiment tests' labels).
+SENTIMENT = {
+    "late_delivery": "negative",
+    "high_price": "negative",
+    "app_login": "negative",
+    "helpful_staff": "positive",
+    "opening_hours": "neutral",
+}
 
 
 def flatten() -> tuple[list[str], list[str], list[str]]:
