@@ -1,0 +1,286 @@
+"""Themes: clusters of meaning across languages on comment embeddings.
+
+`fit` removes each language's mean vector (`centering`), so a Czech and a Polish complaint
+about late delivery share a theme rather than each sharing one with their own language,
+then clusters with spherical k-means (k-means on unit vectors: cosine similarity). When
+`n_themes` is None the number is chosen by the silhouette coefficient over 2 to
+`max_themes` clusters, each tried with at least `MIN_ITEMS_PER_THEME` items per theme: the
+silhouette rewards themes that are both tight and apart, needs no labelled data, and is
+cheap on a sample of `SILHOUETTE_SAMPLE` items. k-means rather than agglomerative
+clustering because its centroids are exactly what incremental assignment and run-to-run
+matching need, and it fits a 20,000-item sample in seconds where agglomerative clustering
+needs the full pairwise matrix.
+
+An item belongs to the theme whose centroid is most similar, unless that similarity is
+below `min_similarity_`: then it is in no theme (-1) and counted in `unassigned_share_`,
+reported rather than forced into the nearest theme. Unless given, the threshold is the
+robust outlier bound median − 3 × 1.4826 × MAD of the fitted items' similarities to their
+own centroids (1.4826 × MAD estimates a standard deviation without being pulled by the
+outliers it should find). `labels_` are computed by this same rule on the final centroids,
+so `predict` on the fitted items returns `labels_` (incremental assignment equals a full
+run's assignment on the same items, up to floating-point ties).
+
+Keyword rules (`rules`: theme id → lemma phrases, as `normalise` gives them) come first: an
+item whose lemmas contain every lemma of a phrase goes to that rule's theme (the most
+similar one if several rules match), whatever its embedding says. Ids are the themes'
+stable identities: `match(previous)` renumbers a new fit after the previous one
+(`alignment`), and `merge`/`split` serve the staff's edits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Self
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
+
+from centricity.analytics.text import persist
+from centricity.analytics.text.alignment import MATCH_SIMILARITY, Alignment, align
+from centricity.analytics.text.centering import centre, language_means
+from centricity.analytics.text.embedding import FloatMatrix, normalise_rows
+
+MODEL_VERSION = 1
+MIN_ITEMS_PER_THEME = 5
+SILHOUETTE_SAMPLE = 2_000
+Languages = Sequence[str | None] | None
+Lemmas = Sequence[Sequence[str]] | None
+
+
+class ThemeModel:
+    """Spherical k-means themes on language-centred embeddings, with stable ids."""
+
+    kind = "themes"
+
+    def __init__(
+        self,
+        n_themes: int | None = None,
+        *,
+        max_themes: int = 30,
+        min_similarity: float | None = None,
+        center_languages: bool = True,
+        max_fit_items: int = 20_000,
+        random_state: int = 0,
+    ) -> None:
+        self.n_themes = n_themes
+        self.max_themes = max_themes
+        self.min_similarity = min_similarity
+        self.center_languages = center_languages
+        self.max_fit_items = max_fit_items
+        self.random_state = random_state
+        # Staff input, not learnt: theme id → lemma phrases; kept across fits by `match`.
+        self.rules: dict[int, list[str]] = {}
+
+    def fit(self, X: Any, languages: Languages = None, lemmas: Lemmas = None) -> Self:
+        """Learn language means, centroids and the no-theme threshold from embeddings `X`
+        (one per item, any language); `labels_` are the items' theme ids (-1: none)."""
+        vectors = _matrix(X)
+        if len(vectors) < 2:
+            raise ValueError("themes need at least two items")
+        self.overall_mean_, self.language_means_ = self._means(vectors, languages)
+        centred = centre(vectors, languages, self.overall_mean_, self.language_means_)
+        rng = np.random.default_rng(self.random_state)
+        sample = centred
+        if len(centred) > self.max_fit_items:
+            sample = centred[rng.choice(len(centred), self.max_fit_items, replace=False)]
+        clusters = self._kmeans(sample, self._choose_k(sample, rng))
+        self.centroids_ = normalise_rows(clusters.cluster_centers_)
+        self.theme_ids_ = np.arange(len(self.centroids_), dtype=np.int64)
+        self.next_id_ = len(self.centroids_)
+        own = (centred @ self.centroids_.T).max(axis=1)
+        self.min_similarity_ = float(
+            self.min_similarity if self.min_similarity is not None else _outlier_bound(own)
+        )
+        self.labels_ = self._assign(centred @ self.centroids_.T, lemmas)
+        self.unassigned_share_ = float(np.mean(self.labels_ == -1))
+        self.sizes_ = {int(t): int(np.sum(self.labels_ == t)) for t in self.theme_ids_}
+        return self
+
+    def similarity(self, X: Any, languages: Languages = None) -> NDArray[np.float32]:
+        """Cosine similarity of each item (language-centred) to each theme's centroid,
+        columns in `theme_ids_` order."""
+        centred = centre(_matrix(X), languages, self.overall_mean_, self.language_means_)
+        return centred @ self.centroids_.T
+
+    def predict(
+        self, X: Any, languages: Languages = None, lemmas: Lemmas = None
+    ) -> NDArray[np.int64]:
+        """The theme id of each new item (-1: in no theme), by the rules and then the most
+        similar centroid, without refitting: new items between full runs."""
+        return self._assign(self.similarity(X, languages), lemmas)
+
+    def match(self, previous: ThemeModel, min_similarity: float = MATCH_SIMILARITY) -> Alignment:
+        """Renumber this fit's themes after `previous` (kept ids, fresh ids for new themes,
+        the rest retired) and carry over the rules of kept themes."""
+        result = align(
+            self.centroids_, previous.centroids_, list(previous.theme_ids_),
+            max(previous.next_id_, 0), min_similarity,
+        )  # fmt: skip
+        mapping = dict(zip(self.theme_ids_.tolist(), result.ids, strict=True))
+        mapping[-1] = -1
+        self.theme_ids_ = np.asarray(result.ids, dtype=np.int64)
+        self.labels_ = np.asarray([mapping[int(t)] for t in self.labels_], dtype=np.int64)
+        self.sizes_ = {mapping[t]: n for t, n in self.sizes_.items()}
+        self.next_id_ = max([previous.next_id_, *[i + 1 for i in result.ids]])
+        self.rules = {t: list(p) for t, p in previous.rules.items() if t in result.kept}
+        return result
+
+    def merge(self, keep: int, absorb: int) -> None:
+        """Fold theme `absorb` into `keep` (a staff edit): the centroid becomes the
+        size-weighted mean of both, the rules are joined, `absorb` is retired."""
+        i, j = self._row(keep), self._row(absorb)
+        n_i, n_j = max(self.sizes_.get(keep, 1), 1), max(self.sizes_.get(absorb, 1), 1)
+        merged = normalise_rows((n_i * self.centroids_[i] + n_j * self.centroids_[j])[None, :])
+        self.centroids_[i] = merged[0]
+        self.centroids_ = np.delete(self.centroids_, j, axis=0)
+        self.theme_ids_ = np.delete(self.theme_ids_, j)
+        self.sizes_[keep] = self.sizes_.get(keep, 0) + self.sizes_.pop(absorb, 0)
+        self.rules[keep] = self.rules.get(keep, []) + self.rules.pop(absorb, [])
+
+    def split(self, theme_id: int, X: Any, languages: Languages = None) -> int:
+        """Split a theme in two by 2-means on its items in `X` (a staff edit); the part
+        nearer the old centroid keeps the id and the other gets the returned new id."""
+        similarity = self.similarity(X, languages)
+        row = self._row(theme_id)
+        members = similarity.argmax(axis=1) == row
+        if members.sum() < 2 * MIN_ITEMS_PER_THEME:
+            raise ValueError(f"theme {theme_id} has too few items here to split")
+        centred = centre(_matrix(X), languages, self.overall_mean_, self.language_means_)
+        halves = normalise_rows(self._kmeans(centred[members], 2).cluster_centers_)
+        first = int(np.argmax(halves @ self.centroids_[row]))
+        new_id = self.next_id_
+        self.next_id_ += 1
+        self.centroids_[row] = halves[first]
+        self.centroids_ = np.vstack([self.centroids_, halves[1 - first]])
+        self.theme_ids_ = np.append(self.theme_ids_, new_id)
+        return new_id
+
+    def set_rules(self, rules: Mapping[int, Sequence[str]]) -> None:
+        """Replace the keyword rules (theme id → lemma phrases, lower case)."""
+        unknown = set(rules) - set(self.theme_ids_.tolist())
+        if unknown:
+            raise ValueError(f"no theme with id {sorted(unknown)}")
+        self.rules = {int(t): [p.lower().strip() for p in phrases] for t, phrases in rules.items()}
+
+    def save(self, directory: str | Path) -> Path:
+        """Write the fitted model as JSON plus `.npy` arrays (`persist`)."""
+        codes = sorted(self.language_means_)
+        params = {
+            "n_themes": self.n_themes, "max_themes": self.max_themes,
+            "min_similarity": self.min_similarity, "center_languages": self.center_languages,
+            "max_fit_items": self.max_fit_items, "random_state": self.random_state,
+            "rules": {str(t): p for t, p in self.rules.items()},
+            "theme_ids_": self.theme_ids_.tolist(), "next_id_": self.next_id_,
+            "min_similarity_": self.min_similarity_, "unassigned_share_": self.unassigned_share_,
+            "sizes_": {str(t): n for t, n in self.sizes_.items()}, "languages": codes,
+        }  # fmt: skip
+        arrays: dict[str, NDArray[Any]] = {
+            "centroids_": self.centroids_,
+            "overall_mean_": self.overall_mean_,
+            "language_means_": np.stack([self.language_means_[c] for c in codes])
+            if codes
+            else np.zeros((0, len(self.overall_mean_)), dtype=np.float32),
+        }
+        return persist.save_model(
+            directory, kind=self.kind, version=MODEL_VERSION, params=params, arrays=arrays
+        )
+
+    @classmethod
+    def load(cls, directory: str | Path) -> ThemeModel:
+        """A model written by `save` (without `labels_`: no training data is kept)."""
+        params, arrays = persist.load_model(directory, kind=cls.kind, version=MODEL_VERSION)
+        model = cls(
+            params["n_themes"], max_themes=params["max_themes"],
+            min_similarity=params["min_similarity"], center_languages=params["center_languages"],
+            max_fit_items=params["max_fit_items"], random_state=params["random_state"],
+        )  # fmt: skip
+        model.rules = {int(t): list(p) for t, p in params["rules"].items()}
+        model.theme_ids_ = np.asarray(params["theme_ids_"], dtype=np.int64)
+        model.next_id_ = int(params["next_id_"])
+        model.min_similarity_ = float(params["min_similarity_"])
+        model.unassigned_share_ = float(params["unassigned_share_"])
+        model.sizes_ = {int(t): int(n) for t, n in params["sizes_"].items()}
+        model.centroids_ = arrays["centroids_"].astype(np.float32)
+        model.overall_mean_ = arrays["overall_mean_"].astype(np.float32)
+        means = arrays["language_means_"].astype(np.float32)
+        model.language_means_ = {c: means[i] for i, c in enumerate(params["languages"])}
+        return model
+
+    def _means(
+        self, vectors: FloatMatrix, languages: Languages
+    ) -> tuple[FloatMatrix, dict[str, FloatMatrix]]:
+        if not self.center_languages:
+            return np.zeros(vectors.shape[1], dtype=np.float32), {}
+        return language_means(vectors, languages)
+
+    def _choose_k(self, sample: FloatMatrix, rng: np.random.Generator) -> int:
+        if self.n_themes is not None:
+            return max(1, min(self.n_themes, len(sample)))
+        largest = min(self.max_themes, len(sample) // MIN_ITEMS_PER_THEME)
+        if largest < 2:
+            return 1
+        scored = sample
+        if len(sample) > SILHOUETTE_SAMPLE:
+            scored = sample[rng.choice(len(sample), SILHOUETTE_SAMPLE, replace=False)]
+        best_k, best_score = 2, -1.0
+        for k in range(2, largest + 1):
+            labels = self._kmeans(sample, k).predict(scored)
+            if len(set(labels.tolist())) < 2:
+                continue
+            score = float(silhouette_score(scored, labels))
+            if score > best_score:
+                best_k, best_score = k, score
+        return best_k
+
+    def _kmeans(self, vectors: FloatMatrix, k: int) -> KMeans:
+        return KMeans(n_clusters=k, n_init=3, random_state=self.random_state).fit(vectors)
+
+    def _assign(self, similarity: NDArray[np.float32], lemmas: Lemmas) -> NDArray[np.int64]:
+        best = similarity.argmax(axis=1)
+        own = similarity[np.arange(len(similarity)), best]
+        labels = np.where(own >= self.min_similarity_, self.theme_ids_[best], -1).astype(np.int64)
+        if self.rules and lemmas is not None:
+            if len(lemmas) != len(similarity):
+                raise ValueError("lemmas must give one list per item")
+            self._apply_rules(labels, similarity, lemmas)
+        return labels
+
+    def _apply_rules(
+        self,
+        labels: NDArray[np.int64],
+        similarity: NDArray[np.float32],
+        lemmas: Sequence[Sequence[str]],
+    ) -> None:
+        rows = {int(t): i for i, t in enumerate(self.theme_ids_)}
+        phrases = [
+            (rows[t], frozenset(phrase.split()))
+            for t, items in self.rules.items() if t in rows for phrase in items if phrase.split()
+        ]  # fmt: skip
+        for index, words in enumerate(lemmas):
+            present = set(words)
+            hits = {row for row, needed in phrases if needed <= present}
+            if hits:
+                row = max(hits, key=lambda r: float(similarity[index, r]))
+                labels[index] = self.theme_ids_[row]
+
+    def _row(self, theme_id: int) -> int:
+        found = np.flatnonzero(self.theme_ids_ == theme_id)
+        if not len(found):
+            raise ValueError(f"no theme with id {theme_id}")
+        return int(found[0])
+
+
+def _outlier_bound(similarities: NDArray[np.float32]) -> float:
+    median = float(np.median(similarities))
+    spread = 1.4826 * float(np.median(np.abs(similarities - median)))
+    return median - 3 * spread
+
+
+def _matrix(X: Any) -> FloatMatrix:
+    vectors = np.asarray(X, dtype=np.float32)
+    if vectors.ndim != 2 or not np.isfinite(vectors).all():
+        raise ValueError("X must be a finite 2-D array, one embedding per row")
+    return normalise_rows(vectors)
