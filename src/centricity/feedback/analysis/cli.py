@@ -44,7 +44,9 @@ def analyze(
     if result.unthemed_share is not None:
         console.print(f"in no theme: {result.unthemed_share:.1%}")
     if result.themes_added or result.themes_retired:
-        console.print(f"themes added: {len(result.themes_added)}, retired: {len(result.themes_retired)}")
+        console.print(
+            f"themes added: {len(result.themes_added)}, retired: {len(result.themes_retired)}"
+        )
     if result.sentiment_note:
         console.print(f"[yellow]sentiment: {result.sentiment_note}[/yellow]", highlight=False)
     console.print(result.summary(), highlight=False)

@@ -87,7 +87,9 @@ def embedder_for(settings: Settings) -> embeddings.Embedder | None:
         return embeddings.HashingEmbedder()
     if settings.text_embedder == "transformer":
         if settings.text_model_path is None:
-            raise ValueError("CENTRICITY_TEXT_EMBEDDER=transformer needs CENTRICITY_TEXT_MODEL_PATH")
+            raise ValueError(
+                "CENTRICITY_TEXT_EMBEDDER=transformer needs CENTRICITY_TEXT_MODEL_PATH"
+            )
         from centricity.analytics.text.transformer import TransformerEmbedder
 
         return TransformerEmbedder(settings.text_model_path)
@@ -129,9 +131,9 @@ def analyze(
         )
     _count_sizes(session)
     result.items = len(new_ids) + result.not_analysable
-    result.themes = session.scalar(
-        select(func.count()).select_from(Theme).where(Theme.status == "active")
-    ) or 0
+    result.themes = (
+        session.scalar(select(func.count()).select_from(Theme).where(Theme.status == "active")) or 0
+    )
     commit()
     return result
 
@@ -185,7 +187,9 @@ def _prepare(
                 vectors = model.embed([text for _id, text in missing])
                 session.add_all(
                     FeedbackEmbedding(feedback_item_id=item_id, model=key, vector=blob)
-                    for (item_id, _text), blob in zip(missing, stored.to_bytes(vectors), strict=True)
+                    for (item_id, _text), blob in zip(
+                        missing, stored.to_bytes(vectors), strict=True
+                    )
                 )
                 result.embedded += len(missing)
         ready.extend(item_id for item_id, *_rest in usable)
@@ -196,14 +200,18 @@ def _languages(
     session: Session, rows: list[tuple[Any, ...]], languages: list[str], result: Result
 ) -> None:
     """Detect the language of the items that came without one."""
-    unknown = [(item_id, text, default) for item_id, text, language, default, _e in rows if not language]
+    unknown = [
+        (item_id, text, default) for item_id, text, language, default, _e in rows if not language
+    ]
     if not unknown:
         return
     defaults = [default if default in languages else None for _id, _text, default in unknown]
     found = detect_languages([text for _id, text, _d in unknown], languages, defaults)
     for (item_id, _text, _default), code in zip(unknown, found, strict=True):
         if code:
-            session.execute(update(FeedbackItem).where(FeedbackItem.id == item_id).values(language=code))
+            session.execute(
+                update(FeedbackItem).where(FeedbackItem.id == item_id).values(language=code)
+            )
             result.languages_detected += 1
 
 
@@ -258,7 +266,9 @@ def _themes(
             return
         say(f"fitting themes on {min(len(everything), FIT_SAMPLE):,} of {len(everything):,} items")
         model, rows_of = _refit(session, key, everything, previous, rows_of, result)
-        stored.save(session, model, embedder=key, state={"rows": {str(k): v for k, v in rows_of.items()}})
+        stored.save(
+            session, model, embedder=key, state={"rows": {str(k): v for k, v in rows_of.items()}}
+        )
         commit()
         targets = everything
     else:
@@ -320,7 +330,9 @@ def _refit(
 
     lemmas = normalise_many(texts, langs)
     closeness = model.similarity(vectors, langs).max(axis=1).tolist()
-    summaries = {s.theme_id: s for s in summarise(model.labels_.tolist(), texts, langs, lemmas, closeness)}
+    summaries = {
+        s.theme_id: s for s in summarise(model.labels_.tolist(), texts, langs, lemmas, closeness)
+    }
     per_language = _labels_per_language(model.labels_.tolist(), texts, langs, lemmas, closeness)
     for index, theme_id in enumerate(model.theme_ids_.tolist()):
         centroid = stored.to_bytes(model.centroids_[index : index + 1])[0]
@@ -329,10 +341,16 @@ def _refit(
         if theme_id in rows:
             theme = session.get(Theme, rows[theme_id])
             if theme is not None:
-                theme.label, theme.labels, theme.centroid = label, per_language.get(theme_id, {}), centroid
+                theme.label, theme.labels, theme.centroid = (
+                    label,
+                    per_language.get(theme_id, {}),
+                    centroid,
+                )
                 theme.status, theme.retired_at = "active", None
                 continue
-        theme = Theme(label=label, labels=per_language.get(theme_id, {}), centroid=centroid, keywords=[])
+        theme = Theme(
+            label=label, labels=per_language.get(theme_id, {}), centroid=centroid, keywords=[]
+        )
         session.add(theme)
         session.flush()
         rows[theme_id] = theme.id
@@ -362,7 +380,9 @@ def _apply_keyword_rules(session: Session, model: ThemeModel, rows_of: dict[int,
     """Give the model the keyword rules staff set on the themes (the store is their home)."""
     model_of = {row: theme_id for theme_id, row in rows_of.items()}
     rules: dict[int, list[str]] = {}
-    for theme in session.scalars(select(Theme).where(Theme.status == "active", Theme.id.in_(list(model_of)))):
+    for theme in session.scalars(
+        select(Theme).where(Theme.status == "active", Theme.id.in_(list(model_of)))
+    ):
         if theme.keywords:
             rules[model_of[theme.id]] = list(theme.keywords)
     model.set_rules(rules)
@@ -390,7 +410,9 @@ def _sentiment(
         classifier: Any = trained
     else:
         assert row is not None
-        classifier = stored.load(row, SentimentModel if model is not None else ClassicSentimentModel)
+        classifier = stored.load(
+            row, SentimentModel if model is not None else ClassicSentimentModel
+        )
     targets = _embedded_ids(session, key) if (full and model is not None) else new_ids
     done = 0
     for chunk in _chunks(targets, ASSIGN_CHUNK):
@@ -420,7 +442,9 @@ def _sentiment(
         commit()
 
 
-def _texts(session: Session, ids: Sequence[int]) -> tuple[list[int], None, list[str | None], list[str]]:
+def _texts(
+    session: Session, ids: Sequence[int]
+) -> tuple[list[int], None, list[str | None], list[str]]:
     rows = session.execute(
         select(FeedbackItem.id, FeedbackItem.language, FeedbackItem.text)
         .where(FeedbackItem.id.in_(list(ids)))
@@ -465,13 +489,12 @@ def _train(
 
 def _count_sizes(session: Session) -> None:
     """Each theme's number of items, as the list shows it."""
-    counts = dict(
-        session.execute(
-            select(FeedbackItem.theme_id, func.count())
-            .where(FeedbackItem.theme_id.is_not(None))
-            .group_by(FeedbackItem.theme_id)
-        ).tuples()
+    rows = session.execute(
+        select(FeedbackItem.theme_id, func.count())
+        .where(FeedbackItem.theme_id.is_not(None))
+        .group_by(FeedbackItem.theme_id)
     )
+    counts = {theme_id: count for theme_id, count in rows}
     for theme in session.scalars(select(Theme)):
         theme.size = int(counts.get(theme.id, 0))
 

@@ -92,9 +92,7 @@ def upgrade() -> None:
         sa.Column("created_at", centricity.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_feedback_text_models")),
     )
-    op.create_index(
-        op.f("ix_feedback_text_models_kind_id"), "feedback_text_models", ["kind", "id"]
-    )
+    op.create_index(op.f("ix_feedback_text_models_kind_id"), "feedback_text_models", ["kind", "id"])
 
 
 def downgrade() -> None:
