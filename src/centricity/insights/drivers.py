@@ -8,8 +8,8 @@ that theme has, on average, compared with an item in no theme from the same chan
 White 1985; Long & Ervin 2000 recommend HC3 for any sample size), because score spreads
 differ between themes. Non-significant effects are reported and marked, never zeroed.
 
-Themes with fewer than ``min_items`` items get no effect ("too few items"; their items stay
-in the model with the items in no theme), and a column that is an exact combination of
+Themes with fewer than ``min_items`` items get no effect ("too few items"; their items are
+left out of the model, so the reference stays the items in no theme), and a column that is an exact combination of
 others is dropped and named. *Relative importance* splits the model's R² among the themes
 (and the channels as one block) by Johnson's relative weights and by the Shapley
 decomposition (see `importance`). For NPS, each theme also gets its descriptive NPS and the
@@ -55,7 +55,7 @@ class DriverResult:
 
     drivers: pl.DataFrame
     r_squared: float
-    n_items: int
+    n_items: int  # items in the regression (finite score; not in a theme too small)
     dropped: dict[str, str]  # model column -> why it was left out
     channel_weight: float  # relative weight of the channel dummies together
     channel_shapley: float
@@ -111,10 +111,12 @@ def driver_analysis(
         raise ValueError("NPS scores must lie between 0 and 10")
     themes, theme_items = np.unique(ids[ids >= 0], return_counts=True)
     eligible = themes[theme_items >= min_items]
-    theme_code = np.where(np.isin(ids, eligible), np.searchsorted(eligible, ids) + 1, 0)
-    channel_code, channel_names = _channel_codes(labels)
+    # items of themes too small to estimate are left out, so the reference stays "no theme"
+    modelled = (ids < 0) | np.isin(ids, eligible)
+    theme_code = np.where(ids[modelled] >= 0, np.searchsorted(eligible, ids[modelled]) + 1, 0)
+    channel_code, channel_names = _channel_codes(labels[modelled])
     cells = build_cells(
-        score, theme_code, channel_code, [f"theme={t}" for t in eligible], channel_names
+        score[modelled], theme_code, channel_code, [f"theme={t}" for t in eligible], channel_names
     )
     table = _describe(score, ids, themes, theme_items, metric)
     return _analyse(
