@@ -9,11 +9,11 @@ White 1985; Long & Ervin 2000 recommend HC3 for any sample size), because score 
 differ between themes. Non-significant effects are reported and marked, never zeroed.
 
 Themes with fewer than ``min_items`` items get no effect ("too few items"; their items are
-left out of the model, so the reference stays the items in no theme), and a column that is an exact combination of
-others is dropped and named. *Relative importance* splits the model's R² among the themes
-(and the channels as one block) by Johnson's relative weights and by the Shapley
-decomposition (see `importance`). For NPS, each theme also gets its descriptive NPS and the
-NPS points it moves the overall NPS by. See docs/insights.md.
+left out of the model, so the reference stays the items in no theme), and a column that is
+an exact combination of others is dropped and named. *Relative importance* splits the
+model's R² among the themes (and the channels as one block) by Johnson's relative weights
+and by the Shapley decomposition (see `importance`). For NPS, each theme also gets its
+descriptive NPS and the NPS points it moves the overall NPS by. See docs/insights.md.
 """
 
 from __future__ import annotations
