@@ -23,6 +23,7 @@ from math import factorial
 
 import numpy as np
 import numpy.typing as npt
+from scipy import linalg
 
 from centricity.insights._inputs import FloatArray, IntArray
 
@@ -107,18 +108,23 @@ def _sampled(
     permutations: int,
     seed: int,
 ) -> FloatArray:
-    """Average R² gains over random orders of the players, each with its reverse."""
+    """Average R² gains over random orders of the players, each with its reverse.
+
+    Along one order the models are nested, so one Cholesky factor L of the predictors'
+    correlations in that order gives them all: with z = L⁻¹ r, the R² of the first k columns
+    is z_1² + ... + z_k² (the leading block of L is the factor of the leading block of R).
+    """
     rng = np.random.default_rng(seed)
     players = len(members)
+    sizes = np.array([m.size for m in members])
     total = np.zeros(players, dtype=np.float64)
     for _ in range(permutations):
         order = rng.permutation(players)
         for sequence in (order, order[::-1]):
-            previous, columns = 0.0, np.empty(0, dtype=np.int64)
-            for p in sequence:
-                columns = np.concatenate([columns, members[p]])
-                current = r_squared(matrix, target, columns)
-                total[p] += current - previous
-                previous = current
+            columns = np.concatenate([members[p] for p in sequence])
+            factor = np.linalg.cholesky(matrix[np.ix_(columns, columns)])
+            z = linalg.solve_triangular(factor, target[columns], lower=True)
+            reached = np.cumsum(z**2)[np.cumsum(sizes[sequence]) - 1]
+            total[sequence] += np.diff(reached, prepend=0.0)
     result: FloatArray = total / (2 * permutations)
     return result
