@@ -102,7 +102,7 @@ def driver_analysis(
     """
     score = np.asarray(scores, dtype=np.float64)
     ids = theme_array(theme_ids)
-    labels = _channel_labels(channels, score.size)
+    labels, channel_values = _channel_index(channels, score.size)
     if not ids.size == labels.size == score.size:
         raise ValueError("scores, theme_ids and channels must have one entry per item")
     keep = np.isfinite(score)
@@ -114,7 +114,7 @@ def driver_analysis(
     # items of themes too small to estimate are left out, so the reference stays "no theme"
     modelled = (ids < 0) | np.isin(ids, eligible)
     theme_code = np.where(ids[modelled] >= 0, np.searchsorted(eligible, ids[modelled]) + 1, 0)
-    channel_code, channel_names = _channel_codes(labels[modelled])
+    channel_code, channel_names = _channel_codes(labels[modelled], channel_values)
     cells = build_cells(
         score[modelled], theme_code, channel_code, [f"theme={t}" for t in eligible], channel_names
     )
@@ -124,25 +124,27 @@ def driver_analysis(
     )
 
 
-def _channel_labels(channels: object, n: int) -> npt.NDArray[np.str_]:
-    """Channel labels as strings; missing ones are "unknown"."""
+def _channel_index(channels: object, n: int) -> tuple[IntArray, list[str]]:
+    """Each item's channel as an index into the sorted channel names; missing: "unknown"."""
     if channels is None:
-        return np.full(n, "", dtype=np.str_)
+        return np.zeros(n, dtype=np.int64), [""]
     series = (
         pl.Series("channel", cast(Iterable[Any], channels), strict=False)
         .cast(pl.String)
         .fill_null("unknown")
     )
-    return np.asarray(series.to_numpy(), dtype=np.str_)
+    index = (series.rank("dense").cast(pl.Int64) - 1).to_numpy()
+    return index, series.unique().sort().to_list()
 
 
-def _channel_codes(labels: npt.NDArray[np.str_]) -> tuple[IntArray, list[str]]:
-    """Code 0 for the channel with most items (the reference), 1.. for the others."""
-    values, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
+def _channel_codes(index: IntArray, values: list[str]) -> tuple[IntArray, list[str]]:
+    """Code 0 for the channel with most items (the reference), 1.. for the others present."""
+    counts = np.bincount(index, minlength=len(values))
     order = np.argsort(-counts, kind="stable")
-    rank = np.empty_like(order)
+    order = order[counts[order] > 0]
+    rank = np.zeros(len(values), dtype=np.int64)
     rank[order] = np.arange(order.size)
-    return rank[inverse].astype(np.int64), [f"channel={values[i]}" for i in order[1:]]
+    return rank[index], [f"channel={values[i]}" for i in order[1:]]
 
 
 def _describe(
