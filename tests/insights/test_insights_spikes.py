@@ -91,6 +91,7 @@ def test_its_p_value_is_the_binomial_tail() -> None:
     row = spike_alerts([0] * 13, times, as_of=AS_OF, method="rate").row(0, named=True)
     tail = sum(comb(13, k) * (1 / 8) ** k * (7 / 8) ** (13 - k) for k in range(6, 14))
     assert row["p_value"] == pytest.approx(tail, rel=1e-9)
+    assert row["p_value"] == pytest.approx(0.00298, abs=5e-6)  # as docs/insights.md shows
     assert row["expected_count"] == pytest.approx(13 / 8)
     assert row["ratio"] == pytest.approx(6 / 1)  # 6 a day against 1 a day
 
@@ -103,6 +104,7 @@ def test_its_fisher_p_value_counts_every_item() -> None:
     row = spike_alerts(ids, recent + baseline, as_of=AS_OF).row(0, named=True)
     tail = sum(comb(6, k) * comb(10, 6 - k) for k in range(5, 7)) / comb(16, 6)
     assert row["p_value"] == pytest.approx(tail, rel=1e-9)
+    assert row["p_value"] == pytest.approx(0.00762, abs=5e-6)  # as docs/insights.md shows
     assert row["ratio"] == pytest.approx((5 / 6) / (1 / 10))
 
 
