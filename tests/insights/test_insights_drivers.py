@@ -133,3 +133,20 @@ def test_nps_points_by_hand() -> None:
     assert row["effect"] == pytest.approx(6.5 - 8.5)  # mean 0-10 score, theme vs the rest
     with pytest.raises(ValueError, match="between 0 and 10"):
         driver_analysis([11, 3], [1, 1], metric="nps")
+
+
+def test_it_gives_no_interval_where_items_fit_exactly_and_handles_no_items() -> None:
+    scores = [1, 5, 7, 8, 9, 3, 4]
+    result = driver_analysis(scores, [0, 1, 0, -1, -1, -1, 0], min_items=1)
+    single = result.drivers.filter(theme_id=1).row(0, named=True)  # one item: leverage 1
+    assert single["effect"] == pytest.approx(5 - 20 / 3)
+    assert single["std_error"] is None and single["significant"] is None
+    assert single["reason"] == "no interval: too few items to estimate it"
+    rng = np.random.default_rng(9)
+    channel = np.where(np.arange(200) == 0, "fax", "web")  # one fax: its own parameter
+    themes = np.arange(200) % 3 - 1
+    themes[0] = 0  # the fax item is in theme 0, yet theme 0's estimate does not use it
+    lone = driver_analysis(rng.normal(7, 2, 200), themes, channel, min_items=1)
+    assert lone.drivers["reason"].to_list() == [None, None]  # the themes' intervals stand
+    empty = driver_analysis([], [])
+    assert empty.drivers.is_empty() and empty.n_items == 0 and np.isnan(empty.r_squared)

@@ -39,6 +39,7 @@ from centricity.insights.spikes import adjust_p_values
 
 Metric = Literal["score", "nps"]
 MIN_ITEMS = 30
+LEVERAGE_ONE = 1e-10  # 1 - h below this: the item is its own parameter
 PROMOTER, DETRACTOR = 9, 6  # NPS: 9-10 promote, 0-6 detract (Reichheld 2003)
 
 
@@ -71,6 +72,7 @@ class _Fit:
     cov: FloatArray
     r_squared: float
     df: int
+    exact: npt.NDArray[np.bool_]  # per kept column: depends on an item with leverage 1
 
 
 def nps_coding(scores: npt.ArrayLike) -> FloatArray:
@@ -212,9 +214,12 @@ def _analyse(
         else:
             at = int(np.searchsorted(kept, column))
             est["effect"][row] = fit.beta[at]
-            est["std_error"][row] = np.sqrt(fit.cov[at, at])
             est["relative_weight"][row], est["shapley"][row] = weights[at], shapley[at]
-            reason[row] = None
+            # an item with leverage 1 is fitted exactly: HC3 sees none of its noise, so the
+            # interval would be too narrow; give none
+            exact = bool(fit.exact[at]) or fit.cov[at, at] <= 0
+            est["std_error"][row] = np.nan if exact else np.sqrt(fit.cov[at, at])
+            reason[row] = "no interval: too few items to estimate it" if exact else None
     drivers = _inference(table, est, reason, fit.df if fit else 1, alpha)
     is_channel = (kept >= 1) & (kept <= channel_columns)
     return DriverResult(
@@ -238,11 +243,13 @@ def _fit(cells: Cells, gram: FloatArray, kept: IntArray, sst: float) -> _Fit:
     leverage = np.einsum("ij,jk,ik->i", x, inverse, x)
     room = 1.0 - leverage
     # a cell whose item is its own parameter (leverage 1) has residual 0: it adds nothing
-    safe = room > 1e-10
+    safe = room > LEVERAGE_ONE
     term = np.where(safe, residual_ss / np.where(safe, room, 1.0) ** 2, 0.0)
     cov = inverse @ ((x.T * term) @ x) @ inverse
     df = int(cells.count.sum()) - kept.size
-    return _Fit(beta, cov, 1.0 - float(residual_ss.sum()) / sst, df)
+    # the estimates that move with a leverage-1 item's score have its noise unseen by HC3
+    exact = (np.abs(inverse @ x[~safe].T) > 1e-9).any(axis=1)
+    return _Fit(beta, cov, 1.0 - float(residual_ss.sum()) / sst, df, exact)
 
 
 def _inference(
@@ -257,7 +264,7 @@ def _inference(
     critical = float(stats.t.ppf(1 - alpha / 2, df))
     with np.errstate(divide="ignore", invalid="ignore"):
         p_value = 2 * stats.t.sf(np.abs(effect / se), df)
-    p_value = np.where(se > 0, p_value, np.where(np.isnan(effect), np.nan, 1.0))
+    p_value = np.where(se > 0, p_value, np.nan)
     adjusted = np.full(effect.shape, np.nan)
     fitted = ~np.isnan(p_value)
     adjusted[fitted] = adjust_p_values(p_value[fitted], "bh")

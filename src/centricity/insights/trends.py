@@ -133,15 +133,15 @@ def trend_direction(
             direction = "falling"
         change = values[-1] - values[:-1].mean() if values.size >= 2 else np.nan
         rows.append((theme, values.size, slope, low, high, direction, change))
-    schema = [
-        "theme_id",
-        "periods",
-        "slope",
-        "slope_low",
-        "slope_high",
-        "direction",
-        "last_vs_before",
-    ]
+    schema = {
+        "theme_id": pl.Int64,
+        "periods": pl.Int64,
+        "slope": pl.Float64,
+        "slope_low": pl.Float64,
+        "slope_high": pl.Float64,
+        "direction": pl.String,
+        "last_vs_before": pl.Float64,
+    }
     return pl.DataFrame(rows, schema=schema, orient="row").fill_nan(None)
 
 
