@@ -127,7 +127,7 @@ def test_it_reports_themes_without_items_and_short_history() -> None:
     times = [AS_OF - timedelta(hours=1)] * 8 + [AS_OF - timedelta(days=d) for d in range(2, 9)]
     ids = [2] * 8 + [None] * 7  # a week of other feedback, then theme 2 appears
     start = AS_OF - timedelta(days=10)
-    table = spike_alerts(ids, times, as_of=AS_OF, themes=[9], history_start=start)
+    table = spike_alerts(ids, times, as_of=AS_OF, themes=np.array([9]), history_start=start)
     assert table.filter(theme_id=9)["reason"].to_list() == ["no items", "short history"]
     day = table.filter(window="day", theme_id=2).row(0, named=True)
     assert day["alert"] and day["ratio"] is None  # nothing before: an unbounded ratio

@@ -19,7 +19,7 @@ def test_it_counts_shares_and_scores_per_week() -> None:
     first = table.filter(theme_id=1).row(0, named=True)
     assert (first["count"], first["total"], first["share"]) == (2, 4, 0.5)
     assert first["mean_score"] == 7.0
-    half = 12.7062 * np.sqrt(2) / np.sqrt(2)  # t(0.975, 1) × sd √2 / √2 items
+    half = 12.7062  # t(0.975, 1 df) × sd √2 / √(2 items)
     assert (first["score_low"], first["score_high"]) == pytest.approx((7 - half, 7 + half))
     weeks = table.filter(theme_id=2)
     assert weeks["count"].to_list() == [1, 0, 0]  # the empty weeks are listed, not skipped

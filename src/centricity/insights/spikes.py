@@ -88,7 +88,8 @@ def spike_alerts(
     times = utc_instants(timestamps)
     if ids.shape != times.shape:
         raise ValueError("theme_ids and timestamps must have one entry per item")
-    known = np.unique(np.concatenate([ids[ids >= 0], theme_array(themes or [])]))
+    listed = theme_array([] if themes is None else themes)
+    known = np.unique(np.concatenate([ids[ids >= 0], listed]))
     known = known[known >= 0]
     codes = np.searchsorted(known, ids)  # garbage for NO_THEME items, masked out below
     themed = ids >= 0
