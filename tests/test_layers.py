@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,28 @@ def test_the_check_sees_a_domain_import(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
     module.write_text("from centricity.customers import service\n", encoding="utf-8")
     assert _imports(module) == {"customers"}
+
+
+# The insight statistics are pure, like the analytics cores: the Voice page, the digest and
+# the jobs call them with arrays; they never reach for the store or the web themselves.
+PURE_INSIGHTS = ("_design", "_inputs", "drivers", "importance", "spikes", "trends")
+PURE_THIRD_PARTY = {"numpy", "scipy", "polars"}
+
+
+def _top_level_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+    return found
+
+
+@pytest.mark.parametrize("module", PURE_INSIGHTS)
+def test_the_insight_statistics_are_pure(module: str) -> None:
+    path = PACKAGE / "insights" / f"{module}.py"
+    outside = _top_level_imports(path) - PURE_THIRD_PARTY - set(sys.stdlib_module_names)
+    assert outside <= {"centricity"}, sorted(outside)
+    assert _imports(path) <= {"kit", "insights"}, sorted(_imports(path))
