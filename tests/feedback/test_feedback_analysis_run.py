@@ -120,7 +120,7 @@ def test_a_run_gives_every_new_item_language_embedding_theme_and_sentiment(
     assert right >= 0.95 * len(items)
     themed = [item for item in items if item.theme_id is not None]
     assert themed and {item.theme_id for item in themed} <= set(db.scalars(select(Theme.id)))
-    sizes = {theme_id: size for theme_id, size in db.execute(select(Theme.id, Theme.size))}
+    sizes = dict(db.execute(select(Theme.id, Theme.size)).all())
     assert sum(sizes.values()) == len(themed)
     assert max(embedder.seen.values()) == 1
 
@@ -184,7 +184,7 @@ def test_texts_that_cannot_be_analysed_get_their_reason_and_never_fail_the_run(
             FeedbackItem.not_analysable.is_not(None)
         )
     )
-    reasons = {text: reason for text, reason in found}
+    reasons = dict(found.all())
     assert reasons == odd
     long_item = db.scalar(select(FeedbackItem).where(FeedbackItem.text == long_text))
     assert long_item is not None and long_item.sentiment is not None
@@ -195,7 +195,7 @@ def _themes_of(db: Session, ids: list[int]) -> dict[int, int | None]:
     found = db.execute(
         select(FeedbackItem.id, FeedbackItem.theme_id).where(FeedbackItem.id.in_(ids))
     )
-    return {item_id: theme_id for item_id, theme_id in found}
+    return dict(found.all())
 
 
 def test_a_full_re_run_with_ten_percent_new_items_keeps_the_themes_ids(

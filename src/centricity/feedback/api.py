@@ -3,7 +3,7 @@ a contact note or a case message as feedback (or take the mark back)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Query, Response
 
@@ -26,16 +26,24 @@ def list_feedback(
     customer_id: QueryId = None,
     case_id: QueryId = None,
     source: SourceFilter = None,
+    theme_id: QueryId = None,
+    sentiment: Literal["negative", "neutral", "positive"] | None = None,
+    language: Annotated[str | None, Query(pattern=r"^[a-z]{2,3}$")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> FeedbackPage:
-    """Feedback items the caller may see, newest first, by customer, case or source."""
+    """Feedback items the caller may see, newest first, by customer, case, source, theme
+    (`theme_id`), `sentiment` or `language`; each carries what the text analysis added
+    (`language`, `sentiment`, `sentiment_probability`, `theme_id`; null until analysed)."""
     page = service.list(
         session,
         actor=user,
         customer_id=customer_id,
         case_id=case_id,
         source=source,
+        theme_id=theme_id,
+        sentiment=sentiment,
+        language=language,
         limit=limit,
         offset=offset,
     )

@@ -91,6 +91,10 @@ class FeedbackRead(BaseModel):
     marked_interaction_id: int | None
     marked_case_message_id: int | None
     created_at: datetime
+    # Added by the text analysis (`centricity voice analyze`); null until then.
+    sentiment: str | None = None
+    sentiment_probability: float | None = None
+    theme_id: int | None = None
 
 
 class FeedbackPage(BaseModel):

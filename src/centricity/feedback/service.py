@@ -74,12 +74,22 @@ def list(
     customer_id: int | None = None,
     case_id: int | None = None,
     source: str | None = None,
+    theme_id: int | None = None,
+    sentiment: str | None = None,
+    language: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> Page[FeedbackItem]:
-    """Items the actor may see, newest first, by customer, case or source."""
+    """Items the actor may see, newest first, by customer, case, source, theme, sentiment
+    or language."""
     limit = max(1, min(limit, MAX_LIMIT))
     query = visible_items(actor)
+    if theme_id is not None:
+        query = query.where(FeedbackItem.theme_id == theme_id)
+    if sentiment is not None:
+        query = query.where(FeedbackItem.sentiment == sentiment)
+    if language is not None:
+        query = query.where(FeedbackItem.language == language)
     if customer_id is not None:
         query = query.where(FeedbackItem.customer_id == customer_id)
     if case_id is not None:

@@ -48,6 +48,7 @@ ROUTER_MODULES = (
     "centricity.feedback.pages",
     "centricity.feedback.list_pages",
     "centricity.feedback.api",
+    "centricity.feedback.analysis.api",
     "centricity.ideas.attach_pages",  # before ideas.pages: /ideas/add, not /ideas/{id}
     "centricity.ideas.pages",
     "centricity.ideas.api",

@@ -215,7 +215,7 @@ def _languages(
             result.languages_detected += 1
 
 
-def _vectors(
+def vectors_of(
     session: Session, key: str, ids: Sequence[int]
 ) -> tuple[list[int], np.ndarray, list[str | None], list[str]]:
     """The embeddings (of this embedder), languages and texts of the items `ids`."""
@@ -278,7 +278,7 @@ def _themes(
     assigned = 0
     unthemed = 0
     for chunk in _chunks(targets, ASSIGN_CHUNK):
-        ids, vectors, langs, texts = _vectors(session, key, chunk)
+        ids, vectors, langs, texts = vectors_of(session, key, chunk)
         if not ids:
             continue
         lemmas = normalise_many(texts, langs) if model.rules else None
@@ -310,7 +310,7 @@ def _refit(
     sample = everything
     if len(everything) > FIT_SAMPLE:
         sample = sorted(rng.choice(everything, FIT_SAMPLE, replace=False).tolist())
-    ids, vectors, langs, texts = _vectors(session, key, sample)
+    ids, vectors, langs, texts = vectors_of(session, key, sample)
     model = ThemeModel(max_fit_items=FIT_SAMPLE).fit(vectors, langs)
     rows: dict[int, int] = {}
     if previous is not None:
@@ -417,12 +417,12 @@ def _sentiment(
     done = 0
     for chunk in _chunks(targets, ASSIGN_CHUNK):
         if model is not None:
-            ids, vectors, _langs, _texts = _vectors(session, key, chunk)
+            ids, vectors, _langs, _words = vectors_of(session, key, chunk)
             if not ids:
                 continue
             probabilities = classifier.predict_proba(vectors)
         else:
-            ids, _vectors_unused, langs, texts = _texts(session, chunk)
+            ids, _vectors_unused, langs, texts = _texts_of(session, chunk)
             probabilities = classifier.predict_proba(texts, langs)
         best = probabilities.argmax(axis=1).tolist()
         top = probabilities.max(axis=1).tolist()
@@ -442,7 +442,7 @@ def _sentiment(
         commit()
 
 
-def _texts(
+def _texts_of(
     session: Session, ids: Sequence[int]
 ) -> tuple[list[int], None, list[str | None], list[str]]:
     rows = session.execute(
@@ -468,17 +468,21 @@ def _train(
         )
         .order_by(FeedbackItem.id)
     ).all()
-    label_of = {item_id: score_label(float(score), scale) for item_id, score, scale in rated}
+    label_of = {
+        item_id: score_label(float(score), str(scale))
+        for item_id, score, scale in rated
+        if score is not None
+    }
     reason = shortfall(label_of.values())
     if reason:
         result.sentiment_note = reason
         return None
     try:
         if model is not None:
-            ids, vectors, _langs, _texts = _vectors(session, key, list(label_of))
+            ids, vectors, _langs, _words = vectors_of(session, key, list(label_of))
             trained: Any = SentimentModel().fit(vectors, [label_of[i] for i in ids], embedder=key)
         else:
-            ids, _none, langs, texts = _texts(session, list(label_of))
+            ids, _none, langs, texts = _texts_of(session, list(label_of))
             trained = ClassicSentimentModel().fit(texts, [label_of[i] for i in ids], langs)
     except NotEnoughRatings as error:
         result.sentiment_note = str(error)
@@ -494,7 +498,7 @@ def _count_sizes(session: Session) -> None:
         .where(FeedbackItem.theme_id.is_not(None))
         .group_by(FeedbackItem.theme_id)
     )
-    counts = {theme_id: count for theme_id, count in rows}
+    counts = dict(rows.all())
     for theme in session.scalars(select(Theme)):
         theme.size = int(counts.get(theme.id, 0))
 

@@ -60,7 +60,7 @@ def save(
         document = json.loads((path / "model.json").read_text(encoding="utf-8"))
         buffer = io.BytesIO()
         arrays = {name: np.load(path / f"{name}.npy") for name in document.get("arrays", [])}
-        np.savez(buffer, **arrays)  # type: ignore[arg-type]
+        np.savez(buffer, **arrays)
     row = TextModel(
         kind=model.kind,
         version=str(document.get("model_version", "")),

@@ -11,6 +11,7 @@ Create Date: 2026-12-07 03:00:00
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -23,7 +24,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # The `feedback_items` columns: name and type, all nullable.
-ITEM_COLUMNS: tuple[tuple[str, sa.types.TypeEngine[object]], ...] = (
+ITEM_COLUMNS: tuple[tuple[str, sa.types.TypeEngine[Any]], ...] = (
     ("sentiment", sa.String(length=10)),
     ("sentiment_probability", sa.Float()),
     ("theme_id", sa.Integer()),

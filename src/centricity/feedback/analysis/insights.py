@@ -1,0 +1,350 @@
+"""The themes as managers read them, driver analysis and spike alerts, from the store.
+
+Counts, average scores, trends, drivers and spikes are company figures over every item
+(erased customers' items keep their theme and score, as they keep counting in NPS); the
+example quotes are customers' own words and show only items the viewer may see
+(`feedback.service.visible_items`).
+
+- **average score** of a theme: the mean of its items' scores, each read on a 0–10 scale
+  (NPS as given; CSAT, stars 1–5 and CES 1–7 stretched linearly, CES reversed since a high
+  effort is bad; percent / 10), so items of every scale count together;
+- **trend**: items per week over the last eight weeks and the direction of their slope
+  (`insights.trends.trend_direction`);
+- **drivers**: `insights.drivers.driver_analysis` on the items of one scale (NPS 0–10 or
+  CSAT 1–5) with their theme, the feedback source standing for the channel;
+- **spikes**: `insights.spikes.spike_alerts` on every themed item's arrival time (the last
+  day against the 7 before, the last week against the 28 before, by share of all items).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+import numpy as np
+import polars as pl
+from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.orm import Session
+
+from centricity.accounts.models import User
+from centricity.feedback import service as feedback
+from centricity.feedback.analysis.models import Theme
+from centricity.feedback.models import FeedbackItem
+from centricity.insights.drivers import driver_analysis
+from centricity.insights.spikes import spike_alerts
+from centricity.insights.trends import trend_direction
+from centricity.kit.time import utcnow
+
+EXAMPLES = 3
+TREND_WEEKS = 8
+Metric = Literal["nps", "csat"]
+METRIC_SCALES: dict[str, str] = {"nps": "nps", "csat": "csat"}
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A customer's own words as a theme example."""
+
+    id: int
+    text: str
+    language: str | None
+
+
+@dataclass
+class ThemeView:
+    """One theme as the Voice page and the API show it."""
+
+    id: int
+    label: str
+    name: str | None
+    owner_user_id: int | None
+    keywords: list[str]
+    size: int
+    languages: dict[str, int] = field(default_factory=dict)
+    sentiments: dict[str, int] = field(default_factory=dict)
+    average_score: float | None = None
+    weekly: list[int] = field(default_factory=list)
+    trend: str = "flat"
+    examples: list[Quote] = field(default_factory=list)
+
+
+def score_0_10() -> Any:
+    """An item's score on a 0–10 scale (None without a score), in SQL."""
+    score = FeedbackItem.score
+    return case(
+        (FeedbackItem.scale == "nps", score),
+        (FeedbackItem.scale.in_(("csat", "stars")), (score - 1) * 2.5),
+        (FeedbackItem.scale == "ces", (7 - score) * 10.0 / 6),
+        (FeedbackItem.scale == "percent", score / 10),
+        else_=None,
+    )
+
+
+def title_in(theme: Theme, language: str | None) -> str:
+    """The theme's name, else its label in `language` where it has items in it, else its
+    label in its largest language."""
+    if theme.name:
+        return theme.name
+    if language and language in (theme.labels or {}):
+        return theme.labels[language]
+    return theme.label
+
+
+def themes(
+    session: Session,
+    *,
+    actor: User,
+    language: str | None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    include_retired: bool = False,
+) -> list[ThemeView]:
+    """Every active theme with its items in the period (all time by default), the largest
+    first, with counts per language and sentiment, average score, weekly trend and up to
+    three examples the viewer may see."""
+    query = select(Theme)
+    if not include_retired:
+        query = query.where(Theme.status == "active")
+    rows = {theme.id: theme for theme in session.scalars(query)}
+    if not rows:
+        return []
+    period: list[ColumnElement[bool]] = [FeedbackItem.theme_id.in_(list(rows))]
+    if start is not None:
+        period.append(FeedbackItem.received_at >= start)
+    if end is not None:
+        period.append(FeedbackItem.received_at < end)
+    sizes: Counter[int] = Counter()
+    by_language: dict[int, Counter[str]] = defaultdict(Counter)
+    for theme_id, code, count in session.execute(
+        select(FeedbackItem.theme_id, FeedbackItem.language, func.count())
+        .where(*period)
+        .group_by(FeedbackItem.theme_id, FeedbackItem.language)
+    ):
+        if theme_id is not None:
+            sizes[theme_id] += count
+            by_language[theme_id][code or "und"] += count
+    by_sentiment: dict[int, Counter[str]] = defaultdict(Counter)
+    for theme_id, sentiment, count in session.execute(
+        select(FeedbackItem.theme_id, FeedbackItem.sentiment, func.count())
+        .where(*period, FeedbackItem.sentiment.is_not(None))
+        .group_by(FeedbackItem.theme_id, FeedbackItem.sentiment)
+    ):
+        if theme_id is not None and sentiment is not None:
+            by_sentiment[theme_id][sentiment] = count
+    averages = {
+        theme_id: float(value)
+        for theme_id, value in session.execute(
+            select(FeedbackItem.theme_id, func.avg(score_0_10()))
+            .where(*period, FeedbackItem.score.is_not(None))
+            .group_by(FeedbackItem.theme_id)
+        )
+        if value is not None
+    }
+    weekly = _weekly(session, list(rows), end or utcnow())
+    directions = _directions(weekly)
+    views = [
+        ThemeView(
+            id=theme.id,
+            label=title_in(theme, language),
+            name=theme.name,
+            owner_user_id=theme.owner_user_id,
+            keywords=list(theme.keywords or []),
+            size=sizes.get(theme.id, 0),
+            languages=dict(by_language[theme.id].most_common()),
+            sentiments=dict(by_sentiment[theme.id]),
+            average_score=round(averages[theme.id], 2) if theme.id in averages else None,
+            weekly=weekly.get(theme.id, [0] * TREND_WEEKS),
+            trend=directions.get(theme.id, "flat"),
+            examples=examples(session, theme, actor=actor, language=language),
+        )
+        for theme in rows.values()
+    ]
+    return sorted(views, key=lambda v: (-v.size, v.id))
+
+
+def _weekly(session: Session, theme_ids: list[int], end: datetime) -> dict[int, list[int]]:
+    """Items per theme in each of the last eight weeks (7-day spans ending at `end`)."""
+    start = end - timedelta(weeks=TREND_WEEKS)
+    found: dict[int, list[int]] = {t: [0] * TREND_WEEKS for t in theme_ids}
+    for theme_id, received in session.execute(
+        select(FeedbackItem.theme_id, FeedbackItem.received_at).where(
+            FeedbackItem.theme_id.in_(theme_ids),
+            FeedbackItem.received_at >= start,
+            FeedbackItem.received_at < end,
+        )
+    ):
+        if theme_id is None:
+            continue
+        week = int((received - start) / timedelta(weeks=1))
+        found[theme_id][min(max(week, 0), TREND_WEEKS - 1)] += 1
+    return found
+
+
+def _directions(weekly: dict[int, list[int]]) -> dict[int, str]:
+    """rising / falling / flat per theme: the slope of its weekly counts with its 95 %
+    interval (`insights.trends.trend_direction`)."""
+    if not weekly:
+        return {}
+    frame = pl.DataFrame(
+        {
+            "theme_id": [t for t, counts in weekly.items() for _ in counts],
+            "period_start": [week for counts in weekly.values() for week in range(len(counts))],
+            "count": [float(n) for counts in weekly.values() for n in counts],
+        }
+    )
+    found = trend_direction(frame, last=TREND_WEEKS, value="count")
+    return {int(row["theme_id"]): str(row["direction"]) for row in found.iter_rows(named=True)}
+
+
+def examples(
+    session: Session, theme: Theme, *, actor: User, language: str | None, limit: int = EXAMPLES
+) -> list[Quote]:
+    """Up to `limit` of the theme's items the viewer may see, in their own words: the
+    viewer's language first, then one per other language, newest first."""
+    visible = feedback.visible_items(actor).where(
+        FeedbackItem.theme_id == theme.id, FeedbackItem.text != ""
+    )
+    rows = session.scalars(visible.order_by(FeedbackItem.received_at.desc()).limit(50)).all()
+    chosen: list[FeedbackItem] = []
+    seen_languages: set[str | None] = set()
+    ordered = sorted(rows, key=lambda item: item.language != language)
+    for item in ordered:
+        if item.language not in seen_languages:
+            chosen.append(item)
+            seen_languages.add(item.language)
+        if len(chosen) == limit:
+            break
+    for item in rows:
+        if len(chosen) == limit:
+            break
+        if item not in chosen:
+            chosen.append(item)
+    return [Quote(id=item.id, text=item.text, language=item.language) for item in chosen]
+
+
+@dataclass(frozen=True)
+class Driver:
+    """One theme's pull on the score: effect with its 95 % interval and importance."""
+
+    theme_id: int
+    label: str
+    items: int
+    effect: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None
+    significant: bool
+    relative_weight: float | None
+    shapley: float | None
+    nps_points: float | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Drivers:
+    """The drivers of one metric, the most negative first, with the model's R²."""
+
+    metric: str
+    r_squared: float | None
+    n_items: int
+    items: list[Driver]
+
+
+def drivers(
+    session: Session,
+    *,
+    metric: Metric,
+    language: str | None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> Drivers:
+    """Which themes pull the metric (NPS or CSAT) down most: the scored items of its scale,
+    their theme (or none) and source as the channel."""
+    conditions: list[ColumnElement[bool]] = [
+        FeedbackItem.scale == METRIC_SCALES[metric],
+        FeedbackItem.score.is_not(None),
+    ]
+    if start is not None:
+        conditions.append(FeedbackItem.received_at >= start)
+    if end is not None:
+        conditions.append(FeedbackItem.received_at < end)
+    rows = session.execute(
+        select(FeedbackItem.score, FeedbackItem.theme_id, FeedbackItem.source).where(*conditions)
+    ).all()
+    titles = {theme.id: title_in(theme, language) for theme in session.scalars(select(Theme))}
+    if not rows or not any(theme_id is not None for _s, theme_id, _c in rows):
+        return Drivers(metric=metric, r_squared=None, n_items=len(rows), items=[])
+    scores = np.asarray([float(score) if score is not None else np.nan for score, _t, _c in rows])
+    theme_ids = np.asarray([-1 if t is None else t for _s, t, _c in rows], dtype=np.int64)
+    channels = [source for _s, _t, source in rows]
+    result = driver_analysis(
+        scores, theme_ids, channels, metric="nps" if metric == "nps" else "score"
+    )
+    items = [
+        Driver(
+            theme_id=int(row["theme_id"]),
+            label=titles.get(int(row["theme_id"]), ""),
+            items=int(row["items"]),
+            effect=_number(row.get("effect")),
+            ci_low=_number(row.get("ci_low")),
+            ci_high=_number(row.get("ci_high")),
+            p_value=_number(row.get("p_value")),
+            significant=bool(row.get("significant") or False),
+            relative_weight=_number(row.get("relative_weight")),
+            shapley=_number(row.get("shapley")),
+            nps_points=_number(row.get("nps_points")),
+            reason=row.get("reason"),
+        )
+        for row in result.drivers.iter_rows(named=True)
+    ]
+    r_squared = None if np.isnan(result.r_squared) else float(result.r_squared)
+    return Drivers(metric=metric, r_squared=r_squared, n_items=result.n_items, items=items)
+
+
+def _number(value: Any) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if np.isnan(number) else number
+
+
+@dataclass(frozen=True)
+class Spike:
+    """A theme rising significantly in one window."""
+
+    theme_id: int
+    window: str
+    recent_count: int
+    baseline_per_day: float
+    ratio: float | None
+    p_value: float
+
+
+def spikes(session: Session, *, as_of: datetime | None = None) -> list[Spike]:
+    """The themes that rose significantly in the last day or week (share of all items)."""
+    as_of = as_of or utcnow()
+    since = as_of - timedelta(days=35)
+    rows = session.execute(
+        select(FeedbackItem.theme_id, FeedbackItem.received_at).where(
+            FeedbackItem.received_at >= since, FeedbackItem.received_at < as_of
+        )
+    ).all()
+    if not rows:
+        return []
+    first = session.scalar(select(func.min(FeedbackItem.received_at)))
+    theme_ids = np.asarray([-1 if t is None else t for t, _r in rows], dtype=np.int64)
+    times = [received for _t, received in rows]
+    table = spike_alerts(theme_ids, times, as_of=as_of, history_start=first)
+    return [
+        Spike(
+            theme_id=int(row["theme_id"]),
+            window=str(row["window"]),
+            recent_count=int(row["recent_count"]),
+            baseline_per_day=float(row["baseline_per_day"]),
+            ratio=_number(row["ratio"]),
+            p_value=float(row["p_value"]),
+        )
+        for row in table.filter(table["alert"]).iter_rows(named=True)
+    ]
