@@ -14,10 +14,16 @@ from centricity.web.deps import public
 SENTINEL = "Zdeňka SENTINEL-LOG-4471"
 
 
+CLIENT_LOGGERS = ("httpx", "httpx2")
+
+
 def _server_log(caplog: pytest.LogCaptureFixture) -> str:
-    """Everything the server side logged (httpx is the test's own client, not the server)."""
+    """Everything the server side logged: httpx (or httpx2, which the test client uses
+    once it is installed, as huggingface_hub installs it) is the test's own client."""
     return "\n".join(
-        f"{r.getMessage()} {r.exc_text or ''}" for r in caplog.records if r.name != "httpx"
+        f"{r.getMessage()} {r.exc_text or ''}"
+        for r in caplog.records
+        if r.name not in CLIENT_LOGGERS
     )
 
 

@@ -33,6 +33,7 @@ from centricity.events import rules as event_rules
 from centricity.events import service as events
 from centricity.events.schemas import EventCreate, NoticeRuleCreate
 from centricity.feedback import service as feedback
+from centricity.feedback.analysis.models import Theme
 from centricity.feedback.schemas import FeedbackCreate
 from centricity.ideas import merges as idea_merges
 from centricity.ideas import service as ideas
@@ -401,6 +402,24 @@ MATRIX: list[Row] = [
         body=lambda ids: {"customer_id": ids["buyer"]},  # "customer" has a survey link
     ),
     Row("GET", "/api/v1/voice/metrics", API_READ),
+    Row("GET", "/api/v1/voice/themes", API_READ, query="?from=2026-01-01&to=2031-12-31"),
+    Row("GET", "/api/v1/voice/themes/{theme_id}", API_READ),
+    Row(
+        "PATCH",
+        "/api/v1/voice/themes/{theme_id}",
+        API_MANAGER_UPDATE,
+        body=lambda _ids: {"name": "M"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/voice/themes/{theme_id}/merge",
+        API_MANAGER_UPDATE,
+        body=lambda ids: {"into": ids["other_theme"]},
+    ),
+    # No theme model in this store (no analysis ran): a manager's split is refused (409).
+    Row("POST", "/api/v1/voice/themes/{theme_id}/split", (401, 403, 403, 409, 409, 403, 403)),
+    Row("GET", "/api/v1/voice/drivers", API_READ, query="?metric=csat"),
+    Row("GET", "/api/v1/voice/spikes", API_READ),
     # Campaigns: the matrix survey has no department, so the admin runs it too.
     Row(
         "POST",
@@ -873,8 +892,12 @@ def _make_records(db: Session, personas: Any) -> dict[str, int]:
         ideas.create(db, data=IdeaCreate(title=f"Matrix idea {n}"), actor=bob) for n in range(3)
     )
     idea_merges.merge(db, duplicate=merged, survivor=survivor, actor=personas.alice)
+    theme, other_theme = Theme(label="late, parcel"), Theme(label="price")
+    db.add_all([theme, other_theme])
     db.commit()
     return {
+        "theme": theme.id,
+        "other_theme": other_theme.id,
         "customer": customer.id,
         "interaction": contact.id,
         "order": order.id,
@@ -935,6 +958,7 @@ def _send(
         message_id=ids["message"],
         cause_id=ids["cause"],
         question_id=ids["question"],
+        theme_id=ids["theme"],
         **{
             "idea_id": ids["idea"],
             "case_id": ids["case"],

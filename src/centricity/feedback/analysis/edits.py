@@ -112,12 +112,13 @@ def merge(session: Session, *, keep: Theme, absorb: Theme, actor: User) -> Theme
     _active(absorb)
     if keep.id == absorb.id:
         raise Invalid(lazy("a theme cannot be merged into itself"), field="into")
-    model, rows_of, embedder = _model(session)
-    model_of = {row: theme_id for theme_id, row in rows_of.items()}
-    if keep.id in model_of and absorb.id in model_of:
-        model.merge(model_of[keep.id], model_of[absorb.id])
-        rows_of.pop(model_of[absorb.id])
-        _save(session, model, rows_of, embedder)
+    if stored.latest(session, "themes") is not None:
+        model, rows_of, embedder = _model(session)
+        model_of = {row: theme_id for theme_id, row in rows_of.items()}
+        if keep.id in model_of and absorb.id in model_of:
+            model.merge(model_of[keep.id], model_of[absorb.id])
+            rows_of.pop(model_of[absorb.id])
+            _save(session, model, rows_of, embedder)
     session.execute(
         update(FeedbackItem).where(FeedbackItem.theme_id == absorb.id).values(theme_id=keep.id)
     )
