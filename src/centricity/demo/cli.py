@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from centricity.config import Environment, Settings, ensure_secret_key_file, get_settings
 from centricity.db import get_engine, session_scope
 from centricity.demo import generator, people, service_desk
+from centricity.feedback.analysis import run as text_analysis
 from centricity.kit.errors import Conflict
 from centricity.kit.time import parse_date, today_utc
 from centricity.migrations import runner
@@ -54,6 +55,7 @@ def demo(
     summary = build_workspace(settings, options)
     analyze_value(settings, options.as_of)
     summary = add_service_desk(settings, options, summary)
+    analyze_text(settings)
     _report(summary, options, time.perf_counter() - started)
     _print_login(options.seed, host, port)
     if not no_serve:
@@ -148,6 +150,15 @@ def analyze_value(settings: Settings, as_of: date) -> None:
     """Score the demo customers' value so the Value page and 360 panels have figures."""
     with session_scope(settings) as session:
         value_service.analyze(session, as_of=as_of, settings=settings)
+
+
+def analyze_text(settings: Settings) -> None:
+    """Analyse the demo's feedback (survey comments in six languages): language, one
+    embedding per item, themes and sentiment, so the Voice page has themes and drivers.
+    A store analysed before only gets its new items analysed."""
+    with session_scope(settings) as session:
+        result = text_analysis.analyze(session, settings=settings, checkpoint=session.commit)
+    typer.echo(f"Feedback analysed: {result.summary()}")
 
 
 def add_service_desk(

@@ -113,10 +113,17 @@ def analyze(
     """Analyse the items not analysed yet (all items' themes and sentiment when `full`)."""
     commit = checkpoint or session.flush
     say = progress or (lambda _stage: None)
+    result = Result(full=full)
+    waiting = session.scalar(
+        select(FeedbackItem.id).where(FeedbackItem.analysed_at.is_(None)).limit(1)
+    )
+    if waiting is None and not full:
+        # Nothing new: answer without loading the embedder (the hourly job's usual case).
+        result.themes = _active_themes(session)
+        return result
     model = embedder if embedder is not None else embedder_for(settings)
     key = embedder_key(model) if model is not None else ""
     languages = settings.text_languages.split(",")
-    result = Result(full=full)
     now = utcnow()
     new_ids = _prepare(session, model, key, languages, result, commit, say)
     if model is not None:
@@ -131,11 +138,14 @@ def analyze(
         )
     _count_sizes(session)
     result.items = len(new_ids) + result.not_analysable
-    result.themes = (
-        session.scalar(select(func.count()).select_from(Theme).where(Theme.status == "active")) or 0
-    )
+    result.themes = _active_themes(session)
+
     commit()
     return result
+
+
+def _active_themes(session: Session) -> int:
+    return session.scalar(select(func.count()).where(Theme.status == "active")) or 0
 
 
 def _prepare(
