@@ -157,7 +157,13 @@ def themes(
             average_score=round(averages[theme.id], 2) if theme.id in averages else None,
             weekly=weekly.get(theme.id, [0] * TREND_WEEKS),
             trend=directions.get(theme.id, "flat"),
-            examples=examples(session, theme, actor=actor, language=language),
+            examples=examples(
+                session,
+                theme,
+                actor=actor,
+                language=language,
+                languages=list(dict(by_language[theme.id].most_common())),
+            ),
         )
         for theme in rows.values()
     ]
@@ -199,28 +205,39 @@ def _directions(weekly: dict[int, list[int]]) -> dict[int, str]:
 
 
 def examples(
-    session: Session, theme: Theme, *, actor: User, language: str | None, limit: int = EXAMPLES
+    session: Session,
+    theme: Theme,
+    *,
+    actor: User,
+    language: str | None,
+    languages: list[str] | None = None,
+    limit: int = EXAMPLES,
 ) -> list[Quote]:
-    """Up to `limit` of the theme's items the viewer may see, in their own words: the
-    viewer's language first, then one per other language, newest first."""
+    """Up to `limit` of the theme's items the viewer may see, in their own words, each in
+    another language where the theme has several: the viewer's language first, then the
+    theme's largest languages (`languages`, most items first); the newest of each."""
+    ranked = [code for code in (languages or []) if code != language]
+    if language and language in (languages or [language]):
+        ranked.insert(0, language)
     visible = feedback.visible_items(actor).where(
         FeedbackItem.theme_id == theme.id, FeedbackItem.text != ""
     )
-    rows = session.scalars(visible.order_by(FeedbackItem.received_at.desc()).limit(50)).all()
+    newest = visible.order_by(FeedbackItem.received_at.desc(), FeedbackItem.id.desc())
     chosen: list[FeedbackItem] = []
-    seen_languages: set[str | None] = set()
-    ordered = sorted(rows, key=lambda item: item.language != language)
-    for item in ordered:
-        if item.language not in seen_languages:
-            chosen.append(item)
-            seen_languages.add(item.language)
+    for code in ranked:
+        found = session.scalar(
+            newest.where(
+                FeedbackItem.language.is_(None) if code == "und" else FeedbackItem.language == code
+            ).limit(1)
+        )
+        if found is not None:
+            chosen.append(found)
         if len(chosen) == limit:
             break
-    for item in rows:
-        if len(chosen) == limit:
-            break
-        if item not in chosen:
-            chosen.append(item)
+    if len(chosen) < limit:
+        taken = [item.id for item in chosen]
+        more = newest.where(FeedbackItem.id.not_in(taken)) if taken else newest
+        chosen.extend(session.scalars(more.limit(limit - len(chosen))))
     return [Quote(id=item.id, text=item.text, language=item.language) for item in chosen]
 
 
