@@ -26,6 +26,7 @@ sentiment then comes from TF-IDF on lemmas (`ClassicSentimentModel`).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -73,6 +74,9 @@ class Result:
     themes_added: list[int] = field(default_factory=list)
     themes_retired: list[int] = field(default_factory=list)
     sentiment_note: str | None = None
+    # Wall seconds per stage: prepare (reasons, languages, embeddings), themes, sentiment,
+    # finish (marking analysed, counting sizes).
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
         """The run's last line, as the CLI prints it (`items=N embedded=N themes=N`)."""
@@ -125,10 +129,17 @@ def analyze(
     key = embedder_key(model) if model is not None else ""
     languages = settings.text_languages.split(",")
     now = utcnow()
+    began = time.perf_counter()
     new_ids = _prepare(session, model, key, languages, result, commit, say)
+    result.seconds["prepare"] = time.perf_counter() - began
     if model is not None:
+        began = time.perf_counter()
         _themes(session, key, full, new_ids, result, commit, say)
+        result.seconds["themes"] = time.perf_counter() - began
+    began = time.perf_counter()
     _sentiment(session, model, key, full, new_ids, result, commit, say)
+    result.seconds["sentiment"] = time.perf_counter() - began
+    began = time.perf_counter()
     say("marking items analysed")
     for chunk in _chunks(new_ids, 5_000):
         session.execute(
@@ -139,8 +150,8 @@ def analyze(
     _count_sizes(session)
     result.items = len(new_ids) + result.not_analysable
     result.themes = _active_themes(session)
-
     commit()
+    result.seconds["finish"] = time.perf_counter() - began
     return result
 
 
@@ -275,7 +286,9 @@ def _themes(
         if len(everything) < MIN_THEME_ITEMS:
             return
         say(f"fitting themes on {min(len(everything), FIT_SAMPLE):,} of {len(everything):,} items")
+        began = time.perf_counter()
         model, rows_of = _refit(session, key, everything, previous, rows_of, result)
+        result.seconds["themes_fit"] = time.perf_counter() - began
         stored.save(
             session, model, embedder=key, state={"rows": {str(k): v for k, v in rows_of.items()}}
         )
@@ -414,7 +427,9 @@ def _sentiment(
     usable = row is not None and (model is None or row.embedder == key)
     if full or not usable:
         say("training sentiment on rated items")
+        began = time.perf_counter()
         trained = _train(session, model, key, result)
+        result.seconds["sentiment_train"] = time.perf_counter() - began
         if trained is None:
             return
         classifier: Any = trained
