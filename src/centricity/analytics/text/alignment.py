@@ -58,5 +58,6 @@ def align(
             ids[row] = next_id
             added.append(next_id)
             next_id += 1
-    retired = [int(theme_id) for theme_id in old_ids if int(theme_id) not in kept]
+    # A merged theme has several centroids under one id: it is kept if any of them is.
+    retired = sorted({int(theme_id) for theme_id in old_ids} - set(kept))
     return Alignment(ids=ids, kept=kept, added=added, retired=retired)

@@ -2,11 +2,12 @@
 
 `fit` removes each language's mean vector (`centering`), so a Czech and a Polish complaint
 about late delivery share a theme rather than each sharing one with their own language,
-then clusters with spherical k-means (k-means on unit vectors: cosine similarity). When
+then clusters with spherical k-means (`kmeans`: cosine similarity on unit vectors). When
 `n_themes` is None the number is chosen by the silhouette coefficient over 2 to
 `max_themes` clusters, each tried with at least `MIN_ITEMS_PER_THEME` items per theme: the
 silhouette rewards themes that are both tight and apart, needs no labelled data, and is
-cheap on a sample of `SILHOUETTE_SAMPLE` items. k-means rather than agglomerative
+cheap on a sample of `SILHOUETTE_SAMPLE` items (each candidate k is fitted once on that
+sample, the chosen one three times on the fitting sample). k-means rather than agglomerative
 clustering because its centroids are exactly what incremental assignment and run-to-run
 matching need, and it fits a 20,000-item sample in seconds where agglomerative clustering
 needs the full pairwise matrix.
@@ -14,9 +15,11 @@ needs the full pairwise matrix.
 An item belongs to the theme whose centroid is most similar, unless that similarity is
 below `min_similarity_`: then it is in no theme (-1) and counted in `unassigned_share_`,
 reported rather than forced into the nearest theme. Unless given, the threshold is the
-robust outlier bound median − 3 × 1.4826 × MAD of the fitted items' similarities to their
+robust outlier bound median − 4 × 1.4826 × MAD of the fitted items' similarities to their
 own centroids (1.4826 × MAD estimates a standard deviation without being pulled by the
-outliers it should find). `labels_` are computed by this same rule on the final centroids,
+outliers it should find; 4 rather than the usual 3 because similarities to a centroid are
+skewed to the left, bounded by 1 on the right, and the symmetric 3-MAD rule left plainly
+good members of tight synthetic themes in no theme). `labels_` are computed by this same rule on the final centroids,
 so `predict` on the fitted items returns `labels_` (incremental assignment equals a full
 run's assignment on the same items, up to floating-point ties).
 
@@ -35,17 +38,18 @@ from typing import Any, Self
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 
 from centricity.analytics.text import persist
 from centricity.analytics.text.alignment import MATCH_SIMILARITY, Alignment, align
 from centricity.analytics.text.centering import centre, language_means
 from centricity.analytics.text.embedding import FloatMatrix, normalise_rows
+from centricity.analytics.text.kmeans import Clustering, spherical_kmeans
 
 MODEL_VERSION = 1
 MIN_ITEMS_PER_THEME = 5
 SILHOUETTE_SAMPLE = 2_000
+OUTLIER_MADS = 4.0
 Languages = Sequence[str | None] | None
 Lemmas = Sequence[Sequence[str]] | None
 
@@ -87,7 +91,7 @@ class ThemeModel:
         if len(centred) > self.max_fit_items:
             sample = centred[rng.choice(len(centred), self.max_fit_items, replace=False)]
         clusters = self._kmeans(sample, self._choose_k(sample, rng))
-        self.centroids_ = normalise_rows(clusters.cluster_centers_)
+        self.centroids_ = clusters.centroids
         self.theme_ids_ = np.arange(len(self.centroids_), dtype=np.int64)
         self.next_id_ = len(self.centroids_)
         own = (centred @ self.centroids_.T).max(axis=1)
@@ -123,39 +127,40 @@ class ThemeModel:
         mapping[-1] = -1
         self.theme_ids_ = np.asarray(result.ids, dtype=np.int64)
         self.labels_ = np.asarray([mapping[int(t)] for t in self.labels_], dtype=np.int64)
-        self.sizes_ = {mapping[t]: n for t, n in self.sizes_.items()}
+        sizes: dict[int, int] = {}
+        for theme_id, size in self.sizes_.items():
+            sizes[mapping[theme_id]] = sizes.get(mapping[theme_id], 0) + size
+        self.sizes_ = sizes
         self.next_id_ = max([previous.next_id_, *[i + 1 for i in result.ids]])
         self.rules = {t: list(p) for t, p in previous.rules.items() if t in result.kept}
         return result
 
     def merge(self, keep: int, absorb: int) -> None:
-        """Fold theme `absorb` into `keep` (a staff edit): the centroid becomes the
-        size-weighted mean of both, the rules are joined, `absorb` is retired."""
-        i, j = self._row(keep), self._row(absorb)
-        n_i, n_j = max(self.sizes_.get(keep, 1), 1), max(self.sizes_.get(absorb, 1), 1)
-        merged = normalise_rows((n_i * self.centroids_[i] + n_j * self.centroids_[j])[None, :])
-        self.centroids_[i] = merged[0]
-        self.centroids_ = np.delete(self.centroids_, j, axis=0)
-        self.theme_ids_ = np.delete(self.theme_ids_, j)
+        """Fold theme `absorb` into `keep` (a staff edit): its centroids now answer to
+        `keep`, so both kinds of item stay in the merged theme (a centroid averaged from two
+        distant ones would sit near neither); the rules are joined, `absorb` is retired."""
+        self._rows(keep)
+        self.theme_ids_[self._rows(absorb)] = keep
         self.sizes_[keep] = self.sizes_.get(keep, 0) + self.sizes_.pop(absorb, 0)
         self.rules[keep] = self.rules.get(keep, []) + self.rules.pop(absorb, [])
 
-    def split(self, theme_id: int, X: Any, languages: Languages = None) -> int:
+    def split(self, theme_id: int, X: Any, languages: Languages = None) -> int:  # noqa: N803
         """Split a theme in two by 2-means on its items in `X` (a staff edit); the part
-        nearer the old centroid keeps the id and the other gets the returned new id."""
-        similarity = self.similarity(X, languages)
-        row = self._row(theme_id)
-        members = similarity.argmax(axis=1) == row
+        nearer the theme's first centroid keeps the id, the other gets the returned id."""
+        rows = self._rows(theme_id)
+        centred = centre(_matrix(X), languages, self.overall_mean_, self.language_means_)
+        members = np.isin((centred @ self.centroids_.T).argmax(axis=1), rows)
         if members.sum() < 2 * MIN_ITEMS_PER_THEME:
             raise ValueError(f"theme {theme_id} has too few items here to split")
-        centred = centre(_matrix(X), languages, self.overall_mean_, self.language_means_)
-        halves = normalise_rows(self._kmeans(centred[members], 2).cluster_centers_)
-        first = int(np.argmax(halves @ self.centroids_[row]))
+        halves = self._kmeans(centred[members], 2).centroids
+        first = int(np.argmax(halves @ self.centroids_[rows[0]]))
         new_id = self.next_id_
         self.next_id_ += 1
-        self.centroids_[row] = halves[first]
-        self.centroids_ = np.vstack([self.centroids_, halves[1 - first]])
-        self.theme_ids_ = np.append(self.theme_ids_, new_id)
+        self.centroids_ = np.vstack([np.delete(self.centroids_, rows, axis=0), halves])
+        kept_ids = np.delete(self.theme_ids_, rows)
+        self.theme_ids_ = np.append(
+            kept_ids, [theme_id, new_id] if first == 0 else [new_id, theme_id]
+        )
         return new_id
 
     def set_rules(self, rules: Mapping[int, Sequence[str]]) -> None:
@@ -219,24 +224,24 @@ class ThemeModel:
     def _choose_k(self, sample: FloatMatrix, rng: np.random.Generator) -> int:
         if self.n_themes is not None:
             return max(1, min(self.n_themes, len(sample)))
-        largest = min(self.max_themes, len(sample) // MIN_ITEMS_PER_THEME)
-        if largest < 2:
-            return 1
         scored = sample
         if len(sample) > SILHOUETTE_SAMPLE:
             scored = sample[rng.choice(len(sample), SILHOUETTE_SAMPLE, replace=False)]
+        largest = min(self.max_themes, len(scored) // MIN_ITEMS_PER_THEME)
+        if largest < 2:
+            return 1
         best_k, best_score = 2, -1.0
         for k in range(2, largest + 1):
-            labels = self._kmeans(sample, k).predict(scored)
+            labels = self._kmeans(scored, k, n_init=1).labels
             if len(set(labels.tolist())) < 2:
                 continue
-            score = float(silhouette_score(scored, labels))
+            score = float(silhouette_score(scored, labels, metric="cosine"))
             if score > best_score:
                 best_k, best_score = k, score
         return best_k
 
-    def _kmeans(self, vectors: FloatMatrix, k: int) -> KMeans:
-        return KMeans(n_clusters=k, n_init=3, random_state=self.random_state).fit(vectors)
+    def _kmeans(self, vectors: FloatMatrix, k: int, n_init: int = 3) -> Clustering:
+        return spherical_kmeans(vectors, k, self.random_state, n_init)
 
     def _assign(self, similarity: NDArray[np.float32], lemmas: Lemmas) -> NDArray[np.int64]:
         best = similarity.argmax(axis=1)
@@ -254,29 +259,31 @@ class ThemeModel:
         similarity: NDArray[np.float32],
         lemmas: Sequence[Sequence[str]],
     ) -> None:
-        rows = {int(t): i for i, t in enumerate(self.theme_ids_)}
+        known = set(self.theme_ids_.tolist())
         phrases = [
-            (rows[t], frozenset(phrase.split()))
-            for t, items in self.rules.items() if t in rows for phrase in items if phrase.split()
+            (t, frozenset(phrase.split()))
+            for t, items in self.rules.items() if t in known for phrase in items if phrase.split()
         ]  # fmt: skip
         for index, words in enumerate(lemmas):
             present = set(words)
-            hits = {row for row, needed in phrases if needed <= present}
+            hits = {t for t, needed in phrases if needed <= present}
             if hits:
-                row = max(hits, key=lambda r: float(similarity[index, r]))
-                labels[index] = self.theme_ids_[row]
+                labels[index] = max(hits, key=lambda t: self._closeness(similarity[index], t))
 
-    def _row(self, theme_id: int) -> int:
+    def _closeness(self, similarity: NDArray[np.float32], theme_id: int) -> float:
+        return float(similarity[self.theme_ids_ == theme_id].max())
+
+    def _rows(self, theme_id: int) -> NDArray[np.intp]:
         found = np.flatnonzero(self.theme_ids_ == theme_id)
         if not len(found):
             raise ValueError(f"no theme with id {theme_id}")
-        return int(found[0])
+        return found
 
 
 def _outlier_bound(similarities: NDArray[np.float32]) -> float:
     median = float(np.median(similarities))
     spread = 1.4826 * float(np.median(np.abs(similarities - median)))
-    return median - 3 * spread
+    return median - OUTLIER_MADS * spread
 
 
 def _matrix(X: Any) -> FloatMatrix:

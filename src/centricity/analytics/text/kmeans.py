@@ -1,0 +1,63 @@
+"""Spherical k-means: k-means for unit vectors, with cosine similarity as the measure.
+
+Dhillon & Modha, "Concept decompositions for large sparse text data using clustering"
+(2001): each item joins the centroid it is most similar to, and each centroid becomes the
+normalised mean of its items, until no item moves. Written here rather than calling
+scikit-learn's `KMeans` on unit vectors because choosing the number of themes fits up to 29
+candidate models, and `KMeans`'s fixed overhead (validation, thread pools) made that
+0.2–0.3 s a model on 600 items with busy cores, 10 s in all, where this loop takes
+milliseconds. Seeds come from k-means++ (scikit-learn's `kmeans_plusplus`), so a seeded
+run is deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.cluster import kmeans_plusplus
+
+from centricity.analytics.text.embedding import FloatMatrix, normalise_rows
+
+MAX_ITERATIONS = 100
+
+
+@dataclass(frozen=True)
+class Clustering:
+    """Unit centroids, each item's centroid and the total similarity (higher is better)."""
+
+    centroids: FloatMatrix
+    labels: NDArray[np.int64]
+    cohesion: float
+
+
+def spherical_kmeans(vectors: FloatMatrix, k: int, seed: int, n_init: int = 3) -> Clustering:
+    """The best of `n_init` seeded runs (by total similarity of items to their centroid)."""
+    k = max(1, min(k, len(vectors)))
+    rng = np.random.default_rng(seed)
+    best: Clustering | None = None
+    for _ in range(n_init):
+        run = _run(vectors, k, int(rng.integers(2**31 - 1)))
+        if best is None or run.cohesion > best.cohesion:
+            best = run
+    assert best is not None
+    return best
+
+
+def _run(vectors: FloatMatrix, k: int, seed: int) -> Clustering:
+    seeds, _ = kmeans_plusplus(vectors, n_clusters=k, random_state=seed)
+    centroids = normalise_rows(seeds)
+    labels = np.full(len(vectors), -1, dtype=np.int64)
+    for _ in range(MAX_ITERATIONS):
+        moved = (vectors @ centroids.T).argmax(axis=1).astype(np.int64)
+        if np.array_equal(moved, labels):
+            break
+        labels = moved
+        sums = np.zeros_like(centroids)
+        np.add.at(sums, labels, vectors)
+        empty = ~np.isin(np.arange(k), labels)
+        sums[empty] = centroids[empty]  # a centroid that lost every item stays where it was
+        centroids = normalise_rows(sums)
+    similarity = (vectors @ centroids.T)[np.arange(len(vectors)), labels]
+    return Clustering(centroids, labels, float(similarity.sum()))
