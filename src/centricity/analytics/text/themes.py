@@ -19,9 +19,10 @@ robust outlier bound median − 4 × 1.4826 × MAD of the fitted items' similari
 own centroids (1.4826 × MAD estimates a standard deviation without being pulled by the
 outliers it should find; 4 rather than the usual 3 because similarities to a centroid are
 skewed to the left, bounded by 1 on the right, and the symmetric 3-MAD rule left plainly
-good members of tight synthetic themes in no theme). `labels_` are computed by this same rule on the final centroids,
-so `predict` on the fitted items returns `labels_` (incremental assignment equals a full
-run's assignment on the same items, up to floating-point ties).
+good members of tight synthetic themes in no theme). `labels_` are computed by this same
+rule on the final centroids, so `predict` on the fitted items returns `labels_`
+(incremental assignment equals a full run's assignment on the same items, up to
+floating-point ties between two equally similar centroids).
 
 Keyword rules (`rules`: theme id → lemma phrases, as `normalise` gives them) come first: an
 item whose lemmas contain every lemma of a phrase goes to that rule's theme (the most
