@@ -155,3 +155,18 @@ def test_bad_input_is_refused_clearly() -> None:
         ThemeModel().fit(np.ones((1, 4)))
     with pytest.raises(ValueError, match="finite"):
         ThemeModel().fit(np.full((3, 4), np.nan))
+
+
+def test_known_sentiments_are_removed_so_themes_follow_the_subject() -> None:
+    vectors, topics = blobs(60, 3, spread=0.25, seed=14)
+    rng = np.random.default_rng(15)
+    feeling = rng.choice(["negative", "neutral", "positive"], size=len(topics))
+    pulls = {label: 0.9 * rng.normal(size=vectors.shape[1]) for label in set(feeling)}
+    felt = vectors + np.stack([pulls[label] for label in feeling])
+    rated = [label if i % 2 else None for i, label in enumerate(feeling)]  # half rated
+    plain = ThemeModel(n_themes=3).fit(felt)
+    subject = ThemeModel(n_themes=3).fit(felt, sentiments=rated)
+    assert adjusted_rand_score(topics, plain.labels_) < 0.5
+    assert adjusted_rand_score(topics, subject.labels_) > 0.9
+    assert subject.removed_directions_.shape[1] > 0
+    np.testing.assert_array_equal(subject.predict(felt), subject.labels_)

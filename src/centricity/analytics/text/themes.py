@@ -46,6 +46,7 @@ from centricity.analytics.text.alignment import MATCH_SIMILARITY, Alignment, ali
 from centricity.analytics.text.centering import centre, language_means
 from centricity.analytics.text.embedding import FloatMatrix, normalise_rows
 from centricity.analytics.text.kmeans import Clustering, spherical_kmeans
+from centricity.analytics.text.nuisance import remove, sentiment_directions
 
 MODEL_VERSION = 1
 MIN_ITEMS_PER_THEME = 5
@@ -79,14 +80,30 @@ class ThemeModel:
         # Staff input, not learnt: theme id → lemma phrases; kept across fits by `match`.
         self.rules: dict[int, list[str]] = {}
 
-    def fit(self, X: Any, languages: Languages = None, lemmas: Lemmas = None) -> Self:
+    def fit(
+        self,
+        X: Any,
+        languages: Languages = None,
+        lemmas: Lemmas = None,
+        sentiments: Sequence[str | None] | None = None,
+    ) -> Self:
         """Learn language means, centroids and the no-theme threshold from embeddings `X`
-        (one per item, any language); `labels_` are the items' theme ids (-1: none)."""
+        (one per item, any language); `labels_` are the items' theme ids (-1: none). With
+        `sentiments` (labels from ratings, None where unrated) and enough of them, the
+        directions that carry sentiment are removed first (`nuisance`)."""
         vectors = _matrix(X)
         if len(vectors) < 2:
             raise ValueError("themes need at least two items")
         self.overall_mean_, self.language_means_ = self._means(vectors, languages)
-        centred = centre(vectors, languages, self.overall_mean_, self.language_means_)
+        self.removed_directions_ = np.zeros((vectors.shape[1], 0), dtype=np.float32)
+        if sentiments is not None:
+            if len(sentiments) != len(vectors):
+                raise ValueError("sentiments must give one label (or None) per item")
+            centred = centre(vectors, languages, self.overall_mean_, self.language_means_)
+            self.removed_directions_ = sentiment_directions(
+                centred, sentiments, random_state=self.random_state
+            )
+        centred = self._prepare(vectors, languages)
         rng = np.random.default_rng(self.random_state)
         sample = centred
         if len(centred) > self.max_fit_items:
@@ -107,8 +124,7 @@ class ThemeModel:
     def similarity(self, X: Any, languages: Languages = None) -> NDArray[np.float32]:
         """Cosine similarity of each item (language-centred) to each theme's centroid,
         columns in `theme_ids_` order."""
-        centred = centre(_matrix(X), languages, self.overall_mean_, self.language_means_)
-        return centred @ self.centroids_.T
+        return self._prepare(_matrix(X), languages) @ self.centroids_.T
 
     def predict(
         self, X: Any, languages: Languages = None, lemmas: Lemmas = None
@@ -149,7 +165,7 @@ class ThemeModel:
         """Split a theme in two by 2-means on its items in `X` (a staff edit); the part
         nearer the theme's first centroid keeps the id, the other gets the returned id."""
         rows = self._rows(theme_id)
-        centred = centre(_matrix(X), languages, self.overall_mean_, self.language_means_)
+        centred = self._prepare(_matrix(X), languages)
         members = np.isin((centred @ self.centroids_.T).argmax(axis=1), rows)
         if members.sum() < 2 * MIN_ITEMS_PER_THEME:
             raise ValueError(f"theme {theme_id} has too few items here to split")
@@ -186,6 +202,7 @@ class ThemeModel:
         arrays: dict[str, NDArray[Any]] = {
             "centroids_": self.centroids_,
             "overall_mean_": self.overall_mean_,
+            "removed_directions_": self.removed_directions_,
             "language_means_": np.stack([self.language_means_[c] for c in codes])
             if codes
             else np.zeros((0, len(self.overall_mean_)), dtype=np.float32),
@@ -211,9 +228,14 @@ class ThemeModel:
         model.sizes_ = {int(t): int(n) for t, n in params["sizes_"].items()}
         model.centroids_ = arrays["centroids_"].astype(np.float32)
         model.overall_mean_ = arrays["overall_mean_"].astype(np.float32)
+        model.removed_directions_ = arrays["removed_directions_"].astype(np.float32)
         means = arrays["language_means_"].astype(np.float32)
         model.language_means_ = {c: means[i] for i, c in enumerate(params["languages"])}
         return model
+
+    def _prepare(self, vectors: FloatMatrix, languages: Languages) -> FloatMatrix:
+        centred = centre(vectors, languages, self.overall_mean_, self.language_means_)
+        return normalise_rows(remove(centred, self.removed_directions_))
 
     def _means(
         self, vectors: FloatMatrix, languages: Languages
