@@ -50,12 +50,12 @@ def sentiment_directions(
     (`ratings.shortfall`) or sentiment is not predictable from them."""
     rated = np.flatnonzero([label is not None for label in sentiments])
     basis = np.zeros((vectors.shape[1], 0), dtype=np.float32)
-    if shortfall([sentiments[i] or "" for i in rated]) is not None:
+    if shortfall([sentiments[int(i)] or "" for i in rated]) is not None:
         return basis
     rng = np.random.default_rng(random_state)
     if len(rated) > MAX_ITEMS:
         rated = rng.choice(rated, MAX_ITEMS, replace=False)
-    labels = np.asarray([sentiments[i] for i in rated])
+    labels = np.asarray([sentiments[int(i)] for i in rated])
     train, test = train_test_split(
         np.arange(len(rated)), test_size=0.3, stratify=labels, random_state=random_state
     )
