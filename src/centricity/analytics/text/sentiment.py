@@ -37,6 +37,7 @@ from centricity.analytics.text.ratings import (
 )
 
 MODEL_VERSION = 1
+CHUNK = 8_192
 
 
 class SentimentModel:
@@ -86,8 +87,15 @@ class SentimentModel:
         return self
 
     def decision_function(self, X: Any) -> NDArray[np.float64]:
-        """The uncalibrated logits, one column per class."""
-        return _matrix(X).astype(np.float64) @ self.coef_.T + self.intercept_
+        """The uncalibrated logits, one column per class (computed in chunks of
+        `CHUNK` rows, so memory stays flat for any number of items)."""
+        vectors = np.asarray(X)
+        weights = self.coef_.T.astype(np.float32)
+        logits = [
+            (_matrix(vectors[i : i + CHUNK]) @ weights).astype(np.float64) + self.intercept_
+            for i in range(0, len(vectors), CHUNK)
+        ]
+        return np.vstack(logits) if logits else np.zeros((0, len(self.classes_)))
 
     def predict_proba(self, X: Any) -> NDArray[np.float64]:
         """Calibrated probabilities of negative, neutral, positive (columns as `classes_`)."""

@@ -52,6 +52,9 @@ MODEL_VERSION = 1
 MIN_ITEMS_PER_THEME = 5
 SILHOUETTE_SAMPLE = 2_000
 OUTLIER_MADS = 4.0
+# Rows assigned at a time: 8,192 × 384 float32 is 12 MiB, against 1.5 GiB of temporaries for
+# 200,000 items at once (measured peak).
+PREDICT_CHUNK = 8_192
 Languages = Sequence[str | None] | None
 Lemmas = Sequence[Sequence[str]] | None
 
@@ -130,8 +133,21 @@ class ThemeModel:
         self, X: Any, languages: Languages = None, lemmas: Lemmas = None
     ) -> NDArray[np.int64]:
         """The theme id of each new item (-1: in no theme), by the rules and then the most
-        similar centroid, without refitting: new items between full runs."""
-        return self._assign(self.similarity(X, languages), lemmas)
+        similar centroid, without refitting: new items between full runs. Items are taken
+        `PREDICT_CHUNK` at a time, so memory stays flat however many arrive."""
+        vectors = np.asarray(X)
+        if languages is not None and len(languages) != len(vectors):
+            raise ValueError("languages must give one entry (or None) per vector")
+        if lemmas is not None and len(lemmas) != len(vectors):
+            raise ValueError("lemmas must give one list per item")
+        parts = [
+            self._assign(
+                self.similarity(vectors[i : i + PREDICT_CHUNK], _part(languages, i)),
+                _part(lemmas, i),
+            )
+            for i in range(0, len(vectors), PREDICT_CHUNK)
+        ]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def match(self, previous: ThemeModel, min_similarity: float = MATCH_SIMILARITY) -> Alignment:
         """Renumber this fit's themes after `previous` (kept ids, fresh ids for new themes,
@@ -301,6 +317,10 @@ class ThemeModel:
         if not len(found):
             raise ValueError(f"no theme with id {theme_id}")
         return found
+
+
+def _part(values: Sequence[Any] | None, start: int) -> Any:
+    return None if values is None else values[start : start + PREDICT_CHUNK]
 
 
 def _outlier_bound(similarities: NDArray[np.float32]) -> float:
