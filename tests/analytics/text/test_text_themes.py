@@ -142,9 +142,10 @@ def test_staff_can_merge_and_split_themes() -> None:
 def test_a_saved_model_assigns_the_same_themes(tmp_path: Path) -> None:
     vectors, _ = blobs(30, 3, seed=13)
     languages = ["cs", "sv", None] * 30
-    model = ThemeModel().fit(vectors, languages)
+    model = ThemeModel().fit(vectors, languages, embedder="hashing/char-3-5@1")
     model.set_rules({int(model.theme_ids_[0]): ["zásilka"]})
     loaded = ThemeModel.load(model.save(tmp_path / "themes"))
+    assert loaded.embedder_ == "hashing/char-3-5@1"
     lemmas = [["zásilka"]] + [[]] * 89
     np.testing.assert_array_equal(
         loaded.predict(vectors, languages, lemmas), model.predict(vectors, languages, lemmas)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 from sklearn.cluster import kmeans_plusplus
+from sklearn.metrics import silhouette_score
 
 from centricity.analytics.text.embedding import FloatMatrix, normalise_rows
 
@@ -92,3 +93,19 @@ def _lloyd(vectors: FloatMatrix, centroids: FloatMatrix) -> Clustering:
         centroids = normalise_rows(sums)
     similarity = (vectors @ centroids.T)[np.arange(len(vectors)), labels]
     return Clustering(centroids, labels, float(similarity.sum()))
+
+
+def best_k_by_silhouette(vectors: FloatMatrix, largest: int, seed: int) -> int:
+    """The number of clusters from 2 to `largest` whose single seeded run has the highest
+    mean silhouette coefficient (cosine); 1 when fewer than two clusters are possible."""
+    if largest < 2:
+        return 1
+    best_k, best_score = 2, -1.0
+    for k in range(2, largest + 1):
+        labels = spherical_kmeans(vectors, k, seed, n_init=1).labels
+        if len(set(labels.tolist())) < 2:
+            continue
+        score = float(silhouette_score(vectors, labels, metric="cosine"))
+        if score > best_score:
+            best_k, best_score = k, score
+    return best_k

@@ -40,14 +40,14 @@ from typing import Any, Self
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.metrics import silhouette_score
 
 from centricity.analytics.text import persist
 from centricity.analytics.text.alignment import MATCH_SIMILARITY, Alignment, align
 from centricity.analytics.text.centering import centre, language_means
 from centricity.analytics.text.embedding import FloatMatrix, normalise_rows
-from centricity.analytics.text.kmeans import Clustering, spherical_kmeans
+from centricity.analytics.text.kmeans import Clustering, best_k_by_silhouette, spherical_kmeans
 from centricity.analytics.text.nuisance import remove, sentiment_directions
+from centricity.analytics.text.rules import apply_rules
 
 MODEL_VERSION = 1
 MIN_ITEMS_PER_THEME = 5
@@ -96,16 +96,20 @@ class ThemeModel:
         lemmas: Lemmas = None,
         sentiments: Sequence[str | None] | None = None,
         previous: ThemeModel | None = None,
+        embedder: str = "",
     ) -> Self:
         """Learn language means, centroids and the no-theme threshold from embeddings `X`
         (one per item, any language); `labels_` are the items' theme ids (-1: none). With
         `sentiments` (labels from ratings, None where unrated) and enough of them, the
         directions that carry sentiment are removed first (`nuisance`). With `previous` (the
         last run's model) clustering starts from its centroids and the result is matched to
-        it (`match`; the alignment is in `alignment_`), so themes keep their ids."""
+        it (`match`; the alignment is in `alignment_`), so themes keep their ids. `embedder`
+        (the vectors' embedder name and version) is kept so vectors of another space can be
+        refused."""
         vectors = _matrix(X)
         if len(vectors) < 2:
             raise ValueError("themes need at least two items")
+        self.embedder_ = embedder
         self.overall_mean_, self.language_means_ = self._means(vectors, languages)
         self.removed_directions_ = np.zeros((vectors.shape[1], 0), dtype=np.float32)
         if sentiments is not None:
@@ -231,6 +235,7 @@ class ThemeModel:
             "theme_ids_": self.theme_ids_.tolist(), "next_id_": self.next_id_,
             "min_similarity_": self.min_similarity_, "unassigned_share_": self.unassigned_share_,
             "sizes_": {str(t): n for t, n in self.sizes_.items()}, "languages": codes,
+            "embedder_": self.embedder_,
         }  # fmt: skip
         arrays: dict[str, NDArray[Any]] = {
             "centroids_": self.centroids_,
@@ -256,6 +261,7 @@ class ThemeModel:
         model.rules = {int(t): list(p) for t, p in params["rules"].items()}
         model.theme_ids_ = np.asarray(params["theme_ids_"], dtype=np.int64)
         model.next_id_ = int(params["next_id_"])
+        model.embedder_ = str(params["embedder_"])
         model.min_similarity_ = float(params["min_similarity_"])
         model.unassigned_share_ = float(params["unassigned_share_"])
         model.sizes_ = {int(t): int(n) for t, n in params["sizes_"].items()}
@@ -284,17 +290,7 @@ class ThemeModel:
         if len(sample) > SILHOUETTE_SAMPLE:
             scored = sample[rng.choice(len(sample), SILHOUETTE_SAMPLE, replace=False)]
         largest = min(self.max_themes, len(scored) // MIN_ITEMS_PER_THEME)
-        if largest < 2:
-            return 1
-        best_k, best_score = 2, -1.0
-        for k in range(2, largest + 1):
-            labels = self._kmeans(scored, k, n_init=1).labels
-            if len(set(labels.tolist())) < 2:
-                continue
-            score = float(silhouette_score(scored, labels, metric="cosine"))
-            if score > best_score:
-                best_k, best_score = k, score
-        return best_k
+        return best_k_by_silhouette(scored, largest, self.random_state)
 
     def _kmeans(self, vectors: FloatMatrix, k: int, n_init: int = 3) -> Clustering:
         return spherical_kmeans(vectors, k, self.random_state, n_init)
@@ -306,28 +302,8 @@ class ThemeModel:
         if self.rules and lemmas is not None:
             if len(lemmas) != len(similarity):
                 raise ValueError("lemmas must give one list per item")
-            self._apply_rules(labels, similarity, lemmas)
+            apply_rules(labels, similarity, lemmas, self.rules, self.theme_ids_)
         return labels
-
-    def _apply_rules(
-        self,
-        labels: NDArray[np.int64],
-        similarity: NDArray[np.float32],
-        lemmas: Sequence[Sequence[str]],
-    ) -> None:
-        known = set(self.theme_ids_.tolist())
-        phrases = [
-            (t, frozenset(phrase.split()))
-            for t, items in self.rules.items() if t in known for phrase in items if phrase.split()
-        ]  # fmt: skip
-        for index, words in enumerate(lemmas):
-            present = set(words)
-            hits = {t for t, needed in phrases if needed <= present}
-            if hits:
-                labels[index] = max(hits, key=lambda t: self._closeness(similarity[index], t))
-
-    def _closeness(self, similarity: NDArray[np.float32], theme_id: int) -> float:
-        return float(similarity[self.theme_ids_ == theme_id].max())
 
     def _rows(self, theme_id: int) -> NDArray[np.intp]:
         found = np.flatnonzero(self.theme_ids_ == theme_id)
