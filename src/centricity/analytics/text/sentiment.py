@@ -15,8 +15,9 @@ predicting the sixth: mean accuracy 0.84 at C = 1, 0.99 at C = 10 and at C = 100
 Removing each language's mean vector first (as themes do) gave the same 0.99 at C = 10, and
 on the 757-comment evaluation set, trained on the other five languages without any
 translation of the test comments (131 training comments), mean macro-F1 0.766 without and
-0.761 with it (C = 3: 0.773 and 0.772). So it is not applied: it adds state for no measured gain, and a language's mean also shifts
-with how satisfied its customers happen to be, which is the signal this model must keep.
+0.761 with it (C = 3: 0.773 and 0.772). So it is not applied: it adds state for no
+measured gain, and a language's mean also shifts with how satisfied its customers happen
+to be, which is the signal this model must keep.
 """
 
 from __future__ import annotations
