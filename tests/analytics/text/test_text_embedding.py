@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from conftest import Embedded
+from text_helpers import Embedded
 
 from centricity.analytics.text import default_embedder
 from centricity.analytics.text.embedding import (

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import Embedded
 from text_comments import COMMENTS, SENTIMENT
+from text_helpers import Embedded
 
 from centricity.analytics.text import SentimentModel
 from centricity.analytics.text.classic import ClassicSentimentModel

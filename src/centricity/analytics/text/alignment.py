@@ -8,6 +8,12 @@ similarity); a pair below `MATCH_SIMILARITY` is no match. A matched cluster keep
 id (and so its name, owner and rules), an unmatched new one gets a fresh id (never a
 retired one's, so old references cannot point at a different theme), and an unmatched old
 theme is retired.
+
+Matching alone cannot keep ids if the clustering itself moves: from a fresh random start, a
+re-run on the evaluation set with 10% more items kept 8 of 10 themes (20 of 30 with the
+number chosen automatically). `ThemeModel.fit(..., previous=model)` therefore starts
+k-means from the previous centroids; then all 10 (and all 30) were kept, and 99.3% (97.8%)
+of the earlier items stayed in their theme.
 """
 
 from __future__ import annotations
@@ -19,8 +25,10 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 
-# Centroids of one theme fitted twice on overlapping items score 0.9 and above; distinct
-# themes rarely pass 0.5. 0.6 keeps a theme whose items drift a little as one theme.
+# Measured on the 757-comment evaluation set, 10 themes fitted on 91% of it and again on all
+# of it from a fresh start: pairs the assignment chose had median similarity 0.84, other
+# pairs 0.45 at their 95th percentile. Started from the previous centroids (`ThemeModel.fit`
+# with `previous`), every kept pair scored 0.92 or more. 0.6 lies between.
 MATCH_SIMILARITY = 0.6
 
 
@@ -58,5 +66,6 @@ def align(
             ids[row] = next_id
             added.append(next_id)
             next_id += 1
-    retired = [int(theme_id) for theme_id in old_ids if int(theme_id) not in kept]
+    # A merged theme has several centroids under one id: it is kept if any of them is.
+    retired = sorted({int(theme_id) for theme_id in old_ids} - set(kept))
     return Alignment(ids=ids, kept=kept, added=added, retired=retired)

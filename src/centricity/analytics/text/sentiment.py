@@ -12,9 +12,12 @@ The penalty is weak (C = 10) because e5 vectors are unit length with most of the
 in a few hundredths per feature: at scikit-learn's C = 1 the model underfits. Measured on
 the 90 written test comments (5 topics × 6 languages × 3), training on five languages and
 predicting the sixth: mean accuracy 0.84 at C = 1, 0.99 at C = 10 and at C = 100.
-Removing each language's mean vector first (as themes do) gave the same 0.99 at C = 10, so
-it is not applied: it adds state for no measured gain, and a language's mean also shifts
-with how satisfied its customers happen to be, which is the signal this model must keep.
+Removing each language's mean vector first (as themes do) gave the same 0.99 at C = 10, and
+on the 757-comment evaluation set, trained on the other five languages without any
+translation of the test comments (131 training comments), mean macro-F1 0.766 without and
+0.761 with it (C = 3: 0.773 and 0.772). So it is not applied: it adds state for no
+measured gain, and a language's mean also shifts with how satisfied its customers happen
+to be, which is the signal this model must keep.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from centricity.analytics.text.ratings import (
 )
 
 MODEL_VERSION = 1
+CHUNK = 8_192
 
 
 class SentimentModel:
@@ -86,8 +90,15 @@ class SentimentModel:
         return self
 
     def decision_function(self, X: Any) -> NDArray[np.float64]:
-        """The uncalibrated logits, one column per class."""
-        return _matrix(X).astype(np.float64) @ self.coef_.T + self.intercept_
+        """The uncalibrated logits, one column per class (computed in chunks of
+        `CHUNK` rows, so memory stays flat for any number of items)."""
+        vectors = np.asarray(X)
+        weights = self.coef_.T.astype(np.float32)
+        logits = [
+            (_matrix(vectors[i : i + CHUNK]) @ weights).astype(np.float64) + self.intercept_
+            for i in range(0, len(vectors), CHUNK)
+        ]
+        return np.vstack(logits) if logits else np.zeros((0, len(self.classes_)))
 
     def predict_proba(self, X: Any) -> NDArray[np.float64]:
         """Calibrated probabilities of negative, neutral, positive (columns as `classes_`)."""
