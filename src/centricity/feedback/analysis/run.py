@@ -334,10 +334,20 @@ def _refit(
     if len(everything) > FIT_SAMPLE:
         sample = sorted(rng.choice(everything, FIT_SAMPLE, replace=False).tolist())
     ids, vectors, langs, texts = vectors_of(session, key, sample)
-    model = ThemeModel(max_fit_items=FIT_SAMPLE).fit(vectors, langs)
+    lemmas = normalise_many(texts, langs)
+    # Rated items' sentiment lets the fit remove the directions that carry it, so themes
+    # follow what customers talk about rather than how happy they are.
+    model = ThemeModel(max_fit_items=FIT_SAMPLE).fit(
+        vectors,
+        langs,
+        lemmas,
+        sentiments=_rated_labels(session, ids),
+        previous=previous,
+        embedder=key,
+    )
     rows: dict[int, int] = {}
     if previous is not None:
-        alignment = model.match(previous)
+        alignment = model.alignment_
         for theme_id in alignment.kept:
             if theme_id in rows_of:
                 rows[theme_id] = rows_of[theme_id]
@@ -351,7 +361,6 @@ def _refit(
         result.themes_retired = retired_rows
     from centricity.analytics.text.summaries import summarise
 
-    lemmas = normalise_many(texts, langs)
     closeness = model.similarity(vectors, langs).max(axis=1).tolist()
     summaries = {
         s.theme_id: s for s in summarise(model.labels_.tolist(), texts, langs, lemmas, closeness)
@@ -379,6 +388,22 @@ def _refit(
         rows[theme_id] = theme.id
         result.themes_added.append(theme.id)
     return model, rows
+
+
+def _rated_labels(session: Session, ids: list[int]) -> list[str | None]:
+    """The sentiment label of each item's score (None: no score on a rated scale)."""
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), 5_000):
+        for item_id, score, scale in session.execute(
+            select(FeedbackItem.id, FeedbackItem.score, FeedbackItem.scale).where(
+                FeedbackItem.id.in_(ids[start : start + 5_000]),
+                FeedbackItem.score.is_not(None),
+                FeedbackItem.scale.in_(RATED_SCALES),
+            )
+        ):
+            if score is not None and scale is not None:
+                found[item_id] = score_label(float(score), scale)
+    return [found.get(item_id) for item_id in ids]
 
 
 def _labels_per_language(
