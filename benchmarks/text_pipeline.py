@@ -50,6 +50,8 @@ from bench_kit.machine import cpu_model, load_average, memory_gib
 from bench_kit.stores import migrate, remove_sqlite, session
 from sqlalchemy import insert, text
 
+import centricity.models  # noqa: F401  (every table, so foreign keys resolve)
+
 COMMENTS = REPO_DIR / "tests" / "data" / "text_eval" / "comments.csv"
 STORE = DATA_DIR / "text_pipeline.sqlite"
 VECTORS = DATA_DIR / "text_pipeline_vectors.npz"
