@@ -317,6 +317,8 @@ def _child(stage: str, args: argparse.Namespace) -> dict[str, Any]:
         str(args.new),
         "--seed",
         str(args.seed),
+        "--language-items",
+        str(args.language_items),
     ]
     env = {
         **os.environ,
