@@ -268,6 +268,8 @@ def demo_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> typer.Typer:
     monkeypatch.delenv("CENTRICITY_DATABASE_URL", raising=False)
     monkeypatch.delenv("CENTRICITY_SECRET_KEY", raising=False)
     monkeypatch.setenv("CENTRICITY_DATA_DIR", str(tmp_path / "data"))
+    # Spelling-only embeddings: the demo's feedback is analysed in seconds, with no model.
+    monkeypatch.setenv("CENTRICITY_TEXT_EMBEDDER", "hashing")
     app = typer.Typer()
     app.callback()(lambda: None)
     cli.register(app)

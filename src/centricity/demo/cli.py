@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 from centricity.config import Environment, Settings, ensure_secret_key_file, get_settings
 from centricity.db import get_engine, session_scope
-from centricity.demo import generator, people, service_desk
+from centricity.demo import feedback, generator, people, service_desk
 from centricity.feedback.analysis import run as text_analysis
 from centricity.kit.errors import Conflict
 from centricity.kit.time import parse_date, today_utc
@@ -55,6 +55,7 @@ def demo(
     summary = build_workspace(settings, options)
     analyze_value(settings, options.as_of)
     summary = add_service_desk(settings, options, summary)
+    summary = add_feedback(settings, options, summary)
     analyze_text(settings)
     _report(summary, options, time.perf_counter() - started)
     _print_login(options.seed, host, port)
@@ -153,8 +154,9 @@ def analyze_value(settings: Settings, as_of: date) -> None:
 
 
 def analyze_text(settings: Settings) -> None:
-    """Analyse the demo's feedback (survey comments in six languages): language, one
-    embedding per item, themes and sentiment, so the Voice page has themes and drivers.
+    """Analyse the demo's feedback (survey comments, reviews, chats, e-mails and posts in six
+    languages): language, one embedding per item, themes and sentiment, so the Voice page
+    has themes, drivers and spike alerts.
     A store analysed before only gets its new items analysed."""
     with session_scope(settings) as session:
         result = text_analysis.analyze(session, settings=settings, checkpoint=session.commit)
@@ -169,6 +171,17 @@ def add_service_desk(
     recount for the summary."""
     with session_scope(settings) as session:
         service_desk.build(session, options)
+        return generator.BuildSummary(summary.built, generator.counts(session))
+
+
+def add_feedback(
+    settings: Settings, options: generator.DemoOptions, summary: generator.BuildSummary
+) -> generator.BuildSummary:
+    """Add a year of reviews, chats, e-mails, imported surveys and posts (`demo/feedback.py`)
+    once the value tiers are known (billing complaints lean to the best tiers), before the
+    text analysis; recount for the summary."""
+    with session_scope(settings) as session:
+        feedback.build(session, options, service_desk.history_end(options))
         return generator.BuildSummary(summary.built, generator.counts(session))
 
 

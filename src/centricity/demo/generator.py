@@ -20,6 +20,7 @@ from centricity.audit.models import AuditEntry
 from centricity.cases.models import Case
 from centricity.customers.models import ContactPerson, Customer
 from centricity.demo import catalogue, notes, people
+from centricity.feedback.models import FeedbackItem
 from centricity.interactions.models import Interaction
 from centricity.kit.errors import Conflict
 from centricity.orders.models import Order, OrderLine, Product, ProductCategory
@@ -30,6 +31,7 @@ from centricity.telephony.models import CallBack
 AS_OF = date(2026, 11, 1)
 BUILD_ACTION = "demo.build"
 DESK_ACTION = "demo.service_desk"  # the service desk, added after the value analysis
+FEEDBACK_ACTION = "demo.feedback"  # a year of feedback, added after the service desk
 BATCH = 5000
 COUNTED = {
     "customers": Customer,
@@ -39,6 +41,7 @@ COUNTED = {
     "order_lines": OrderLine,
     "interactions": Interaction,
     "cases": Case,
+    "feedback_items": FeedbackItem,
 }
 
 
@@ -119,7 +122,8 @@ _HARMLESS_ACTIONS = (
 
 def changed_since_build(session: Session, options: DemoOptions) -> bool:
     """Tell whether anyone changed the workspace after it was built (a customer or case
-    that is not the demo's, or any audited change since the build and its service desk):
+    that is not the demo's, or any audited change since the build, its service desk and
+    its feedback):
     such a store is never rebuilt unasked."""
     foreign = session.scalar(
         select(func.count())
@@ -144,7 +148,7 @@ def changed_since_build(session: Session, options: DemoOptions) -> bool:
         )
     )
     built_at = select(func.max(AuditEntry.id)).where(
-        AuditEntry.action.in_((BUILD_ACTION, DESK_ACTION))
+        AuditEntry.action.in_((BUILD_ACTION, DESK_ACTION, FEEDBACK_ACTION))
     )
     later = session.scalar(
         select(func.count())
