@@ -22,11 +22,10 @@ register_labels("notice kind", {KIND: pnoop("notice kind", "A theme of feedback 
 SPIKE = notifications.register_kind(
     NoticeKind(
         kind=KIND,
-        title=noop("Theme “%(theme)s” is rising: %(count)s items in the last %(window)s"),
+        title=noop("Theme “%(theme)s” is rising"),
         body=noop(
-            "Customers wrote %(count)s times about “%(theme)s” in the last %(window)s, "
-            "%(ratio)s times the share of all feedback it had before. Read what they said "
-            "on the theme's page."
+            "%(window)s — items about “%(theme)s”: %(count)s, ×%(ratio)s the theme's usual "
+            "share of all feedback. Read what customers said on the theme's page."
         ),
     )
 )

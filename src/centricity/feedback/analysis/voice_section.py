@@ -24,7 +24,7 @@ SENTIMENT_LABELS = register_labels(
 )
 SPIKE_WINDOWS = register_labels(
     "spike window",
-    {"day": pnoop("spike window", "day"), "week": pnoop("spike window", "week")},
+    {"day": pnoop("spike window", "Last day"), "week": pnoop("spike window", "Last week")},
 )
 WINDOW_DAYS = {"day": 1, "week": 7}
 METRICS = ("nps", "csat")
