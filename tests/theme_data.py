@@ -114,8 +114,8 @@ def store_scores(db: Session, count: int, *, now: datetime | None = None) -> Non
     db.flush()
 
 
-def analysed_store(db: Session, settings: Settings, per_language: int = 200) -> run.Result:
-    """Store the comments (all by default: ~75 per topic) and 150 score-only answers, and
+def analysed_store(db: Session, settings: Settings, per_language: int = 80) -> run.Result:
+    """Store the comments (80 per language: ~48 per topic) and 150 score-only answers, and
     analyse them with the topic + hashing embedder."""
     rows = comments(per_language)
     store_comments(db, rows)
