@@ -28,6 +28,8 @@ from centricity.events import service as events
 from centricity.events.schemas import EventCreate, NoticeRuleCreate
 from centricity.feedback import marking as feedback_marking
 from centricity.feedback import service as feedback
+from centricity.feedback.analysis.models import Theme
+from centricity.feedback.models import FeedbackItem
 from centricity.ideas import merges as idea_merges
 from centricity.ideas import requesters as idea_requesters
 from centricity.ideas import service as ideas
@@ -72,6 +74,7 @@ class Workspace:
     event_id: int = 0
     idea_id: int = 0
     survey_id: int = 0
+    theme_id: int = 0
 
 
 def staff_email(language: str) -> str:
@@ -113,6 +116,7 @@ def fill_workspace(session: Session, settings: Settings) -> Workspace:
     _feedback(session, admin, czech, case_id)
     idea_id = _idea(session, admin, czech)
     survey_id = _survey(session, admin, czech)
+    theme_id = _themes(session, admin)
     # Mail that could not be read: the mail settings page lists it.
     broken = b"From: Jana <jana@example.cz>\r\nContent-Type: multipart/mixed\r\n" + b"x" * 64
     inbound.quarantine(session, broken, Mailbox("podpora", None, ""), "no headers", utcnow())
@@ -124,6 +128,7 @@ def fill_workspace(session: Session, settings: Settings) -> Workspace:
         event_id=event_id,
         idea_id=idea_id,
         survey_id=survey_id,
+        theme_id=theme_id,
     )
 
 
@@ -262,6 +267,27 @@ def _feedback(session: Session, admin: User, customer_id: int, case_id: int) -> 
     feedback_marking.mark_case_message(session, message_id=reply, actor=admin)
 
 
+def _themes(session: Session, admin: User) -> int:
+    """Two themes of feedback, as the text analysis leaves them: the first holds every
+    item with words (sentiment set, an owner, keyword rules), the second none: the Voice
+    page lists them, the theme page offers the merge, the feedback list filters by them."""
+    first = Theme(
+        label="výměna, ochota", labels={"cs": "výměna, ochota"}, keywords=["výměna"], size=0
+    )
+    second = Theme(label="doprava, cena", labels={"cs": "doprava, cena"}, size=0)
+    first.owner_user_id = admin.id
+    session.add_all([first, second])
+    session.flush()
+    items = session.scalars(select(FeedbackItem).where(FeedbackItem.text != "")).all()
+    for n, item in enumerate(items):
+        item.theme_id = first.id
+        item.sentiment = ("negative", "neutral", "positive")[n % 3]
+        item.analysed_at = utcnow()
+    first.size = len(items)
+    session.flush()
+    return first.id
+
+
 def _idea(session: Session, admin: User, customer_id: int) -> int:
     """An idea the Czech customer asked for, planned, with a duplicate merged into it."""
     idea = ideas.create(session, data=IdeaCreate(title="Tmavý režim"), actor=admin)
@@ -296,6 +322,7 @@ FORM_ERRORS = (
     ("event invalid", "/events/new", {"customer": "nobody", "starts_at": "soon"}, 422),
     ("idea invalid", "/ideas/new", {"title": " "}, 422),
     ("question invalid", "/voice/surveys/{survey}/questions", {"kind": "single"}, 422),
+    ("theme name invalid", "/voice/themes/{theme}/name", {"name": " "}, 422),
 )
 # Every page answers 200 except the one for a missing record.
 STATUS = {"not found": 404}
@@ -345,4 +372,6 @@ PAGES = {
     "feedback filtered": "/feedback?band=happy&language=cs&scale=stars&min=4",
     "add to idea": "/ideas/add?customer_id={customer}",
     "survey questions": "/voice/surveys/{survey}/questions",
+    "voice theme": "/voice/themes/{theme}",
+    "feedback by theme": "/feedback?theme_id={theme}&sentiment=negative",
 }

@@ -72,6 +72,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                 event=workspace.event_id,
                 idea=workspace.idea_id,
                 survey=workspace.survey_id,
+                theme=workspace.theme_id,
             )
             for name, path in PAGES.items()
         }

@@ -40,6 +40,7 @@ class Site:
     customer_id: int
     case_id: int
     survey_id: int = 0
+    theme_id: int = 0
 
 
 @pytest.fixture(scope="module")
@@ -81,10 +82,18 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             event=workspace.event_id,
             idea=workspace.idea_id,
             survey=workspace.survey_id,
+            theme=workspace.theme_id,
         )
         for name, path in PAGES.items()
     }
-    yield Site(clients, pages, workspace.customer_id, workspace.case_id, workspace.survey_id)
+    yield Site(
+        clients,
+        pages,
+        workspace.customer_id,
+        workspace.case_id,
+        workspace.survey_id,
+        workspace.theme_id,
+    )
     for client in clients.values():
         client.close()
 
@@ -217,7 +226,12 @@ def test_form_errors_speak_the_users_language(site: Site, language: str) -> None
     found: dict[str, list[str]] = {}
     for name, path, fields, status in FORM_ERRORS:
         answer = client.post(
-            path.format(customer=site.customer_id, case=site.case_id, survey=site.survey_id),
+            path.format(
+                customer=site.customer_id,
+                case=site.case_id,
+                survey=site.survey_id,
+                theme=site.theme_id,
+            ),
             data={**fields, "csrf_token": token.group(1)},
         )
         assert answer.status_code == status, (name, answer.status_code)

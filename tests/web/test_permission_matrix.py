@@ -487,6 +487,23 @@ MATRIX: list[Row] = [
     Row("POST", "/notifications/read-all", PAGE_VIEWER_POST),
     Row("POST", "/notifications/settings", PAGE_VIEWER_POST, form={"email": "sla.warning"}),
     Row("GET", "/voice", PAGE_VIEW),
+    Row("GET", "/voice/themes/{theme_id}", PAGE_VIEW),
+    Row("POST", "/voice/themes/{theme_id}/name", PAGE_MANAGER_POST, form={"name": "Matrix"}),
+    Row("POST", "/voice/themes/{theme_id}/owner", PAGE_MANAGER_POST, form={"owner_user_id": ""}),
+    Row(
+        "POST",
+        "/voice/themes/{theme_id}/keywords",
+        PAGE_MANAGER_POST,
+        form={"keywords": "late parcel"},
+    ),
+    Row(
+        "POST",
+        "/voice/themes/{theme_id}/merge",
+        PAGE_MANAGER_POST,
+        form={"into": "{other_theme}"},
+    ),
+    # No theme model in this store (no analysis ran): the page says so (409).
+    Row("POST", "/voice/themes/{theme_id}/split", (303, 403, 403, 409, 409, 303, 303)),
     Row(
         "POST",
         "/voice/surveys",

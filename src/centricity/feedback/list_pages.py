@@ -1,7 +1,7 @@
 """The feedback list `/feedback`: every item the viewer may see, newest first, filtered by
-the address (source, language, score band or range, customer, period) so a filtered list
-can be bookmarked and shared. Each row links the customer's 360 page, what the item is
-about and, for agents, the form that adds it to an idea."""
+the address (source, language, score band or range, customer, period, theme, sentiment) so
+a filtered list can be bookmarked and shared. Each row links the customer's 360 page, what
+the item is about, its theme and, for agents, the form that adds it to an idea."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from starlette.datastructures import QueryParams
 
 from centricity.accounts.models import Role, User
 from centricity.feedback import listing
+from centricity.feedback.analysis import insights
 from centricity.feedback.models import SCALES, SOURCE_LABELS
 from centricity.feedback.schemas import SOURCE_PATTERN
 from centricity.kit.i18n import LANGUAGES, supported
@@ -28,7 +29,19 @@ from centricity.web.templating import render
 router = APIRouter(prefix="/feedback", include_in_schema=False)
 Viewer = Annotated[User, require_page(Role.VIEWER)]
 PAGE_SIZE = 50
-FILTER_NAMES = ("source", "language", "band", "scale", "min", "max", "customer", "from", "to")
+FILTER_NAMES = (
+    "source",
+    "language",
+    "band",
+    "scale",
+    "min",
+    "max",
+    "customer",
+    "from",
+    "to",
+    "theme_id",
+    "sentiment",
+)
 
 
 def _number(text: str) -> Decimal | None:
@@ -39,6 +52,11 @@ def _number(text: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return value if value.is_finite() else None
+
+
+def _id(text: str) -> int | None:
+    """A positive id from the address, else None (a malformed one is left out)."""
+    return int(text) if text.isdigit() and len(text) <= 12 and int(text) > 0 else None
 
 
 def _day(text: str) -> date | None:
@@ -69,6 +87,8 @@ def read_filters(params: QueryParams, zone: str) -> tuple[listing.FeedbackFilter
         customer=shown["customer"] or None,
         received_from=_start_of(_day(shown["from"]), zone),
         received_before=_start_of(until + timedelta(days=1) if until else None, zone),
+        theme_id=_id(shown["theme_id"]),
+        sentiment=shown["sentiment"] if shown["sentiment"] in listing.SENTIMENTS else None,
     )
     return filters, shown
 
@@ -78,8 +98,8 @@ def feedback_list(
     request: Request, session: DbSession, user: Viewer, offset: Offset = 0
 ) -> Response:
     """Every feedback item the viewer may see, newest first, filtered and paged."""
-    zone = viewer_locale(request, user).time_zone
-    filters, shown = read_filters(request.query_params, zone)
+    locale = viewer_locale(request, user)
+    filters, shown = read_filters(request.query_params, locale.time_zone)
     page = listing.search_items(
         session, actor=user, filters=filters, limit=PAGE_SIZE, offset=offset
     )
@@ -95,6 +115,9 @@ def feedback_list(
         "bands": listing.BANDS,
         "scales": list(SCALES),
         "can_write": user.role_enum.rank >= Role.AGENT.rank,
+        "themes": insights.theme_choices(session, locale.language, filters.theme_id),
+        "theme_titles": insights.titles(session, locale.language),
+        "sentiments": listing.SENTIMENTS,
         "_block": "results",
     }
     return render(request, "feedback/list.html", context)

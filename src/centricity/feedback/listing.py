@@ -1,5 +1,6 @@
 """The feedback list's filters: source, language, a score band or a range on one scale, the
-customer (the indexed customer search, never a scan of the text) and the period.
+customer (the indexed customer search, never a scan of the text), the period, and what the
+text analysis found (theme, sentiment), so every theme figure leads to its verbatims.
 
 Bands read every scale the same way a person would: unhappy, neutral, happy. On NPS the
 detractors (0–6), passives (7–8) and promoters (9–10); on CSAT and stars 1–2, 3, 4–5; on
@@ -25,6 +26,7 @@ from centricity.feedback.service import visible_items
 from centricity.kit.pagination import MAX_LIMIT, Page
 
 BANDS = ("unhappy", "neutral", "happy")
+SENTIMENTS = ("negative", "neutral", "positive")
 # Per scale: (unhappy up to and including, happy from); neutral lies between.
 _BAND_LIMITS: dict[str, tuple[Decimal, Decimal]] = {
     "nps": (Decimal(6), Decimal(9)),
@@ -49,6 +51,8 @@ class FeedbackFilters:
     customer: str | None = None
     received_from: datetime | None = None
     received_before: datetime | None = None
+    theme_id: int | None = None
+    sentiment: str | None = None
 
 
 def band_condition(band: str) -> ColumnElement[bool]:
@@ -101,6 +105,10 @@ def conditions(session: Session, filters: FeedbackFilters) -> builtins.list[Colu
         found.append(FeedbackItem.received_at >= filters.received_from)
     if filters.received_before is not None:
         found.append(FeedbackItem.received_at < filters.received_before)
+    if filters.theme_id is not None:
+        found.append(FeedbackItem.theme_id == filters.theme_id)
+    if filters.sentiment in SENTIMENTS:
+        found.append(FeedbackItem.sentiment == filters.sentiment)
     return found
 
 

@@ -40,6 +40,7 @@ ROUTER_MODULES = (
     "centricity.surveys.campaign_api",
     "centricity.surveys.public_pages",
     "centricity.surveys.campaign_pages",  # /voice/surveys/{id}, /voice/campaigns/...
+    "centricity.feedback.analysis.pages",  # /voice/themes/{id}
     "centricity.surveys.pages",
     "centricity.surveys.loop.pages",  # /voice/root-causes, /cases/{id}/follow-up/close
     "centricity.surveys.loop.api",

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from centricity.accounts.models import Role, User
+from centricity.feedback.analysis import voice_section
 from centricity.feedback.models import SCALES, SOURCE_LABELS
 from centricity.kit.errors import DomainError
 from centricity.kit.i18n import LANGUAGES
@@ -22,6 +23,7 @@ from centricity.web.api import PathId
 from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
 from centricity.web.forms import FormErrors, parse
+from centricity.web.locale import viewer_locale
 from centricity.web.templating import render
 
 router = APIRouter(prefix="/voice", include_in_schema=False)
@@ -62,6 +64,12 @@ def _page(
         "scale_of": voice.scale_of,
         "errors": {},
         "form": {},
+        **voice_section.section(
+            session,
+            user,
+            language=viewer_locale(request, user).language,
+            metric=voice_section.metric_of(request.query_params.get("metric")),
+        ),
         **(extra or {}),
     }
     return render(request, "surveys/voice.html", context, status_code=status)
@@ -69,9 +77,9 @@ def _page(
 
 @router.get("", response_class=HTMLResponse)
 def voice_page(request: Request, session: DbSession, user: Viewer) -> Response:
-    """The figures by group for the period, the surveys, and the latest verbatims, as the
-    address asks (`from`, `to`, `group_by`, `survey`, `source`, `band`, `scale`,
-    `min_score`, `max_score`, `language`)."""
+    """The figures by group for the period, the themes with their spikes and drivers
+    (`metric`), the surveys, and the latest verbatims, as the address asks (`from`, `to`,
+    `group_by`, `survey`, `source`, `band`, `scale`, `min_score`, `max_score`, `language`)."""
     return _page(request, session, user)
 
 

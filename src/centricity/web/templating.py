@@ -108,6 +108,9 @@ LABEL_CONTEXTS = (
     "survey kind",
     "feedback source",
     "feedback scale",
+    "theme status",
+    "sentiment",
+    "spike window",
 )
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Literal
 
 from fastapi import Query
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from centricity.accounts.models import Role, User
 from centricity.feedback.analysis import edits, insights
@@ -22,7 +22,6 @@ from centricity.feedback.analysis.schemas import (
     ThemeRead,
     ThemeUpdate,
 )
-from centricity.feedback.models import FeedbackItem
 from centricity.kit import i18n
 from centricity.web.api import PathId, api_router
 from centricity.web.deps import DbSession, require_api
@@ -58,12 +57,7 @@ def _read(view: insights.ThemeView) -> ThemeRead:
 
 def unthemed_share(session: DbSession) -> float | None:
     """The share of analysed, analysable items that are in no theme."""
-    analysed = [FeedbackItem.analysed_at.is_not(None), FeedbackItem.not_analysable.is_(None)]
-    total = session.scalar(select(func.count()).where(*analysed)) or 0
-    if not total:
-        return None
-    none = session.scalar(select(func.count()).where(*analysed, FeedbackItem.theme_id.is_(None)))
-    return round((none or 0) / total, 4)
+    return insights.unthemed_share(session)
 
 
 @router.get("/voice/themes", response_model=ThemePage)

@@ -8,7 +8,7 @@ from rich.console import Console
 
 from centricity.config import get_settings
 from centricity.db import session_scope
-from centricity.feedback.analysis import run
+from centricity.feedback.analysis import notices, run
 
 console = Console()
 voice = typer.Typer(help="Voice of the customer: text analysis of feedback.", no_args_is_help=True)
@@ -29,7 +29,8 @@ def analyze(
     ),
 ) -> None:
     """Analyse feedback not analysed yet: language, embedding (once per item), theme and
-    sentiment. The last line reads `items=N embedded=N themes=N`."""
+    sentiment; then tell the owners of themes rising now. The last line reads
+    `items=N embedded=N themes=N`."""
     settings = get_settings()
     with session_scope(settings) as session, console.status("starting") as status:
         result = run.analyze(
@@ -39,6 +40,8 @@ def analyze(
             checkpoint=session.commit,
             progress=lambda stage: status.update(stage),
         )
+        status.update("spikes")
+        told = notices.notify_spikes(session)
     if result.not_analysable:
         console.print(f"not analysable (empty or no letters): {result.not_analysable}")
     if result.unthemed_share is not None:
@@ -49,4 +52,6 @@ def analyze(
         )
     if result.sentiment_note:
         console.print(f"[yellow]sentiment: {result.sentiment_note}[/yellow]", highlight=False)
+    if told:
+        console.print(f"spike notices to theme owners: {told}")
     console.print(result.summary(), highlight=False)

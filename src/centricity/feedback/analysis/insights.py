@@ -100,13 +100,16 @@ def themes(
     start: datetime | None = None,
     end: datetime | None = None,
     include_retired: bool = False,
+    theme_ids: list[int] | None = None,
 ) -> list[ThemeView]:
-    """Every active theme with its items in the period (all time by default), the largest
-    first, with counts per language and sentiment, average score, weekly trend and up to
-    three examples the viewer may see."""
+    """Every active theme (or those of `theme_ids`) with its items in the period (all time
+    by default), the largest first, with counts per language and sentiment, average score,
+    weekly trend and up to three examples the viewer may see."""
     query = select(Theme)
     if not include_retired:
         query = query.where(Theme.status == "active")
+    if theme_ids is not None:
+        query = query.where(Theme.id.in_(theme_ids))
     rows = {theme.id: theme for theme in session.scalars(query)}
     if not rows:
         return []
@@ -318,6 +321,34 @@ def drivers(
     ]
     r_squared = None if np.isnan(result.r_squared) else float(result.r_squared)
     return Drivers(metric=metric, r_squared=r_squared, n_items=result.n_items, items=items)
+
+
+def unthemed_share(session: Session) -> float | None:
+    """The share of analysed, analysable items that are in no theme (None before any
+    analysis): shown beside the themes so what the themes miss is never hidden."""
+    analysed = [FeedbackItem.analysed_at.is_not(None), FeedbackItem.not_analysable.is_(None)]
+    total = session.scalar(select(func.count()).where(*analysed)) or 0
+    if not total:
+        return None
+    none = session.scalar(select(func.count()).where(*analysed, FeedbackItem.theme_id.is_(None)))
+    return round((none or 0) / total, 4)
+
+
+def titles(session: Session, language: str | None) -> dict[int, str]:
+    """Every theme's title in `language` (retired and merged ones too), by id."""
+    return {theme.id: title_in(theme, language) for theme in session.scalars(select(Theme))}
+
+
+def theme_choices(
+    session: Session, language: str | None, selected: int | None = None
+) -> list[tuple[int, str]]:
+    """The active themes (and the one a filter names, whatever its status) as (id, title),
+    by title: the choices of a theme filter or a merge form."""
+    query = select(Theme).where(Theme.status == "active")
+    if selected is not None:
+        query = select(Theme).where((Theme.status == "active") | (Theme.id == selected))
+    found = [(theme.id, title_in(theme, language)) for theme in session.scalars(query)]
+    return sorted(found, key=lambda pair: (pair[1].casefold(), pair[0]))
 
 
 def _number(value: Any) -> float | None:

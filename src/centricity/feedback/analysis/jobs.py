@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from centricity.config import get_settings
-from centricity.feedback.analysis import run
+from centricity.feedback.analysis import notices, run
 from centricity.jobs.registry import job_handler, schedule
 
 ANALYZE_JOB = "voice.analyze"
@@ -19,13 +19,15 @@ REFIT_JOB = "voice.refit"
 @job_handler(ANALYZE_JOB)
 def analyze(session: Session, payload: dict[str, Any]) -> None:
     """Analyse the feedback not analysed yet (`{"full": true}`: fit everything again),
-    committing batch by batch so a stopped run resumes without embedding twice."""
+    committing batch by batch so a stopped run resumes without embedding twice; then tell
+    the owners of themes that rose."""
     run.analyze(
         session,
         settings=get_settings(),
         full=bool(payload.get("full")),
         checkpoint=session.commit,
     )
+    notices.notify_spikes(session)
 
 
 @job_handler(REFIT_JOB)
@@ -33,6 +35,7 @@ def refit(session: Session, payload: dict[str, Any]) -> None:
     """Fit the themes and sentiment again on every item; new items are analysed too."""
     del payload
     run.analyze(session, settings=get_settings(), full=True, checkpoint=session.commit)
+    notices.notify_spikes(session)
 
 
 schedule(ANALYZE_JOB, every=timedelta(days=1))

@@ -22,5 +22,13 @@ document.addEventListener("DOMContentLoaded", function () {
     var spec = JSON.parse(source.textContent);
     var layout = Object.assign({separators: separators}, spec.layout);
     Plotly.newPlot(element, spec.data, layout, {displaylogo: false, displayModeBar: false, responsive: true});
+    // A bar whose point carries a local address (customdata "/...") opens it on a click:
+    // the driver chart leads to the theme's verbatims; the table beside it has the same links.
+    element.on("plotly_click", function (event) {
+      var link = event && event.points && event.points[0] && event.points[0].customdata;
+      if (typeof link === "string" && link.charAt(0) === "/" && link.charAt(1) !== "/") {
+        window.location.href = link;
+      }
+    });
   });
 });
