@@ -1,5 +1,7 @@
-"""Background jobs: the nightly text analysis of new feedback, and the weekly full run
-that fits the themes and the sentiment model again on everything (themes keep their ids)."""
+"""Background jobs: the text analysis of new feedback every hour (new items are embedded
+and given a theme and sentiment within the hour of arriving; with nothing new it returns
+without loading a model), and the weekly full run that fits the themes and the sentiment
+model again on everything (themes keep their ids)."""
 
 from __future__ import annotations
 
@@ -38,5 +40,5 @@ def refit(session: Session, payload: dict[str, Any]) -> None:
     notices.notify_spikes(session)
 
 
-schedule(ANALYZE_JOB, every=timedelta(days=1))
+schedule(ANALYZE_JOB, every=timedelta(hours=1))
 schedule(REFIT_JOB, every=timedelta(days=7))
