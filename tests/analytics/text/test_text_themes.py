@@ -176,6 +176,23 @@ def test_known_sentiments_are_removed_so_themes_follow_the_subject() -> None:
     np.testing.assert_array_equal(subject.predict(felt), subject.labels_)
 
 
+def test_the_length_direction_is_removed_when_lemmas_are_given() -> None:
+    vectors, topics = blobs(60, 3, spread=0.25, seed=18)
+    rng = np.random.default_rng(19)
+    counts = rng.choice([2, 14], size=len(topics))  # short and long comments of every topic
+    pull = 1.2 * rng.normal(size=vectors.shape[1])
+    long = vectors + np.outer(np.where(counts > 2, 1.0, -1.0), pull)
+    lemmas = [["slovo"] * int(n) for n in counts]
+    plain = ThemeModel(n_themes=3).fit(long)
+    subject = ThemeModel(n_themes=3).fit(long, lemmas=lemmas)
+    assert adjusted_rand_score(topics, plain.labels_) < 0.5
+    assert adjusted_rand_score(topics, subject.labels_) > 0.9
+    assert subject.removed_directions_.shape[1] == 1
+    np.testing.assert_array_equal(subject.predict(long), subject.labels_)
+    same_length = ThemeModel(n_themes=3).fit(long, lemmas=[["slovo"]] * len(topics))
+    assert same_length.removed_directions_.shape[1] == 0  # nothing to estimate
+
+
 def test_assignment_in_chunks_equals_assignment_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     from centricity.analytics.text import themes
 

@@ -46,7 +46,7 @@ from centricity.analytics.text.alignment import MATCH_SIMILARITY, Alignment, ali
 from centricity.analytics.text.centering import centre, language_means
 from centricity.analytics.text.embedding import FloatMatrix, normalise_rows
 from centricity.analytics.text.kmeans import Clustering, best_k_by_silhouette, spherical_kmeans
-from centricity.analytics.text.nuisance import remove, sentiment_directions
+from centricity.analytics.text.nuisance import length_direction, remove, sentiment_directions
 from centricity.analytics.text.rules import apply_rules
 
 MODEL_VERSION = 1
@@ -101,9 +101,11 @@ class ThemeModel:
         """Learn language means, centroids and the no-theme threshold from embeddings `X`
         (one per item, any language); `labels_` are the items' theme ids (-1: none). With
         `sentiments` (labels from ratings, None where unrated) and enough of them, the
-        directions that carry sentiment are removed first (`nuisance`). With `previous` (the
-        last run's model) clustering starts from its centroids and the result is matched to
-        it (`match`; the alignment is in `alignment_`), so themes keep their ids. `embedder`
+        directions that carry sentiment are removed first (`nuisance`); with `lemmas` (also
+        what keyword rules read) so is the direction that carries the comments' length. With
+        `previous` (the last run's model) clustering starts from its centroids and the result
+        is matched to it (`match`; the alignment is in `alignment_`), so themes keep their
+        ids. `embedder`
         (the vectors' embedder name and version) is kept so vectors of another space can be
         refused."""
         vectors = _matrix(X)
@@ -119,6 +121,12 @@ class ThemeModel:
             self.removed_directions_ = sentiment_directions(
                 centred, sentiments, random_state=self.random_state
             )
+        # The length direction is found among what is left after sentiment, so it is
+        # orthogonal to the sentiment directions and the two join into one basis.
+        length = length_direction(self._prepare(vectors, languages), lemmas)
+        if length.shape[1]:
+            joined = np.hstack([self.removed_directions_, length]).astype(np.float64)
+            self.removed_directions_ = np.linalg.qr(joined)[0].astype(np.float32)
         centred = self._prepare(vectors, languages)
         rng = np.random.default_rng(self.random_state)
         sample = centred
