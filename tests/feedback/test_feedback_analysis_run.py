@@ -235,3 +235,19 @@ def test_too_few_ratings_leave_sentiment_empty_with_the_reason(
     assert result.sentiment_note is not None and "not enough ratings" in result.sentiment_note
     assert db.scalar(select(func.count()).where(FeedbackItem.sentiment.is_not(None))) == 0
     assert result.items == len(rows)
+
+
+def test_sentiment_trains_on_a_seeded_sample_when_ratings_exceed_the_cap(
+    db: Session, hashing_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from centricity.analytics.text.sentiment import SentimentModel
+    from centricity.feedback.analysis import stored
+
+    rows = _comments(40)
+    _store(db, rows)
+    monkeypatch.setattr(run, "MAX_TRAINING", 150)
+    run.analyze(db, settings=hashing_settings, embedder=CountingEmbedder())
+    saved = stored.latest(db, "sentiment")
+    assert saved is not None
+    assert stored.load(saved, SentimentModel).n_ratings_ == 150 < len(rows)
+    assert db.scalar(select(func.count()).where(FeedbackItem.sentiment.is_(None))) == 0

@@ -56,6 +56,11 @@ ASSIGN_CHUNK = 20_000  # items whose vectors are held at once while assigning th
 MIN_THEME_ITEMS = 20  # fewer embedded items than this: no themes yet
 FIT_SAMPLE = 20_000  # items the theme model is fitted on (seeded sample)
 RATED_SCALES = ("nps", "csat", "ces", "stars")
+IN_CHUNK = 10_000  # ids per `IN (...)` query
+# Ratings the sentiment model is trained on at most (a seeded sample beyond): 50,000 short
+# comments are far more than a 3-class linear model on 384 dimensions needs, and training
+# on every rating of a million-item store would take minutes of cross-validation.
+MAX_TRAINING = 50_000
 
 Progress = Callable[[str], None]
 
@@ -239,13 +244,23 @@ def _languages(
 def vectors_of(
     session: Session, key: str, ids: Sequence[int]
 ) -> tuple[list[int], np.ndarray, list[str | None], list[str]]:
-    """The embeddings (of this embedder), languages and texts of the items `ids`."""
-    rows = session.execute(
-        select(FeedbackItem.id, FeedbackEmbedding.vector, FeedbackItem.language, FeedbackItem.text)
-        .join(FeedbackEmbedding, FeedbackEmbedding.feedback_item_id == FeedbackItem.id)
-        .where(FeedbackItem.id.in_(list(ids)), FeedbackEmbedding.model == key)
-        .order_by(FeedbackItem.id)
-    ).all()
+    """The embeddings (of this embedder), languages and texts of the items `ids`, in id
+    order; read `IN_CHUNK` ids per query (SQLite takes at most 32,766 parameters)."""
+    rows: list[Any] = []
+    for chunk in _chunks(sorted(ids), IN_CHUNK):
+        rows.extend(
+            session.execute(
+                select(
+                    FeedbackItem.id,
+                    FeedbackEmbedding.vector,
+                    FeedbackItem.language,
+                    FeedbackItem.text,
+                )
+                .join(FeedbackEmbedding, FeedbackEmbedding.feedback_item_id == FeedbackItem.id)
+                .where(FeedbackItem.id.in_(chunk), FeedbackEmbedding.model == key)
+                .order_by(FeedbackItem.id)
+            )
+        )
     return (
         [r[0] for r in rows],
         stored.from_bytes([r[1] for r in rows]),
@@ -495,11 +510,16 @@ def _sentiment(
 def _texts_of(
     session: Session, ids: Sequence[int]
 ) -> tuple[list[int], None, list[str | None], list[str]]:
-    rows = session.execute(
-        select(FeedbackItem.id, FeedbackItem.language, FeedbackItem.text)
-        .where(FeedbackItem.id.in_(list(ids)))
-        .order_by(FeedbackItem.id)
-    ).all()
+    """The languages and texts of the items `ids`, in id order (the classic path)."""
+    rows: list[Any] = []
+    for chunk in _chunks(sorted(ids), IN_CHUNK):
+        rows.extend(
+            session.execute(
+                select(FeedbackItem.id, FeedbackItem.language, FeedbackItem.text)
+                .where(FeedbackItem.id.in_(chunk))
+                .order_by(FeedbackItem.id)
+            )
+        )
     return [r[0] for r in rows], None, [r[1] for r in rows], [r[2] for r in rows]
 
 
@@ -527,6 +547,10 @@ def _train(
     if reason:
         result.sentiment_note = reason
         return None
+    if len(label_of) > MAX_TRAINING:
+        rng = np.random.default_rng(0)
+        chosen = rng.choice(np.fromiter(label_of, dtype=np.int64), MAX_TRAINING, replace=False)
+        label_of = {int(i): label_of[int(i)] for i in sorted(chosen.tolist())}
     try:
         if model is not None:
             ids, vectors, _langs, _words = vectors_of(session, key, list(label_of))
