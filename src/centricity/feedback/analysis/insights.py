@@ -18,10 +18,11 @@ example quotes are customers' own words and show only items the viewer may see
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 import numpy as np
 import polars as pl
@@ -37,6 +38,7 @@ from centricity.insights.spikes import spike_alerts
 from centricity.insights.trends import trend_direction
 from centricity.kit.time import utcnow
 
+T = TypeVar("T")
 EXAMPLES = 3
 TREND_WEEKS = 8
 Metric = Literal["nps", "csat"]
@@ -281,7 +283,21 @@ def drivers(
     end: datetime | None = None,
 ) -> Drivers:
     """Which themes pull the metric (NPS or CSAT) down most: the scored items of its scale,
-    their theme (or none) and source as the channel."""
+    their theme (or none) and source as the channel. Remembered per data version (see
+    `data_version`): the regression reads every scored item of the scale."""
+    if not _any_themed(session):
+        return Drivers(metric=metric, r_squared=None, n_items=0, items=[])
+    key = ("drivers", data_version(session), metric, language, start, end)
+    return _remembered(key, lambda: _drivers(session, metric, language, start, end))
+
+
+def _drivers(
+    session: Session,
+    metric: Metric,
+    language: str | None,
+    start: datetime | None,
+    end: datetime | None,
+) -> Drivers:
     conditions: list[ColumnElement[bool]] = [
         FeedbackItem.scale == METRIC_SCALES[metric],
         FeedbackItem.score.is_not(None),
@@ -326,6 +342,17 @@ def drivers(
 def unthemed_share(session: Session) -> float | None:
     """The share of analysed, analysable items that are in no theme (None before any
     analysis): shown beside the themes so what the themes miss is never hidden."""
+    if (
+        session.scalar(
+            select(FeedbackItem.id).where(FeedbackItem.analysed_at.is_not(None)).limit(1)
+        )
+        is None
+    ):
+        return None
+    return _remembered(("unthemed", data_version(session)), lambda: _unthemed_share(session))
+
+
+def _unthemed_share(session: Session) -> float | None:
     analysed = [FeedbackItem.analysed_at.is_not(None), FeedbackItem.not_analysable.is_(None)]
     total = session.scalar(select(func.count()).where(*analysed)) or 0
     if not total:
@@ -371,8 +398,18 @@ class Spike:
 
 
 def spikes(session: Session, *, as_of: datetime | None = None) -> list[Spike]:
-    """The themes that rose significantly in the last day or week (share of all items)."""
-    as_of = as_of or utcnow()
+    """The themes that rose significantly in the last day or week (share of all items);
+    none before any theme exists. Remembered per data version and hour when `as_of` is now."""
+    if not _any_themed(session):
+        return []
+    if as_of is None:
+        now = utcnow()
+        key = ("spikes", data_version(session), now.replace(minute=0, second=0, microsecond=0))
+        return _remembered(key, lambda: _spikes(session, now))
+    return _spikes(session, as_of)
+
+
+def _spikes(session: Session, as_of: datetime) -> list[Spike]:
     since = as_of - timedelta(days=35)
     rows = session.execute(
         select(FeedbackItem.theme_id, FeedbackItem.received_at).where(
@@ -396,3 +433,38 @@ def spikes(session: Session, *, as_of: datetime | None = None) -> list[Spike]:
         )
         for row in table.filter(table["alert"]).iter_rows(named=True)
     ]
+
+
+# Figures that read many items, remembered per process for the data they were computed on.
+_MEMORY: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_MEMORY_SIZE = 64
+
+
+def data_version(session: Session) -> tuple[Any, ...]:
+    """What the theme figures depend on, read from indexes in three cheap queries: the
+    newest item, the last analysis and the last change to a theme. Equal versions mean
+    equal figures, so a page shown again does not regress or scan a million items again."""
+    return (
+        session.scalar(select(func.max(FeedbackItem.id))),
+        session.scalar(select(func.max(FeedbackItem.analysed_at))),
+        session.scalar(select(func.max(Theme.updated_at))),
+        session.scalar(select(func.count()).select_from(Theme)),
+        session.get_bind().engine.url.render_as_string(hide_password=True),
+    )
+
+
+def _remembered(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    if key in _MEMORY:
+        _MEMORY.move_to_end(key)
+        return cast(T, _MEMORY[key])
+    value = compute()
+    _MEMORY[key] = value
+    while len(_MEMORY) > _MEMORY_SIZE:
+        _MEMORY.popitem(last=False)
+    return value
+
+
+def _any_themed(session: Session) -> bool:
+    """Whether any item has a theme (an index lookup): before that, no drivers or spikes."""
+    found = select(FeedbackItem.id).where(FeedbackItem.theme_id.is_not(None)).limit(1)
+    return session.scalar(found) is not None
