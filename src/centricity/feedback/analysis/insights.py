@@ -115,7 +115,59 @@ def themes(
     rows = {theme.id: theme for theme in session.scalars(query)}
     if not rows:
         return []
-    period: list[ColumnElement[bool]] = [FeedbackItem.theme_id.in_(list(rows))]
+    when = end or utcnow()
+    if end is None:  # "now": the weekly counts move with the hour, not the second
+        when = when.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    key = ("themes", data_version(session), tuple(sorted(rows)), start, end, when)
+    figures = _remembered(key, lambda: _figures(session, list(rows), start, end, when))
+    sizes, by_language, by_sentiment, averages, weekly, directions = figures
+    views = [
+        ThemeView(
+            id=theme.id,
+            label=title_in(theme, language),
+            name=theme.name,
+            owner_user_id=theme.owner_user_id,
+            keywords=list(theme.keywords or []),
+            size=sizes.get(theme.id, 0),
+            languages=dict(by_language[theme.id].most_common()),
+            sentiments=dict(by_sentiment[theme.id]),
+            average_score=round(averages[theme.id], 2) if theme.id in averages else None,
+            weekly=weekly.get(theme.id, [0] * TREND_WEEKS),
+            trend=directions.get(theme.id, "flat"),
+            examples=examples(
+                session,
+                theme,
+                actor=actor,
+                language=language,
+                languages=list(dict(by_language[theme.id].most_common())),
+            ),
+        )
+        for theme in rows.values()
+    ]
+    return sorted(views, key=lambda v: (-v.size, v.id))
+
+
+Figures = tuple[
+    Counter[int],
+    dict[int, Counter[str]],
+    dict[int, Counter[str]],
+    dict[int, float],
+    dict[int, list[int]],
+    dict[int, str],
+]
+
+
+def _figures(
+    session: Session,
+    theme_ids: list[int],
+    start: datetime | None,
+    end: datetime | None,
+    when: datetime,
+) -> Figures:
+    """Per theme: size and counts per language, sentiment counts, average score (0–10),
+    weekly counts up to `when` and their direction: company figures, the same for every
+    viewer, so they are remembered per data version."""
+    period: list[ColumnElement[bool]] = [FeedbackItem.theme_id.in_(theme_ids)]
     if start is not None:
         period.append(FeedbackItem.received_at >= start)
     if end is not None:
@@ -147,32 +199,9 @@ def themes(
         )
         if value is not None
     }
-    weekly = _weekly(session, list(rows), end or utcnow())
+    weekly = _weekly(session, theme_ids, when)
     directions = _directions(weekly)
-    views = [
-        ThemeView(
-            id=theme.id,
-            label=title_in(theme, language),
-            name=theme.name,
-            owner_user_id=theme.owner_user_id,
-            keywords=list(theme.keywords or []),
-            size=sizes.get(theme.id, 0),
-            languages=dict(by_language[theme.id].most_common()),
-            sentiments=dict(by_sentiment[theme.id]),
-            average_score=round(averages[theme.id], 2) if theme.id in averages else None,
-            weekly=weekly.get(theme.id, [0] * TREND_WEEKS),
-            trend=directions.get(theme.id, "flat"),
-            examples=examples(
-                session,
-                theme,
-                actor=actor,
-                language=language,
-                languages=list(dict(by_language[theme.id].most_common())),
-            ),
-        )
-        for theme in rows.values()
-    ]
-    return sorted(views, key=lambda v: (-v.size, v.id))
+    return sizes, by_language, by_sentiment, averages, weekly, directions
 
 
 def _weekly(session: Session, theme_ids: list[int], end: datetime) -> dict[int, list[int]]:
