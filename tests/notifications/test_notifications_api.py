@@ -58,6 +58,7 @@ def test_it_keeps_each_persons_email_choices(
         "mail.failing": True,
         "sla.breach": True,
         "sla.warning": True,
+        "voice.spike": True,
     }
     chosen = bob.put("/api/v1/notifications/settings", json={"email": {"sla.warning": False}})
     assert chosen.status_code == 200 and chosen.json()["email"]["sla.warning"] is False
