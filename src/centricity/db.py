@@ -29,6 +29,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from centricity import sqlite_writer_queue as writer_queue
 from centricity.config import Settings
 from centricity.kit.files import private_dir, private_file
 
@@ -40,6 +41,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+BUSY_TIMEOUT_MS = 10_000  # how long a SQLite writer waits for the lock before failing
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
 
@@ -79,7 +81,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     # Deleted and overwritten rows are zeroed in their page and freed pages are cleared, so
     # an erased person's old values do not linger in the file (privacy/residue.py).
     cursor.execute("PRAGMA secure_delete=ON")
@@ -89,8 +91,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin(conn: Any) -> None:
     # Writers ask for BEGIN IMMEDIATE: a deferred transaction that reads and then writes
     # fails at once ("database is locked") when another writer got there first, while an
-    # immediate one waits up to busy_timeout for the lock.
+    # immediate one waits up to busy_timeout for the lock. Within this process they first
+    # wait their turn in the engine's writer queue (sqlite_writer_queue: no polling).
     mode = conn.get_execution_options().get("sqlite_begin", "")
+    queue = writer_queue.queue_of(conn.engine)
+    if queue is not None and mode in writer_queue.WRITER_MODES:
+        queue.enter(conn.connection.dbapi_connection)
     conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
@@ -110,6 +116,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        writer_queue.install(engine, BUSY_TIMEOUT_MS / 1000)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
