@@ -208,12 +208,17 @@ def _response_id(session: Session, link: Link, language: str, now: datetime) -> 
         "started_at": now,
         "updated_at": now,
     }
-    session.execute(
-        insert_or_ignore(session, SurveyResponse.__table__, values, unique=["invitation_id"])
-    )
+    # The new row's id comes back with the INSERT; only a link whose response exists
+    # already (a later page, or a concurrent submission that won) needs the lookup.
     found = session.scalar(
-        select(SurveyResponse.id).where(SurveyResponse.invitation_id == link.invitation.id)
+        insert_or_ignore(
+            session, SurveyResponse.__table__, values, unique=["invitation_id"]
+        ).returning(SurveyResponse.__table__.c.id)
     )
+    if found is None:
+        found = session.scalar(
+            select(SurveyResponse.id).where(SurveyResponse.invitation_id == link.invitation.id)
+        )
     assert found is not None
     return int(found)
 
