@@ -95,15 +95,22 @@ def _lloyd(vectors: FloatMatrix, centroids: FloatMatrix) -> Clustering:
     return Clustering(centroids, labels, float(similarity.sum()))
 
 
-def best_k_by_silhouette(vectors: FloatMatrix, largest: int, seed: int) -> int:
+def best_k_by_silhouette(
+    vectors: FloatMatrix, largest: int, seed: int, min_share: float = 0.0
+) -> int:
     """The number of clusters from 2 to `largest` whose single seeded run has the highest
-    mean silhouette coefficient (cosine); 1 when fewer than two clusters are possible."""
+    mean silhouette coefficient (cosine), among the runs whose smallest cluster holds at
+    least `min_share` of the items; 1 when fewer than two clusters are possible, 2 when no
+    run qualifies. The floor is there because on short-comment embeddings the silhouette
+    keeps rising with k as tight little groups split off (see `themes.MIN_THEME_SHARE`)."""
     if largest < 2:
         return 1
     best_k, best_score = 2, -1.0
     for k in range(2, largest + 1):
         labels = spherical_kmeans(vectors, k, seed, n_init=1).labels
         if len(set(labels.tolist())) < 2:
+            continue
+        if np.bincount(labels, minlength=k).min() < min_share * len(labels):
             continue
         score = float(silhouette_score(vectors, labels, metric="cosine"))
         if score > best_score:
