@@ -88,6 +88,25 @@ class Result:
         return f"items={self.items} embedded={self.embedded} themes={self.themes}"
 
 
+@dataclass
+class ThemePass:
+    """The theme model to assign with, its labels' theme rows, and the items to assign."""
+
+    model: ThemeModel
+    rows_of: dict[int, int]
+    targets: list[int]
+
+
+@dataclass
+class SentimentPass:
+    """The sentiment classifier, the items to score, and whether it reads vectors (else
+    texts: the classic path)."""
+
+    classifier: Any
+    targets: list[int]
+    from_vectors: bool
+
+
 def embedder_for(settings: Settings) -> embeddings.Embedder | None:
     """The embedder the settings choose (None: embeddings switched off)."""
     if settings.text_embedder == "none":
@@ -137,13 +156,17 @@ def analyze(
     began = time.perf_counter()
     new_ids = _prepare(session, model, key, languages, result, commit, say)
     result.seconds["prepare"] = time.perf_counter() - began
+    themes: ThemePass | None = None
     if model is not None:
         began = time.perf_counter()
-        _themes(session, key, full, new_ids, result, commit, say)
+        themes = _themes(session, key, full, new_ids, result, commit, say)
         result.seconds["themes"] = time.perf_counter() - began
     began = time.perf_counter()
-    _sentiment(session, model, key, full, new_ids, result, commit, say)
+    sentiment = _sentiment(session, model, key, full, new_ids, result, say)
     result.seconds["sentiment"] = time.perf_counter() - began
+    began = time.perf_counter()
+    _assign(session, key, themes, sentiment, result, commit, say)
+    result.seconds["assign"] = time.perf_counter() - began
     began = time.perf_counter()
     say("marking items analysed")
     for chunk in _chunks(new_ids, 5_000):
@@ -289,8 +312,9 @@ def _themes(
     result: Result,
     commit: Callable[[], None],
     say: Progress,
-) -> None:
-    """Stage 2: fit and match the themes (full) or assign the new items to them."""
+) -> ThemePass | None:
+    """Stage 2: fit and match the themes (full, or the first run); which items `_assign`
+    then gives a theme (all of them after a fit, else this run's new ones)."""
     row = stored.latest(session, "themes")
     previous = stored.load(row, ThemeModel) if row is not None and row.embedder == key else None
     rows_of: dict[int, int] = {}
@@ -299,7 +323,7 @@ def _themes(
     if full or previous is None:
         everything = _embedded_ids(session, key)
         if len(everything) < MIN_THEME_ITEMS:
-            return
+            return None
         say(f"fitting themes on {min(len(everything), FIT_SAMPLE):,} of {len(everything):,} items")
         began = time.perf_counter()
         model, rows_of = _refit(session, key, everything, previous, rows_of, result)
@@ -313,25 +337,7 @@ def _themes(
         model = previous
         targets = new_ids
     _apply_keyword_rules(session, model, rows_of)
-    assigned = 0
-    unthemed = 0
-    for chunk in _chunks(targets, ASSIGN_CHUNK):
-        ids, vectors, langs, texts = vectors_of(session, key, chunk)
-        if not ids:
-            continue
-        lemmas = normalise_many(texts, langs) if model.rules else None
-        labels = model.predict(vectors, langs, lemmas)
-        themes = [rows_of.get(label) if label != -1 else None for label in labels.tolist()]
-        session.execute(
-            update(FeedbackItem),
-            [{"id": i, "theme_id": t} for i, t in zip(ids, themes, strict=True)],
-        )
-        assigned += len(ids)
-        unthemed += sum(1 for t in themes if t is None)
-        say(f"assigning themes ({assigned:,} of {len(targets):,})")
-        commit()
-    if assigned:
-        result.unthemed_share = unthemed / assigned
+    return ThemePass(model, rows_of, targets)
 
 
 def _refit(
@@ -458,10 +464,10 @@ def _sentiment(
     full: bool,
     new_ids: list[int],
     result: Result,
-    commit: Callable[[], None],
     say: Progress,
-) -> None:
-    """Stage 3: train on rated items when needed, then give this run's items a sentiment."""
+) -> SentimentPass | None:
+    """Stage 3: train on rated items when needed (full, or no usable model); which items
+    `_assign` then gives a sentiment (all embedded ones on a full run, else the new ones)."""
     kind = "sentiment" if model is not None else "sentiment_classic"
     row = stored.latest(session, kind)
     usable = row is not None and (model is None or row.embedder == key)
@@ -471,7 +477,7 @@ def _sentiment(
         trained = _train(session, model, key, result)
         result.seconds["sentiment_train"] = time.perf_counter() - began
         if trained is None:
-            return
+            return None
         classifier: Any = trained
     else:
         assert row is not None
@@ -479,32 +485,86 @@ def _sentiment(
             row, SentimentModel if model is not None else ClassicSentimentModel
         )
     targets = _embedded_ids(session, key) if (full and model is not None) else new_ids
-    done = 0
+    return SentimentPass(classifier, targets, from_vectors=model is not None)
+
+
+def _assign(
+    session: Session,
+    key: str,
+    themes: ThemePass | None,
+    sentiment: SentimentPass | None,
+    result: Result,
+    commit: Callable[[], None],
+    say: Progress,
+) -> None:
+    """Stage 4: write each target item's theme and sentiment. When both go to the same
+    items from their vectors (every full run, every incremental one), one pass reads the
+    vectors and writes both columns: reading and updating 1,000,000 rows twice took 56 s
+    of a full run's 107 (benchmarks/README.md, "Text pipeline")."""
+    together = (
+        themes is not None
+        and sentiment is not None
+        and sentiment.from_vectors
+        and themes.targets == sentiment.targets
+    )
+    if together:
+        assert themes is not None and sentiment is not None
+        _write(session, key, themes.targets, themes, sentiment, result, commit, say)
+        return
+    if themes is not None:
+        _write(session, key, themes.targets, themes, None, result, commit, say)
+    if sentiment is not None:
+        _write(session, key, sentiment.targets, None, sentiment, result, commit, say)
+
+
+def _write(
+    session: Session,
+    key: str,
+    targets: list[int],
+    themes: ThemePass | None,
+    sentiment: SentimentPass | None,
+    result: Result,
+    commit: Callable[[], None],
+    say: Progress,
+) -> None:
+    """Give `targets` their theme, their sentiment or both, `ASSIGN_CHUNK` items at a time."""
+    done = assigned = unthemed = 0
     for chunk in _chunks(targets, ASSIGN_CHUNK):
-        if model is not None:
-            ids, vectors, _langs, _words = vectors_of(session, key, chunk)
-            if not ids:
-                continue
-            probabilities = classifier.predict_proba(vectors)
+        vectors: np.ndarray | None = None
+        if themes is not None or (sentiment is not None and sentiment.from_vectors):
+            ids, vectors, langs, texts = vectors_of(session, key, chunk)
         else:
-            ids, _vectors_unused, langs, texts = _texts_of(session, chunk)
-            probabilities = classifier.predict_proba(texts, langs)
-        best = probabilities.argmax(axis=1).tolist()
-        top = probabilities.max(axis=1).tolist()
-        session.execute(
-            update(FeedbackItem),
-            [
-                {
-                    "id": item_id,
-                    "sentiment": classifier.classes_[column],
-                    "sentiment_probability": round(float(p), 4),
-                }
-                for item_id, column, p in zip(ids, best, top, strict=True)
-            ],
-        )
+            ids, _none, langs, texts = _texts_of(session, chunk)
+        if not ids:
+            continue
+        rows: list[dict[str, Any]] = [{"id": item_id} for item_id in ids]
+        if themes is not None:
+            model = themes.model
+            lemmas = normalise_many(texts, langs) if model.rules else None
+            assert vectors is not None
+            labels = model.predict(vectors, langs, lemmas)
+            for row, label in zip(rows, labels.tolist(), strict=True):
+                row["theme_id"] = themes.rows_of.get(label) if label != -1 else None
+                unthemed += row["theme_id"] is None
+            assigned += len(ids)
+        if sentiment is not None:
+            classifier = sentiment.classifier
+            probabilities = (
+                classifier.predict_proba(vectors)
+                if sentiment.from_vectors
+                else classifier.predict_proba(texts, langs)
+            )
+            best = probabilities.argmax(axis=1).tolist()
+            top = probabilities.max(axis=1).tolist()
+            for row, column, p in zip(rows, best, top, strict=True):
+                row["sentiment"] = classifier.classes_[column]
+                row["sentiment_probability"] = round(float(p), 4)
+        session.execute(update(FeedbackItem), rows)
         done += len(ids)
-        say(f"sentiment ({done:,} of {len(targets):,})")
+        say(f"themes and sentiment ({done:,} of {len(targets):,})")
         commit()
+    if assigned:
+        result.unthemed_share = unthemed / assigned
 
 
 def _texts_of(
