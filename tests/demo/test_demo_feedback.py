@@ -20,18 +20,12 @@ from centricity.feedback.analysis.models import Theme
 from centricity.feedback.models import FeedbackItem
 from centricity.migrations import runner
 from centricity.value import service as value_service
+from demo_letters import NATIVE
 from store_helpers import TEST_SECRET
 
 CUSTOMERS = 300
 OPTIONS = generator.DemoOptions(42, CUSTOMERS)
 END = service_desk.history_end(OPTIONS)
-NATIVE = {
-    "cs": set("áčďéěíňóřšťúůýž"),
-    "sv": set("åäö"),
-    "lt": set("ąčęėįšųūž"),
-    "pl": set("ąćęłńóśźż"),
-    "ru": {chr(c) for c in range(0x430, 0x450)},
-}
 
 
 def _settings(url: str, data_dir: Path) -> Settings:

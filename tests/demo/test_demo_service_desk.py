@@ -29,19 +29,13 @@ from centricity.surveys.campaign_models import SurveyCampaign
 from centricity.surveys.follow_up import unhappy
 from centricity.surveys.models import SurveyInvitation, SurveyResponse, SurveySkip
 from centricity.value import service as value_service
+from demo_letters import NATIVE
 from store_helpers import TEST_SECRET, create_pg_database, drop_pg_database, pg_or_skip
 
 CUSTOMERS = 400
 OPTIONS = generator.DemoOptions(42, CUSTOMERS)
 END = service_desk.history_end(OPTIONS)
 DESK_TABLES = (Calendar, SlaPolicy, Case, CaseMessage, CaseEvent, CaseTarget)
-NATIVE = {
-    "cs": set("áčďéěíňóřšťúůýž"),
-    "sv": set("åäö"),
-    "lt": set("ąčęėįšųūž"),
-    "pl": set("ąćęłńóśźż"),
-    "ru": {chr(c) for c in range(0x430, 0x450)},
-}
 
 
 def _settings(url: str, data_dir: Path) -> Settings:

@@ -32,17 +32,11 @@ from centricity.kit.time import today_utc
 from centricity.migrations import runner
 from centricity.orders.models import Order, OrderLine
 from centricity.value.models import CustomerValue
+from demo_letters import NATIVE
 from store_helpers import create_pg_database, drop_pg_database, pg_or_skip
 
 SMALL = 200
 CHECKED = (Customer, ContactPerson, Order, OrderLine, Interaction)
-NATIVE = {
-    "cs": set("áčďéěíňóřšťúůýž"),
-    "sv": set("åäö"),
-    "lt": set("ąčęėįšųūž"),
-    "pl": set("ąćęłńóśźż"),
-    "ru": {chr(c) for c in range(0x430, 0x450)},
-}
 
 
 def _migrated(url: str) -> str:

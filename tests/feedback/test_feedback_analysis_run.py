@@ -8,12 +8,10 @@ tests/analytics/text and benchmarks/text_quality.py."""
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,8 +25,8 @@ from centricity.customers.models import Customer
 from centricity.feedback.analysis import run
 from centricity.feedback.analysis.models import FeedbackEmbedding, Theme
 from centricity.feedback.models import FeedbackItem
+from theme_data import comments
 
-COMMENTS = Path(__file__).parents[1] / "data" / "text_eval" / "comments.csv"
 SCORE = {"negative": Decimal(2), "neutral": Decimal(7), "positive": Decimal(10)}
 
 
@@ -53,18 +51,6 @@ class CountingEmbedder:
         self.calls += 1
         self.seen.update(texts)
         return self.inner.embed(texts)
-
-
-def _comments(limit_per_language: int) -> list[dict[str, str]]:
-    with COMMENTS.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    taken: Counter[str] = Counter()
-    chosen = []
-    for row in rows:
-        if taken[row["language"]] < limit_per_language:
-            taken[row["language"]] += 1
-            chosen.append(row)
-    return chosen
 
 
 def _store(db: Session, rows: list[dict[str, str]], *, first: int = 0) -> list[int]:
@@ -103,7 +89,7 @@ def hashing_settings(settings: Settings) -> Settings:
 def test_a_run_gives_every_new_item_language_embedding_theme_and_sentiment(
     db: Session, hashing_settings: Settings
 ) -> None:
-    rows = _comments(20)
+    rows = comments(20)
     ids = _store(db, rows)
     embedder = CountingEmbedder()
     result = run.analyze(db, settings=hashing_settings, embedder=embedder)
@@ -128,7 +114,7 @@ def test_a_run_gives_every_new_item_language_embedding_theme_and_sentiment(
 def test_a_re_run_embeds_nothing_again_and_analyses_only_new_items(
     db: Session, hashing_settings: Settings
 ) -> None:
-    rows = _comments(20)
+    rows = comments(20)
     _store(db, rows[:90])
     run.analyze(db, settings=hashing_settings, embedder=CountingEmbedder())
     again = CountingEmbedder()
@@ -148,7 +134,7 @@ def test_a_re_run_embeds_nothing_again_and_analyses_only_new_items(
 def test_a_stopped_run_resumes_without_embedding_an_item_twice(
     db: Session, hashing_settings: Settings
 ) -> None:
-    rows = _comments(60)
+    rows = comments(60)
     _store(db, rows)
     stopping = CountingEmbedder(fail_after=1)
     with pytest.raises(RuntimeError):
@@ -166,7 +152,7 @@ def test_a_stopped_run_resumes_without_embedding_an_item_twice(
 def test_texts_that_cannot_be_analysed_get_their_reason_and_never_fail_the_run(
     db: Session, hashing_settings: Settings
 ) -> None:
-    _store(db, _comments(20))
+    _store(db, comments(20))
     customer_id = db.scalar(select(Customer.id).limit(1))
     odd = {"": "empty", "   \n\t ": "empty", "👍👍🙂": "no letters", "12345 !!!": "no letters"}
     received = datetime(2026, 12, 1, tzinfo=UTC)
@@ -203,7 +189,7 @@ def test_a_full_re_run_with_ten_percent_new_items_keeps_the_themes_ids(
 ) -> None:
     # The real model: spelling-only vectors make no stable themes to keep.
     model = CountingEmbedder(inner=default_embedder())
-    rows = _comments(40)
+    rows = comments(40)
     cut = int(len(rows) * 0.9)
     old_ids = _store(db, rows[:cut])
     first = run.analyze(db, settings=hashing_settings, embedder=model, full=True)
@@ -229,7 +215,7 @@ def test_a_full_re_run_with_ten_percent_new_items_keeps_the_themes_ids(
 def test_too_few_ratings_leave_sentiment_empty_with_the_reason(
     db: Session, hashing_settings: Settings
 ) -> None:
-    rows = _comments(5)
+    rows = comments(5)
     _store(db, rows)
     result = run.analyze(db, settings=hashing_settings, embedder=CountingEmbedder())
     assert result.sentiment_note is not None and "not enough ratings" in result.sentiment_note
@@ -243,7 +229,7 @@ def test_sentiment_trains_on_a_seeded_sample_when_ratings_exceed_the_cap(
     from centricity.analytics.text.sentiment import SentimentModel
     from centricity.feedback.analysis import stored
 
-    rows = _comments(40)
+    rows = comments(40)
     _store(db, rows)
     monkeypatch.setattr(run, "MAX_TRAINING", 150)
     run.analyze(db, settings=hashing_settings, embedder=CountingEmbedder())
