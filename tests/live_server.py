@@ -70,7 +70,7 @@ def live_server(settings: Settings, *, startup_timeout: float = 20.0) -> Iterato
     is not there; raises RuntimeError with the server's log output otherwise.
     """
     port = free_port()
-    server = make_server(settings, host="127.0.0.1", port=port)
+    server = make_server(settings, host="127.0.0.1", port=port, own_process=False)
     output = _Output()  # added after uvicorn.Config, which resets uvicorn's handlers
     loggers = [logging.getLogger(name) for name in ("uvicorn", "centricity")]
     for logger in loggers:

@@ -16,7 +16,7 @@ from centricity.config import Settings
 from centricity.db import get_engine, session_factory
 from centricity.jobs.lease import SchedulerLease
 from centricity.site.routes import include_routers
-from centricity.web import errors
+from centricity.web import errors, heap
 from centricity.web.ratelimit import LoginThrottle, PublicThrottle
 from centricity.web.security import SecurityMiddleware
 from centricity.web.writers import ConnectionGate, SQLiteWriterGate, pool_capacity
@@ -29,7 +29,7 @@ API_DESCRIPTION = (
 )
 
 
-def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
+def _lifespan(settings: Settings, *, serving: bool):  # type: ignore[no-untyped-def]
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         worker = None
@@ -41,6 +41,8 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             worker = InProcessWorker(settings)
             worker.start()
             logger.info("job scheduler runs in this worker (pid %d)", os.getpid())
+        if serving:
+            heap.freeze_startup_objects()
         try:
             yield
         finally:
@@ -52,8 +54,15 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
     return lifespan
 
 
-def create_app(settings: Settings, *, sessions: sessionmaker[Session] | None = None) -> FastAPI:
-    """Build the web app for one installation; tests may pass their own session factory."""
+def create_app(
+    settings: Settings,
+    *,
+    sessions: sessionmaker[Session] | None = None,
+    serving: bool = False,
+) -> FastAPI:
+    """Build the web app for one installation; tests may pass their own session factory.
+    `serving` is for the server's own process: its start-up objects are then frozen out of
+    the garbage collector's passes (see `web.heap`)."""
     settings.check_secure()
     accounts.use_secret(settings.secret_key)
     logging.getLogger("centricity").setLevel(settings.log_level)
@@ -64,7 +73,7 @@ def create_app(settings: Settings, *, sessions: sessionmaker[Session] | None = N
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
-        lifespan=_lifespan(settings),
+        lifespan=_lifespan(settings, serving=serving),
     )
     app.state.settings = settings
     app.state.session_factory = sessions or session_factory(get_engine(settings))

@@ -36,7 +36,7 @@ def app_from_environment() -> FastAPI:
     name in every worker process, so nothing can be handed over in memory)."""
     settings = get_settings()
     configure_logging(settings)
-    return create_app(settings)
+    return create_app(settings, serving=True)
 
 
 def configure_logging(settings: Settings) -> None:
@@ -46,17 +46,21 @@ def configure_logging(settings: Settings) -> None:
     )
 
 
-def make_server(settings: Settings, *, host: str, port: int) -> uvicorn.Server:
+def make_server(
+    settings: Settings, *, host: str, port: int, own_process: bool = True
+) -> uvicorn.Server:
     """A Uvicorn server for the app that believes `X-Forwarded-For`/`-Proto` only from the
     proxies in `CENTRICITY_FORWARDED_ALLOW_IPS`.
 
     Uvicorn's own default trusts those headers from 127.0.0.1, so any local process, or a
     client behind a local proxy that passes the header on, could pick its address and
     defeat the per-address login throttle; with the setting empty nobody is trusted.
+    `own_process` is false for a server started inside another program (the tests' live
+    server), whose objects must stay collectable (see `web.heap`).
     """
     trusted = settings.forwarded_allow_ips
     config = uvicorn.Config(
-        create_app(settings),
+        create_app(settings, serving=own_process),
         host=host,
         port=port,
         # Uvicorn's access log prints query strings (search terms are personal data): ours doesn't.
