@@ -67,7 +67,7 @@ def after_finish(
     """Open the follow-up task of an unhappy finished answer (once: the response keeps
     its task); a happy or score-less answer needs none. An answer to a recovery question
     goes back to its own task (a "no" reopens it), never to a second one."""
-    if loop_recovery.answered(session, invitation, response, now=now):
+    if loop_recovery.answered(session, survey, invitation, response, now=now):
         return None
     if response.follow_up_case_id is not None or not unhappy(survey.kind, response.score):
         return None

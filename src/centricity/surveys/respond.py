@@ -3,9 +3,12 @@ they sent, saving a page, and finishing exactly once.
 
 A survey has at most two pages: the main question with its reason (NPS, CSAT, CES), then
 the custom questions. Each page is saved when sent, so a respondent who leaves comes back
-to the next page with what they gave kept; only the last page uses the link up. Finishing
-is one conditional UPDATE (`finished_at IS NULL`) taken before any answer is written: of
-two submissions at once, the second finds the response finished and writes nothing.
+to the next page with what they gave kept; only the last page uses the link up. A link's
+first page is stored with its response in one `INSERT … ON CONFLICT DO NOTHING` (the
+response is unique per invitation); a link that has a response already is claimed by
+one conditional UPDATE (`finished_at IS NULL`) before any answer is written. Of two
+submissions at once, one inserts or claims, and the other finds the response finished
+and writes nothing.
 """
 
 from __future__ import annotations
@@ -64,14 +67,21 @@ class Link:
 
 
 def open_link(session: Session, token: str, *, now: datetime) -> Link:
-    """Find what a token opens and where its respondent stands."""
-    invitation = surveys.find_invitation(session, token)
-    if invitation is None:
+    """Find what a token opens and where its respondent stands: the invitation, its
+    survey and any response in one query (each answer on a public page pays for it)."""
+    condition = surveys.token_filter(token)
+    row = None
+    if condition is not None:
+        found = (
+            select(SurveyInvitation, Survey, SurveyResponse)
+            .join(Survey, Survey.id == SurveyInvitation.survey_id)
+            .outerjoin(SurveyResponse, SurveyResponse.invitation_id == SurveyInvitation.id)
+            .where(condition)
+        )
+        row = session.execute(found).first()
+    if row is None:
         return Link(state="unknown")
-    survey = surveys.get(session, invitation.survey_id)
-    response = session.scalar(
-        select(SurveyResponse).where(SurveyResponse.invitation_id == invitation.id)
-    )
+    invitation, survey, response = row
     link = Link("open", invitation, survey, response, surveys.questions(session, survey.id))
     if response is not None and response.finished_at is not None:
         link.state = "used"
@@ -169,8 +179,17 @@ def save(
     """Save a checked page: "finished" when it was the last, "saved" when more follow,
     "used" when the link was used up meanwhile (another submission won)."""
     assert link.invitation is not None and link.survey is not None
-    response_id = _response_id(session, link, language, now)
     last = page == link.pages[-1]
+    response_id = _insert_response(session, link, page, checked, language, now, last=last)
+    if response_id is not None:
+        # A new response holds the page already, and its link is this submission's alone.
+        if page != MAIN:
+            _write_answers(session, response_id, checked)
+        if last:
+            return _finish(session, link, response_id, now)
+        session.flush()
+        return "saved"
+    response_id = _existing_response_id(session, link)
     claim = (
         update(SurveyResponse)
         .where(SurveyResponse.id == response_id, SurveyResponse.finished_at.is_(None))
@@ -188,9 +207,16 @@ def save(
         )
     else:
         _write_answers(session, response_id, checked)
-    session.flush()
     if not last:
+        session.flush()
         return "saved"
+    return _finish(session, link, response_id, now)
+
+
+def _finish(session: Session, link: Link, response_id: int, now: datetime) -> str:
+    """What a finished answer sets off: its follow-up task when unhappy, its feedback item."""
+    assert link.invitation is not None and link.survey is not None
+    session.flush()
     response = session.get(SurveyResponse, response_id, populate_existing=True)
     assert response is not None
     follow_up.after_finish(session, link.survey, link.invitation, response, now=now)
@@ -198,27 +224,45 @@ def save(
     return "finished"
 
 
-def _response_id(session: Session, link: Link, language: str, now: datetime) -> int:
+def _insert_response(
+    session: Session,
+    link: Link,
+    page: str,
+    checked: Checked,
+    language: str,
+    now: datetime,
+    *,
+    last: bool,
+) -> int | None:
+    """Store the link's first response with this page in it, and its id; None when the
+    link has a response already (a later page, or a concurrent submission that won), which
+    then has to be claimed. The first page of most answers is their last, so this one
+    statement does what a claim and a second UPDATE would."""
     assert link.invitation is not None
-    values = {
+    values: dict[str, Any] = {
         "invitation_id": link.invitation.id,
         "survey_id": link.invitation.survey_id,
         "customer_id": link.invitation.customer_id,
         "language": language,
         "started_at": now,
         "updated_at": now,
+        "finished_at": now if last else None,
     }
-    # The new row's id comes back with the INSERT; only a link whose response exists
-    # already (a later page, or a concurrent submission that won) needs the lookup.
+    if page == MAIN:
+        values.update(score=checked.score, comment=checked.comment)
     found = session.scalar(
         insert_or_ignore(
             session, SurveyResponse.__table__, values, unique=["invitation_id"]
         ).returning(SurveyResponse.__table__.c.id)
     )
-    if found is None:
-        found = session.scalar(
-            select(SurveyResponse.id).where(SurveyResponse.invitation_id == link.invitation.id)
-        )
+    return None if found is None else int(found)
+
+
+def _existing_response_id(session: Session, link: Link) -> int:
+    assert link.invitation is not None
+    found = session.scalar(
+        select(SurveyResponse.id).where(SurveyResponse.invitation_id == link.invitation.id)
+    )
     assert found is not None
     return int(found)
 

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from centricity.accounts.models import User
@@ -275,9 +275,17 @@ def skip(
     return Skipped(reason=reason)
 
 
-def find_invitation(session: Session, token: str) -> SurveyInvitation | None:
-    """The invitation a link's token opens, or None (a guessed token finds nothing)."""
+def token_filter(token: str) -> ColumnElement[bool] | None:
+    """The condition that finds the invitation of a link's token, or None for a token no
+    link can have (its length alone rules it out, so it costs no query)."""
     if not 20 <= len(token) <= 100:
         return None
-    query = select(SurveyInvitation).where(SurveyInvitation.token_hash == token_hash(token))
-    return session.scalar(query)
+    return SurveyInvitation.token_hash == token_hash(token)
+
+
+def find_invitation(session: Session, token: str) -> SurveyInvitation | None:
+    """The invitation a link's token opens, or None (a guessed token finds nothing)."""
+    condition = token_filter(token)
+    if condition is None:
+        return None
+    return session.scalar(select(SurveyInvitation).where(condition))

@@ -134,7 +134,9 @@ def require_api(role: Role) -> Any:
     return Depends(dependency)
 
 
-def _public_marker() -> None:
+async def _public_marker() -> None:
+    # A coroutine, so FastAPI calls it on the event loop: a plain function would cost
+    # every public request a round trip through the worker threads to do nothing.
     return None
 
 

@@ -150,10 +150,18 @@ def _mail(
 
 
 def answered(
-    session: Session, invitation: SurveyInvitation, response: SurveyResponse, *, now: datetime
+    session: Session,
+    survey: Survey,
+    invitation: SurveyInvitation,
+    response: SurveyResponse,
+    *,
+    now: datetime,
 ) -> bool:
     """Take a finished answer to a recovery question (False: the link was no recovery
-    question); a "no" reopens the follow-up task."""
+    question); a "no" reopens the follow-up task. Only the recovery survey's links are
+    looked up: every other answer is told apart without a query."""
+    if survey.purpose != PURPOSE:
+        return False
     query = select(FollowUp).where(FollowUp.recovery_invitation_id == invitation.id)
     record = session.scalar(query)
     if record is None:
