@@ -17,9 +17,10 @@ process so peak memory is the stage's own:
 1. **full**: `run.analyze(full=True)` over every item: themes fitted on a 20,000-item sample
    and every item assigned, sentiment trained on the rated items and given to every item;
    the embedder is one that fails if called (nothing may be embedded twice);
-2. **incremental**: `--new` new items (new distinct texts, no language given) through
-   `run.analyze()` with the real embedder: language, normalisation, embeddings, theme and
-   sentiment; end-to-end seconds and the seconds of each stage;
+2. **incremental**: `--new` new items (the evaluation set's comments as written, drawn at
+   random, no language given) through `run.analyze()` with the real embedder: language,
+   normalisation, embeddings, theme and sentiment; end-to-end seconds and the seconds of
+   each stage; the run must report every new item embedded;
 3. **again**: a second incremental run must embed nothing (`embedded=0`);
 4. **language**: `detect_languages` plus `normalise_many` alone on 100,000 texts (items/s).
 
@@ -221,7 +222,13 @@ def db_count(sql: str) -> int:
 
 
 def stage_incremental(new: int, seed: int) -> dict[str, Any]:
-    """`new` new items (distinct texts, no language) through the whole run."""
+    """`new` new items (comments of the evaluation set drawn at random, no language)
+    through the whole run, which must embed every one of them.
+
+    The texts are the comments as customers wrote them. Until 2026-12-07 each carried a
+    number (" #1000123") to make it distinct, which added about 15 % tokens that no real
+    comment has; nothing in the run reuses a vector by its text, and the check on
+    `embedded` below fails if anything ever does."""
     from centricity.config import get_settings
     from centricity.feedback.analysis import run
     from centricity.feedback.models import FeedbackItem
@@ -229,7 +236,6 @@ def stage_incremental(new: int, seed: int) -> dict[str, Any]:
     rows = _comments()
     rng = np.random.default_rng(seed + 1)
     with session(f"sqlite:///{STORE}") as db:
-        first = db_count("SELECT max(id) FROM feedback_items") + 1
         customer = db_count("SELECT min(id) FROM customers")
         when = datetime(2026, 12, 1, tzinfo=UTC)
         picks = rng.integers(0, len(rows), new).tolist()
@@ -241,7 +247,7 @@ def stage_incremental(new: int, seed: int) -> dict[str, Any]:
                     "source": "api",
                     "score": None,
                     "scale": None,
-                    "text": f"{rows[p]['text']} #{first + i}",
+                    "text": rows[p]["text"],
                     "language": None,
                     "received_at": when + timedelta(seconds=i),
                     "created_at": when,
@@ -253,6 +259,8 @@ def stage_incremental(new: int, seed: int) -> dict[str, Any]:
         began = time.perf_counter()
         result = run.analyze(db, settings=get_settings(), checkpoint=db.commit)
         seconds = time.perf_counter() - began
+    if result.embedded != new:
+        raise SystemExit(f"the run embedded {result.embedded} of {new} new items, not each once")
     return {
         "new": new,
         "seconds": round(seconds, 1),
