@@ -9,15 +9,18 @@ transaction. Only this module and `runs.py` touch the store for analytics.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import ibis
 import polars as pl
 from ibis.expr.types import Table
+from sqlalchemy import Engine, text
 from sqlalchemy import Table as SATable
-from sqlalchemy import text
 from sqlalchemy.orm import Session
+
+from centricity.analytics import io_sqlite
 
 ORDERS = ibis.table(
     {
@@ -94,6 +97,58 @@ def contact_aggregates(as_of: date) -> Table:
     i = INTERACTIONS.filter(INTERACTIONS.started_at < _end_of(as_of))
     return i.group_by(i.customer_id, i.channel).aggregate(
         contacts=i.count(), minutes=i.duration_seconds.sum().cast("float64") / 60.0
+    )
+
+
+class Aggregates(Protocol):
+    """Order and contact aggregates of one analysis, however they are being read."""
+
+    def orders(self) -> pl.DataFrame:
+        """The columns of `order_aggregates`, first/last day as dates."""
+        ...
+
+    def contacts(self) -> pl.DataFrame:
+        """The columns of `contact_aggregates`."""
+        ...
+
+    def close(self) -> None:
+        """Release whatever reads them (no-op when nothing is left)."""
+        ...
+
+
+@dataclass
+class SessionAggregates:
+    """Both aggregates, read at once in the caller's transaction (one snapshot)."""
+
+    order_frame: pl.DataFrame
+    contact_frame: pl.DataFrame
+
+    def orders(self) -> pl.DataFrame:
+        """The order aggregates."""
+        return self.order_frame
+
+    def contacts(self) -> pl.DataFrame:
+        """The contact aggregates."""
+        return self.contact_frame
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def aggregates(session: Session, as_of: date, default_margin: float) -> Aggregates:
+    """Start reading the order and contact aggregates as of a day, the quickest way the store
+    allows: on a large SQLite file store, child processes over ranges of customers
+    (`io_sqlite`, ~3x quicker on 2 cores, measured); else both Ibis expressions in the
+    session's transaction. The children see only committed rows, so they are used only
+    when the session is bound to an engine, not to a caller's open transaction (tests,
+    a caller that wrote and has not committed). Call `close()` when done."""
+    bind = session.get_bind()
+    path = io_sqlite.store_file(str(bind.url)) if isinstance(bind, Engine) else None
+    if path is not None and io_sqlite.worth_splitting(path):
+        return io_sqlite.start(path, as_of, default_margin)
+    return SessionAggregates(
+        fetch(session, order_aggregates(as_of, default_margin)),
+        fetch(session, contact_aggregates(as_of)),
     )
 
 
