@@ -200,11 +200,18 @@ def write_rows(
 
     Rows go to the driver as tuples (SQLite `executemany`, PostgreSQL `COPY`): 900,000 value
     rows took 18 s through SQLAlchemy's dict-based executemany and ~4 s this way (measured).
+    Tuples are zipped from whole columns (1.19 s -> ~1.0 s for those rows, measured against
+    `DataFrame.rows()`), and on SQLite dates go as the ISO text SQLAlchemy stores, cast by
+    Polars: the driver's date adapter called `isoformat` once a row (0.57 s).
     """
     columns = [c.name for c in table.columns if c.name in frame.columns]
+    frame = frame.select(columns)
+    if session.get_bind().dialect.name == "sqlite":
+        frame = frame.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d"))
     written = 0
     for start in range(0, frame.height, WRITE_BATCH):
-        rows = frame.slice(start, WRITE_BATCH).select(columns).rows()
+        batch = frame.slice(start, WRITE_BATCH)
+        rows = list(zip(*(batch.get_column(c).to_list() for c in columns), strict=True))
         _insert_tuples(session, table.name, columns, rows)
         written += len(rows)
         if after_batch is not None:
