@@ -7,10 +7,12 @@ read-only `sqlite3` connection, runs the same SQL as `io.order_aggregates` limit
 range, and sends back NumPy columns; the contacts aggregate runs in a further child, so it
 overlaps the orders or, when the caller asks for it later, the model fit.
 
-The children are started by a fork server, never by `fork`: a forked child would inherit the
-app's open SQLite connections and SQLite's table of POSIX locks, and a connection it opened
-on the same file could then release the app's locks ("How To Corrupt", section 2.2). Each
-child loads the same `sqlite3` module as the app; no second SQLite library is ever loaded.
+The children are started by a fork server (where the platform has none, spawned), never by
+`fork`: a forked child would inherit the app's open SQLite connections and SQLite's table of
+POSIX locks, and a connection it opened on the same file could then release the app's locks
+("How To Corrupt", section 2.2). Each child loads the same `sqlite3` module as the app; no
+second SQLite library is ever loaded. A process that analyses keeps the fork server (one
+idle process) until it exits.
 
 Each child reads its own committed snapshot. Ranges do not overlap, so every customer's
 aggregates come from one snapshot, as they did from the single query.
@@ -144,7 +146,8 @@ def start(path: Path, as_of: date, default_margin: float) -> ParallelAggregates:
     with _read_only(path) as conn:
         low, high = conn.execute(ID_SPAN.format(column="customer_id")).fetchone()
     ranges = split_ids(int(low or 0), int(high or 0), WORKERS)
-    context = multiprocessing.get_context("forkserver")
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context)
     try:
         order_parts = [
