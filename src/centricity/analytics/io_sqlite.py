@@ -143,6 +143,7 @@ class ParallelAggregates:
 def start(path: Path, as_of: date, default_margin: float) -> ParallelAggregates:
     """Start reading the order aggregates (one child per range of customer ids) and the
     contact aggregates (one more child, which begins when a worker is free)."""
+    path = path.resolve()  # the children need not share this process's working folder
     with _read_only(path) as conn:
         low, high = conn.execute(ID_SPAN.format(column="customer_id")).fetchone()
     ranges = split_ids(int(low or 0), int(high or 0), WORKERS)
