@@ -48,23 +48,50 @@ def cpu_times() -> tuple[float, float]:
 
 def process_tree_cpu(pid: int) -> float:
     """CPU seconds (user + system) used so far by a process and its live descendants."""
-    parents: dict[int, int] = {}
     used: dict[int, float] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        fields = text.rsplit(")", 1)[1].split()
-        child = int(stat.parent.name)
-        parents[child] = int(fields[1])
+    for child, fields in _process_stats():
         used[child] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sum(used.get(p, 0.0) for p in descendants(pid) | {pid})
+
+
+def descendants(pid: int) -> dict[int, float]:
+    """The live processes started, directly or not, by `pid` (from /proc/*/stat), each with
+    the CPU seconds (user + system) it has used so far."""
+    stats = _process_stats()
+    parents = {child: int(fields[1]) for child, fields in stats}
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {child: (int(fields[11]) + int(fields[12])) / ticks for child, fields in stats}
     tree, grew = {pid}, True
     while grew:
         more = {child for child, parent in parents.items() if parent in tree} - tree
         tree |= more
         grew = bool(more)
-    return sum(used.get(p, 0.0) for p in tree)
+    return {p: used.get(p, 0.0) for p in tree - {pid}}
+
+
+def proportional_kib(pid: int) -> int:
+    """A process's proportional set size (KiB, /proc/PID/smaps_rollup): its resident memory
+    with each page it shares divided among the processes sharing it, so the PSS of several
+    processes adds up to the memory they really hold together. 0 once it has gone."""
+    try:
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    except OSError:
+        return 0
+    for line in lines:
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _process_stats() -> list[tuple[int, list[str]]]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        found.append((int(stat.parent.name), text.rsplit(")", 1)[1].split()))
+    return found
 
 
 def describe(postgres: str) -> dict[str, object]:

@@ -9,15 +9,18 @@ transaction. Only this module and `runs.py` touch the store for analytics.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import ibis
 import polars as pl
 from ibis.expr.types import Table
+from sqlalchemy import Engine, text
 from sqlalchemy import Table as SATable
-from sqlalchemy import text
 from sqlalchemy.orm import Session
+
+from centricity.analytics import io_sqlite
 
 ORDERS = ibis.table(
     {
@@ -97,6 +100,58 @@ def contact_aggregates(as_of: date) -> Table:
     )
 
 
+class Aggregates(Protocol):
+    """Order and contact aggregates of one analysis, however they are being read."""
+
+    def orders(self) -> pl.DataFrame:
+        """The columns of `order_aggregates`, first/last day as dates."""
+        ...
+
+    def contacts(self) -> pl.DataFrame:
+        """The columns of `contact_aggregates`."""
+        ...
+
+    def close(self) -> None:
+        """Release whatever reads them (no-op when nothing is left)."""
+        ...
+
+
+@dataclass
+class SessionAggregates:
+    """Both aggregates, read at once in the caller's transaction (one snapshot)."""
+
+    order_frame: pl.DataFrame
+    contact_frame: pl.DataFrame
+
+    def orders(self) -> pl.DataFrame:
+        """The order aggregates."""
+        return self.order_frame
+
+    def contacts(self) -> pl.DataFrame:
+        """The contact aggregates."""
+        return self.contact_frame
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def aggregates(session: Session, as_of: date, default_margin: float) -> Aggregates:
+    """Start reading the order and contact aggregates as of a day, the quickest way the store
+    allows: on a large SQLite file store, child processes over ranges of customers
+    (`io_sqlite`, ~3x quicker on 2 cores, measured); else both Ibis expressions in the
+    session's transaction. The children see only committed rows, so they are used only
+    when the session is bound to an engine, not to a caller's open transaction (tests,
+    a caller that wrote and has not committed). Call `close()` when done."""
+    bind = session.get_bind()
+    path = io_sqlite.store_file(str(bind.url)) if isinstance(bind, Engine) else None
+    if path is not None and io_sqlite.worth_splitting(path):
+        return io_sqlite.start(path, as_of, default_margin)
+    return SessionAggregates(
+        fetch(session, order_aggregates(as_of, default_margin)),
+        fetch(session, contact_aggregates(as_of)),
+    )
+
+
 def compile_sql(expr: Table, dialect: str) -> str:
     """The SQL of an expression for a SQLAlchemy or DuckDB dialect name."""
     return str(ibis.to_sql(expr, dialect=DIALECTS[dialect]))
@@ -145,11 +200,18 @@ def write_rows(
 
     Rows go to the driver as tuples (SQLite `executemany`, PostgreSQL `COPY`): 900,000 value
     rows took 18 s through SQLAlchemy's dict-based executemany and ~4 s this way (measured).
+    Tuples are zipped from whole columns (1.19 s -> ~1.0 s for those rows, measured against
+    `DataFrame.rows()`), and on SQLite dates go as the ISO text SQLAlchemy stores, cast by
+    Polars: the driver's date adapter called `isoformat` once a row (0.57 s).
     """
     columns = [c.name for c in table.columns if c.name in frame.columns]
+    frame = frame.select(columns)
+    if session.get_bind().dialect.name == "sqlite":
+        frame = frame.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d"))
     written = 0
     for start in range(0, frame.height, WRITE_BATCH):
-        rows = frame.slice(start, WRITE_BATCH).select(columns).rows()
+        batch = frame.slice(start, WRITE_BATCH)
+        rows = list(zip(*(batch.get_column(c).to_list() for c in columns), strict=True))
         _insert_tuples(session, table.name, columns, rows)
         written += len(rows)
         if after_batch is not None:

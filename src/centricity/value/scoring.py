@@ -22,7 +22,15 @@ from centricity.analytics.value import (
 )
 from centricity.value.config import NOTE_NOT_FITTED, NOTE_UNUSABLE, ValueConfig
 
-__all__ = ["NOTE_NOT_FITTED", "NOTE_UNUSABLE", "ValueConfig", "Scores", "score"]
+__all__ = [
+    "NOTE_NOT_FITTED",
+    "NOTE_UNUSABLE",
+    "ValueConfig",
+    "Scores",
+    "predict",
+    "score",
+    "with_costs",
+]
 
 DAYS_PER_WEEK = 7.0
 DAYS_PER_MONTH = 30.4375
@@ -174,6 +182,14 @@ def score(
     orders: pl.DataFrame, contacts: pl.DataFrame, *, as_of: date, config: ValueConfig
 ) -> Scores:
     """All value scores for customers who bought before `as_of` (see module docstring)."""
+    return with_costs(predict(orders, as_of=as_of, config=config), contacts, config=config)
+
+
+def predict(orders: pl.DataFrame, *, as_of: date, config: ValueConfig) -> Scores:
+    """The scores that need only the orders: RFM, the purchase and spend models, CLV.
+
+    Split from `with_costs` so a caller can read the contacts while the models fit.
+    """
     stats: dict[str, Any] = {"customers": orders.height}
     frame = base_frame(orders, as_of)
     frame = rfm_scores(
@@ -182,11 +198,15 @@ def score(
         frequency_col="rfm_frequency",
         monetary_col="revenue",
     ).drop("rfm_frequency", "fm_score")
-    frame = _predictions(frame, config, stats)
+    return Scores(frame=_predictions(frame, config, stats), stats=stats)
+
+
+def with_costs(predicted: Scores, contacts: pl.DataFrame, *, config: ValueConfig) -> Scores:
+    """Add cost to serve, profit and tiers to `predict`'s scores: the finished scores."""
     costs = contact_costs(contacts, config)
-    frame = frame.join(costs, on="customer_id", how="left").with_columns(
+    frame = predicted.frame.join(costs, on="customer_id", how="left").with_columns(
         pl.col("contacts_count").fill_null(0), pl.col("cost_to_serve").fill_null(0.0)
     )
     frame = _tiers(_profit(frame, config), config)
-    stats["tiers"] = dict(frame.group_by("tier").len().iter_rows())
+    stats = {**predicted.stats, "tiers": dict(frame.group_by("tier").len().iter_rows())}
     return Scores(frame=frame.rename({"orders": "orders_count"}), stats=stats)

@@ -120,7 +120,7 @@ def analyze(
 def _score_run(session: Session, run: AnalyticsRun, config: ValueConfig, step: Progress) -> None:
     # Imported here: Ibis and SciPy cost every CLI start ~0.8 s (see value/config.py).
     from centricity.analytics import io  # noqa: PLC0415
-    from centricity.value.scoring import score  # noqa: PLC0415
+    from centricity.value.scoring import predict, with_costs  # noqa: PLC0415
 
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -129,12 +129,17 @@ def _score_run(session: Session, run: AnalyticsRun, config: ValueConfig, step: P
         timings[name] = round(time.perf_counter() - started - sum(timings.values()), 3)
 
     step("aggregating orders and contacts")
-    orders = io.fetch(session, io.order_aggregates(run.as_of_date, config.default_margin))
-    contacts = io.fetch(session, io.contact_aggregates(run.as_of_date))
-    session.commit()
-    lap("aggregate_seconds")
-    step("fitting models")
-    scores = score(orders, contacts, as_of=run.as_of_date, config=config)
+    reads = io.aggregates(session, run.as_of_date, config.default_margin)
+    try:
+        orders = reads.orders()
+        session.commit()
+        lap("aggregate_seconds")
+        step("fitting models")
+        # On SQLite the contacts are still being read by a child process while the models fit.
+        predicted = predict(orders, as_of=run.as_of_date, config=config)
+        scores = with_costs(predicted, reads.contacts(), config=config)
+    finally:
+        reads.close()
     lap("model_seconds")
     step("writing scores")
     frame = scores.frame.with_columns(
