@@ -12,13 +12,13 @@ from bench_kit import DATA_DIR
 from bench_kit.staff import add_user
 from bench_kit.stores import drop_store, new_store, session
 from bench_kit.timing import stage
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from centricity.accounts.models import Role, User
 from centricity.surveys import service as surveys
 from centricity.surveys.schemas import InvitationCreate, SurveyCreate
-from survey_bench import MANAGER_EMAIL, bulk, read_settings_once
+from survey_bench import MANAGER_EMAIL, analysis, bulk, read_settings_once
 
 RESPONDENTS = 2_000  # customers behind the links (the fatigue rule is off while inviting)
 VOICE_CUSTOMERS = 100_000
@@ -110,19 +110,22 @@ def respondent_score(k: int) -> int:
     return 9 + k % 2 if band < 55 else 7 + k % 2 if band < 80 else (k * 13) % 7
 
 
-def voice_store(engine: str, items: int, responses: int) -> tuple[str, dict[str, float]]:
+def voice_store(
+    engine: str, items: int, responses: int, themes: int = 0
+) -> tuple[str, dict[str, float]]:
     """A fresh store with `VOICE_CUSTOMERS` customers, three surveys with `responses`
     finished answers (and three times as many invitations), a follow-up task for every
-    unhappy one, and `items` feedback items in all; its URL and each stage's seconds."""
+    unhappy one, and `items` feedback items in all, analysed into `themes` themes when
+    not 0 (`analysis`); its URL and each stage's seconds."""
     url = new_store(engine, DATA_DIR, "survey_voice")
     try:
-        return url, _load_voice(url, items, responses)
+        return url, _load_voice(url, items, responses, themes)
     except BaseException:
         drop_store(url)
         raise
 
 
-def _load_voice(url: str, items: int, responses: int) -> dict[str, float]:
+def _load_voice(url: str, items: int, responses: int, themes: int) -> dict[str, float]:
     stages: dict[str, float] = {}
     with session(url) as db:
         actor = db.get(User, manager(db))
@@ -147,6 +150,18 @@ def _load_voice(url: str, items: int, responses: int) -> dict[str, float]:
             bulk.add_follow_ups(db, department_id=actor.department_id)
         with stage(stages, "feedback items"):
             bulk.add_feedback(db, total=items, first_customer=first, customers=VOICE_CUSTOMERS)
+        if themes:
+            with stage(stages, "analysis: themes, sentiment"):
+                analysis.add_analysis(db, themes=themes)
+    if themes and url.startswith("postgresql"):
+        # The analysis rewrote every item; autovacuum cleans up after a real run's updates
+        # within a minute (over 20 % of the rows changed), so the pages read a vacuumed
+        # table, not one with a million dead row versions.
+        with stage(stages, "vacuum"):
+            engine = create_engine(url, isolation_level="AUTOCOMMIT")
+            with engine.connect() as conn:
+                conn.execute(text("VACUUM (ANALYZE) feedback_items"))
+            engine.dispose()
     with session(url) as db, stage(stages, "analyze"):
         db.execute(text("ANALYZE"))
     return stages

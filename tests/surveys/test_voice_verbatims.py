@@ -113,3 +113,27 @@ def test_another_department_sees_neither_its_answers_nor_its_items(
         assert seen == (charlie - about_b) | about_a
     # Answers 1 and 8 are about cases of department A: Charlie does not see them.
     assert not {("survey", store.responses[n]) for n in (1, 8)} & charlie
+
+
+@pytest.mark.parametrize("rounds", [1, 2, 20])
+@pytest.mark.parametrize("who", ["admin", "alice", "charlie"])
+def test_it_finds_the_same_answers_reading_candidates_in_rounds(
+    db: Session,
+    store: VoiceStore,
+    personas: Any,
+    who: str,
+    rounds: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    actor = getattr(personas, who)
+
+    def answers() -> list[tuple[str, int]]:
+        found = _seen(db, actor, band="unhappy") + _seen(db, actor, language="pl")
+        return [pair for pair in found + _seen(db, actor) if pair[0] == "survey"]
+
+    whole = answers()
+    # Two candidates a round: hidden answers and the rounds' end are passed step by step
+    # (the feedback items' own rounds end without a last query, so only answers compare).
+    monkeypatch.setattr(verbatims, "CANDIDATES", 2)
+    monkeypatch.setattr(verbatims, "MAX_ROUNDS", rounds)
+    assert answers() == whole

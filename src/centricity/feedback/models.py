@@ -107,6 +107,16 @@ class FeedbackItem(Base):
         Index("ix_feedback_items_survey_response_id", "survey_response_id"),
         Index("ix_feedback_items_theme_id_received_at", "theme_id", "received_at"),
         Index("ix_feedback_items_analysed_at", "analysed_at"),
+        # Covers the theme figures (counts by language and sentiment, scores, by tier).
+        Index(
+            "ix_feedback_items_theme_figures",
+            "theme_id",
+            "language",
+            "sentiment",
+            "scale",
+            "score",
+            "customer_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -176,6 +176,48 @@ def _answers(actor: User, filters: VerbatimFilters, limit: int) -> Any:
     return query.order_by(*order).limit(limit)
 
 
+def _answer_rows(
+    session: Session, actor: User, filters: VerbatimFilters, limit: int
+) -> builtins.list[Any]:
+    """The newest `limit` answers the actor sees: candidates by the `finished_at` index in
+    rounds of `CANDIDATES`, each round read with the visibility rule by id. Asked in one
+    query, PostgreSQL joined every finished answer with its invitation and sorted them on
+    disk before the limit (130 ms at 100,000 answers). Past `MAX_ROUNDS` the rest is asked
+    in one query, so the answer is always the same as that query's."""
+    query = _answers(actor, filters, limit)
+    if query is None:
+        return []
+    finished = SurveyResponse.finished_at
+    candidates = (
+        select(SurveyResponse.id, finished)
+        .join(Survey, Survey.id == SurveyResponse.survey_id)
+        .where(finished.is_not(None), _score_condition(Survey.kind, SurveyResponse.score, filters))
+        .order_by(finished.desc(), SurveyResponse.id.desc())
+    )
+    if filters.survey_id is not None:
+        candidates = candidates.where(SurveyResponse.survey_id == filters.survey_id)
+    if filters.language:
+        candidates = candidates.where(SurveyResponse.language == filters.language)
+    found: builtins.list[Any] = []
+    older: ColumnElement[bool] | None = None
+    for _ in range(MAX_ROUNDS):
+        round_ = candidates if older is None else candidates.where(older)
+        batch = session.execute(round_.limit(CANDIDATES)).all()
+        if not batch:
+            return found[:limit]
+        found += session.execute(query.where(SurveyResponse.id.in_([r.id for r in batch]))).all()
+        if len(found) >= limit or len(batch) < CANDIDATES:
+            return found[:limit]
+        last = batch[-1]
+        older = or_(
+            finished < last.finished_at,
+            and_(finished == last.finished_at, SurveyResponse.id < last.id),
+        )
+    rest = query.where(older) if older is not None else query
+    found += session.execute(rest).all()
+    return found[:limit]
+
+
 ITEM_COLUMNS = (
     literal("feedback"),
     FeedbackItem.id,
@@ -268,8 +310,7 @@ def latest(
     `limit` of each kind are read (by their time index) and merged."""
     filters = filters or VerbatimFilters()
     limit = max(1, min(limit, MAX_LIMIT))
-    answers = _answers(actor, filters, limit)
-    rows = [*(session.execute(answers).all() if answers is not None else [])]
+    rows = _answer_rows(session, actor, filters, limit)
     rows += _items(session, actor, filters, limit)
     names = _names(session, rows)
     found: list[Verbatim] = []

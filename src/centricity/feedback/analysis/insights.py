@@ -30,7 +30,7 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from centricity.accounts.models import User
-from centricity.feedback import service as feedback
+from centricity.feedback.analysis.examples import Quote, examples_of
 from centricity.feedback.analysis.models import Theme
 from centricity.feedback.models import FeedbackItem
 from centricity.insights.drivers import driver_analysis
@@ -39,19 +39,9 @@ from centricity.insights.trends import trend_direction
 from centricity.kit.time import utcnow
 
 T = TypeVar("T")
-EXAMPLES = 3
 TREND_WEEKS = 8
 Metric = Literal["nps", "csat"]
 METRIC_SCALES: dict[str, str] = {"nps": "nps", "csat": "csat"}
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A customer's own words as a theme example."""
-
-    id: int
-    text: str
-    language: str | None
 
 
 @dataclass
@@ -119,8 +109,10 @@ def themes(
     if end is None:  # "now": the weekly counts move with the hour, not the second
         when = when.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     key = ("themes", data_version(session), tuple(sorted(rows)), start, end, when)
-    figures = _remembered(key, lambda: _figures(session, list(rows), start, end, when))
+    figures = remembered(key, lambda: _figures(session, list(rows), start, end, when))
     sizes, by_language, by_sentiment, averages, weekly, directions = figures
+    languages = {t: [code for code, _n in by_language[t].most_common()] for t in rows}
+    quotes = examples_of(session, languages, actor=actor, language=language)
     views = [
         ThemeView(
             id=theme.id,
@@ -134,13 +126,7 @@ def themes(
             average_score=round(averages[theme.id], 2) if theme.id in averages else None,
             weekly=weekly.get(theme.id, [0] * TREND_WEEKS),
             trend=directions.get(theme.id, "flat"),
-            examples=examples(
-                session,
-                theme,
-                actor=actor,
-                language=language,
-                languages=list(dict(by_language[theme.id].most_common())),
-            ),
+            examples=quotes[theme.id],
         )
         for theme in rows.values()
     ]
@@ -238,43 +224,6 @@ def _directions(weekly: dict[int, list[int]]) -> dict[int, str]:
     return {int(row["theme_id"]): str(row["direction"]) for row in found.iter_rows(named=True)}
 
 
-def examples(
-    session: Session,
-    theme: Theme,
-    *,
-    actor: User,
-    language: str | None,
-    languages: list[str] | None = None,
-    limit: int = EXAMPLES,
-) -> list[Quote]:
-    """Up to `limit` of the theme's items the viewer may see, in their own words, each in
-    another language where the theme has several: the viewer's language first, then the
-    theme's largest languages (`languages`, most items first); the newest of each."""
-    ranked = [code for code in (languages or []) if code != language]
-    if language and language in (languages or [language]):
-        ranked.insert(0, language)
-    visible = feedback.visible_items(actor).where(
-        FeedbackItem.theme_id == theme.id, FeedbackItem.text != ""
-    )
-    newest = visible.order_by(FeedbackItem.received_at.desc(), FeedbackItem.id.desc())
-    chosen: list[FeedbackItem] = []
-    for code in ranked:
-        found = session.scalar(
-            newest.where(
-                FeedbackItem.language.is_(None) if code == "und" else FeedbackItem.language == code
-            ).limit(1)
-        )
-        if found is not None:
-            chosen.append(found)
-        if len(chosen) == limit:
-            break
-    if len(chosen) < limit:
-        taken = [item.id for item in chosen]
-        more = newest.where(FeedbackItem.id.not_in(taken)) if taken else newest
-        chosen.extend(session.scalars(more.limit(limit - len(chosen))))
-    return [Quote(id=item.id, text=item.text, language=item.language) for item in chosen]
-
-
 @dataclass(frozen=True)
 class Driver:
     """One theme's pull on the score: effect with its 95 % interval and importance."""
@@ -317,7 +266,7 @@ def drivers(
     if not _any_themed(session):
         return Drivers(metric=metric, r_squared=None, n_items=0, items=[])
     key = ("drivers", data_version(session), metric, language, start, end)
-    return _remembered(key, lambda: _drivers(session, metric, language, start, end))
+    return remembered(key, lambda: _drivers(session, metric, language, start, end))
 
 
 def _drivers(
@@ -378,7 +327,7 @@ def unthemed_share(session: Session) -> float | None:
         is None
     ):
         return None
-    return _remembered(("unthemed", data_version(session)), lambda: _unthemed_share(session))
+    return remembered(("unthemed", data_version(session)), lambda: _unthemed_share(session))
 
 
 def _unthemed_share(session: Session) -> float | None:
@@ -434,7 +383,7 @@ def spikes(session: Session, *, as_of: datetime | None = None) -> list[Spike]:
     if as_of is None:
         now = utcnow()
         key = ("spikes", data_version(session), now.replace(minute=0, second=0, microsecond=0))
-        return _remembered(key, lambda: _spikes(session, now))
+        return remembered(key, lambda: _spikes(session, now))
     return _spikes(session, as_of)
 
 
@@ -482,7 +431,9 @@ def data_version(session: Session) -> tuple[Any, ...]:
     )
 
 
-def _remembered(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+def remembered(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """`compute()`, or the value it gave for the same `key` (which holds the data version)
+    while it is among the last `_MEMORY_SIZE` remembered in this process."""
     if key in _MEMORY:
         _MEMORY.move_to_end(key)
         return cast(T, _MEMORY[key])

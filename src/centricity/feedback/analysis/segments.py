@@ -11,6 +11,8 @@ from typing import Literal
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from centricity.analytics.models import AnalyticsRun
+from centricity.feedback.analysis import insights
 from centricity.feedback.analysis.insights import score_0_10, title_in
 from centricity.feedback.analysis.models import Theme
 from centricity.feedback.models import FeedbackItem
@@ -64,6 +66,31 @@ def themes_by_group(
     if not themes:
         return GroupTable(grouping=grouping, groups=[], rows=[])
     run = value_queries.latest_run(session)
+    key = (
+        "groups",
+        insights.data_version(session),
+        run.id if run is not None else None,
+        grouping,
+        language,
+        start,
+        end,
+    )
+    return insights.remembered(
+        key, lambda: _themes_by_group(session, themes, run, language, grouping, start, end)
+    )
+
+
+def _themes_by_group(
+    session: Session,
+    themes: dict[int, Theme],
+    run: AnalyticsRun | None,
+    language: str | None,
+    grouping: Grouping,
+    start: datetime | None,
+    end: datetime | None,
+) -> GroupTable:
+    """The table of `themes_by_group`, read from the store: one grouped query over every
+    item in a theme, so remembered per data version and value run."""
     column = CustomerValue.tier if grouping == "tier" else CustomerValue.segment
     key = func.coalesce(column, UNKNOWN).label("key")
     conditions: list[ColumnElement[bool]] = [FeedbackItem.theme_id.in_(list(themes))]
