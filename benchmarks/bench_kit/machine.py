@@ -51,7 +51,7 @@ def process_tree_cpu(pid: int) -> float:
     used: dict[int, float] = {}
     for child, fields in _process_stats():
         used[child] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return sum(used.get(p, 0.0) for p in descendants(pid) | {pid})
+    return sum(used.get(p, 0.0) for p in {*descendants(pid), pid})
 
 
 def descendants(pid: int) -> dict[int, float]:
