@@ -20,7 +20,8 @@ AS_OF = datetime(2026, 6, 10, 12, tzinfo=UTC)
 
 
 def _items(db: Session, customer: Customer, theme: Theme, count: int, day: int) -> None:
-    """`count` items of the theme received `day` days before AS_OF (spread over that day)."""
+    """`count` items of the theme received `day` days before AS_OF (spread over that day),
+    analysed as the analysis run leaves them (only analysed items count in spikes)."""
     start = AS_OF - timedelta(days=day)
     db.add_all(
         FeedbackItem(
@@ -29,6 +30,7 @@ def _items(db: Session, customer: Customer, theme: Theme, count: int, day: int) 
             text=f"{theme.label} {day} {i}",
             theme_id=theme.id,
             received_at=start + timedelta(minutes=30 * i + 1),
+            analysed_at=AS_OF,
         )
         for i in range(count)
     )

@@ -1,6 +1,6 @@
 """The themes as managers read them, driver analysis and spike alerts, from the store.
 
-Counts, average scores, trends, drivers and spikes are company figures over every item
+Counts, average scores, trends, drivers and spikes are company figures over every analysed item
 (erased customers' items keep their theme and score, as they keep counting in NPS); the
 example quotes are customers' own words and show only items the viewer may see
 (`feedback.service.visible_items`).
@@ -8,19 +8,24 @@ example quotes are customers' own words and show only items the viewer may see
 - **average score** of a theme: the mean of its items' scores, each read on a 0–10 scale
   (NPS as given; CSAT, stars 1–5 and CES 1–7 stretched linearly, CES reversed since a high
   effort is bad; percent / 10), so items of every scale count together;
-- **trend**: items per week over the last eight weeks and the direction of their slope
-  (`insights.trends.trend_direction`);
-- **drivers**: `insights.drivers.driver_analysis` on the items of one scale (NPS 0–10 or
-  CSAT 1–5) with their theme, the feedback source standing for the channel;
-- **spikes**: `insights.spikes.spike_alerts` on every themed item's arrival time (the last
-  day against the 7 before, the last week against the 28 before, by share of all items).
+- **trend**: items per week over the eight weeks up to the last analysis (`figures_end`)
+  and the direction of their slope (`insights.trends.trend_direction`);
+- **drivers**: `insights.drivers.driver_analysis` on the analysed items of one scale (NPS
+  0–10 or CSAT 1–5) with their theme, the feedback source standing for the channel;
+- **spikes**: `insights.spikes.spike_alerts` on every analysed item's arrival time (the
+  last day against the 7 before, the last week against the 28 before, by share of items).
+
+Only analysed items count: one that came in after the last analysis has no theme yet, and
+counting it as "in no theme" would dilute a theme's share of a spike or a driver's effect
+until the next run. So the figures change with an analysis run or an edit of the themes,
+never with a new item, and are remembered per `data_version`.
 """
 
 from __future__ import annotations
 
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal, TypeVar, cast
 
@@ -31,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from centricity.accounts.models import User
 from centricity.feedback.analysis.examples import Quote, examples_of
-from centricity.feedback.analysis.models import Theme
+from centricity.feedback.analysis.models import TextModel, Theme
 from centricity.feedback.models import FeedbackItem
 from centricity.insights.drivers import driver_analysis
 from centricity.insights.spikes import spike_alerts
@@ -96,7 +101,7 @@ def themes(
 ) -> list[ThemeView]:
     """Every active theme (or those of `theme_ids`) with its items in the period (all time
     by default), the largest first, with counts per language and sentiment, average score,
-    weekly trend and up to three examples the viewer may see."""
+    weekly trend (up to the last analysis) and up to three examples the viewer may see."""
     query = select(Theme)
     if not include_retired:
         query = query.where(Theme.status == "active")
@@ -105,11 +110,7 @@ def themes(
     rows = {theme.id: theme for theme in session.scalars(query)}
     if not rows:
         return []
-    when = end or utcnow()
-    if end is None:  # "now": the weekly counts move with the hour, not the second
-        when = when.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    key = ("themes", data_version(session), tuple(sorted(rows)), start, end, when)
-    figures = remembered(key, lambda: _figures(session, list(rows), start, end, when))
+    figures = theme_figures(session, list(rows), start=start, end=end)
     sizes, by_language, by_sentiment, averages, weekly, directions = figures
     languages = {t: [code for code, _n in by_language[t].most_common()] for t in rows}
     quotes = examples_of(session, languages, actor=actor, language=language)
@@ -131,6 +132,22 @@ def themes(
         for theme in rows.values()
     ]
     return sorted(views, key=lambda v: (-v.size, v.id))
+
+
+def theme_figures(
+    session: Session,
+    theme_ids: list[int],
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> Figures:
+    """The company figures of `themes` (the same for every viewer), remembered per data
+    version: sizes, counts per language and sentiment, average scores, weekly counts up
+    to `end` (else the last analysis) and their direction."""
+    version = data_version(session)
+    when = end or figures_end(version)
+    key = ("themes", version, tuple(sorted(theme_ids)), start, end, when)
+    return remembered(key, lambda: _figures(session, theme_ids, start, end, when))
 
 
 Figures = tuple[
@@ -265,20 +282,24 @@ def drivers(
     `data_version`): the regression reads every scored item of the scale."""
     if not _any_themed(session):
         return Drivers(metric=metric, r_squared=None, n_items=0, items=[])
-    key = ("drivers", data_version(session), metric, language, start, end)
-    return remembered(key, lambda: _drivers(session, metric, language, start, end))
+    key = ("drivers", data_version(session), metric, start, end)
+    found = remembered(key, lambda: _drivers(session, metric, start, end))
+    names = titles(session, language)
+    items = [replace(item, label=names.get(item.theme_id, "")) for item in found.items]
+    return replace(found, items=items)
 
 
 def _drivers(
     session: Session,
     metric: Metric,
-    language: str | None,
     start: datetime | None,
     end: datetime | None,
 ) -> Drivers:
+    """The regression of `drivers` in every language: the labels are the caller's."""
     conditions: list[ColumnElement[bool]] = [
         FeedbackItem.scale == METRIC_SCALES[metric],
         FeedbackItem.score.is_not(None),
+        FeedbackItem.analysed_at.is_not(None),
     ]
     if start is not None:
         conditions.append(FeedbackItem.received_at >= start)
@@ -287,7 +308,6 @@ def _drivers(
     rows = session.execute(
         select(FeedbackItem.score, FeedbackItem.theme_id, FeedbackItem.source).where(*conditions)
     ).all()
-    titles = {theme.id: title_in(theme, language) for theme in session.scalars(select(Theme))}
     if not rows or not any(theme_id is not None for _s, theme_id, _c in rows):
         return Drivers(metric=metric, r_squared=None, n_items=len(rows), items=[])
     scores = np.asarray([float(score) if score is not None else np.nan for score, _t, _c in rows])
@@ -299,7 +319,7 @@ def _drivers(
     items = [
         Driver(
             theme_id=int(row["theme_id"]),
-            label=titles.get(int(row["theme_id"]), ""),
+            label="",
             items=int(row["items"]),
             effect=_number(row.get("effect")),
             ci_low=_number(row.get("ci_low")),
@@ -377,13 +397,14 @@ class Spike:
 
 def spikes(session: Session, *, as_of: datetime | None = None) -> list[Spike]:
     """The themes that rose significantly in the last day or week (share of all items);
-    none before any theme exists. Remembered per data version and hour when `as_of` is now."""
+    none before any theme exists. Without `as_of`, as of the last analysis (`figures_end`)
+    and remembered per data version."""
     if not _any_themed(session):
         return []
     if as_of is None:
-        now = utcnow()
-        key = ("spikes", data_version(session), now.replace(minute=0, second=0, microsecond=0))
-        return remembered(key, lambda: _spikes(session, now))
+        version = data_version(session)
+        end = figures_end(version)
+        return remembered(("spikes", version), lambda: _spikes(session, end))
     return _spikes(session, as_of)
 
 
@@ -391,7 +412,9 @@ def _spikes(session: Session, as_of: datetime) -> list[Spike]:
     since = as_of - timedelta(days=35)
     rows = session.execute(
         select(FeedbackItem.theme_id, FeedbackItem.received_at).where(
-            FeedbackItem.received_at >= since, FeedbackItem.received_at < as_of
+            FeedbackItem.received_at >= since,
+            FeedbackItem.received_at < as_of,
+            FeedbackItem.analysed_at.is_not(None),
         )
     ).all()
     if not rows:
@@ -419,16 +442,34 @@ _MEMORY_SIZE = 64
 
 
 def data_version(session: Session) -> tuple[Any, ...]:
-    """What the theme figures depend on, read from indexes in three cheap queries: the
-    newest item, the last analysis and the last change to a theme. Equal versions mean
-    equal figures, so a page shown again does not regress or scan a million items again."""
+    """What the theme figures depend on, read from indexes in four cheap queries: the
+    last analysis, the newest stored model, the last change to a theme and how many
+    themes there are. Equal
+    versions mean equal figures, so a page shown again does not scan a million items again.
+
+    Every figure reads analysed items only (an item not analysed yet has no theme, and
+    would count as "in no theme" although nobody knows), so a new item leaves the version
+    as it was: a manager who opens the Voice page while customers keep answering gets the
+    remembered figures, not a recount of every item (2.7 s at 1,000,000 items on SQLite,
+    benchmarks/README.md "Surveys"). They move when the analysis has run over new items,
+    or a full run has trained new models (the newest stored model: sentiment and themes
+    of items analysed before can change without a new `analysed_at`)."""
     return (
-        session.scalar(select(func.max(FeedbackItem.id))),
         session.scalar(select(func.max(FeedbackItem.analysed_at))),
+        session.scalar(select(func.max(TextModel.id))),
         session.scalar(select(func.max(Theme.updated_at))),
         session.scalar(select(func.count()).select_from(Theme)),
         session.get_bind().engine.url.render_as_string(hide_password=True),
     )
+
+
+def figures_end(version: tuple[Any, ...]) -> datetime:
+    """Where the time windows of the current figures end (weekly trend, spike windows): the
+    hour after the last analysis of the `data_version`. Items that came in later have no
+    theme yet, so windows up to "now" would only show their absence as a fall; ending at
+    the analysis keeps the figures true and the same until the next one."""
+    last = version[0] or utcnow()
+    return last.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
 
 
 def remembered(key: tuple[Any, ...], compute: Callable[[], T]) -> T:

@@ -1,7 +1,8 @@
 """Background jobs: the text analysis of new feedback every hour (new items are embedded
 and given a theme and sentiment within the hour of arriving; with nothing new it returns
 without loading a model), and the weekly full run that fits the themes and the sentiment
-model again on everything (themes keep their ids)."""
+model again on everything (themes keep their ids). Each ends by computing the Voice page's
+company figures (`voice_section.prepare`), so no manager waits for them."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from centricity.config import get_settings
-from centricity.feedback.analysis import notices, run
+from centricity.feedback.analysis import notices, run, voice_section
 from centricity.jobs.registry import job_handler, schedule
 
 ANALYZE_JOB = "voice.analyze"
@@ -30,6 +31,7 @@ def analyze(session: Session, payload: dict[str, Any]) -> None:
         checkpoint=session.commit,
     )
     notices.notify_spikes(session)
+    voice_section.prepare(session)
 
 
 @job_handler(REFIT_JOB)
@@ -38,6 +40,7 @@ def refit(session: Session, payload: dict[str, Any]) -> None:
     del payload
     run.analyze(session, settings=get_settings(), full=True, checkpoint=session.commit)
     notices.notify_spikes(session)
+    voice_section.prepare(session)
 
 
 schedule(ANALYZE_JOB, every=timedelta(hours=1))

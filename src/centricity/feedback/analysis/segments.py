@@ -4,7 +4,7 @@ valuable customers are read first."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
@@ -71,26 +71,27 @@ def themes_by_group(
         insights.data_version(session),
         run.id if run is not None else None,
         grouping,
-        language,
         start,
         end,
     )
-    return insights.remembered(
-        key, lambda: _themes_by_group(session, themes, run, language, grouping, start, end)
+    table = insights.remembered(
+        key, lambda: _themes_by_group(session, themes, run, grouping, start, end)
     )
+    rows = [replace(row, label=title_in(themes[row.theme_id], language)) for row in table.rows]
+    return replace(table, rows=rows)
 
 
 def _themes_by_group(
     session: Session,
     themes: dict[int, Theme],
     run: AnalyticsRun | None,
-    language: str | None,
     grouping: Grouping,
     start: datetime | None,
     end: datetime | None,
 ) -> GroupTable:
     """The table of `themes_by_group`, read from the store: one grouped query over every
-    item in a theme, so remembered per data version and value run."""
+    item in a theme, so remembered per data version and value run, in every language (the
+    labels are the caller's)."""
     column = CustomerValue.tier if grouping == "tier" else CustomerValue.segment
     key = func.coalesce(column, UNKNOWN).label("key")
     conditions: list[ColumnElement[bool]] = [FeedbackItem.theme_id.in_(list(themes))]
@@ -118,7 +119,7 @@ def _themes_by_group(
     rows = [
         ThemeGroups(
             theme_id=theme_id,
-            label=title_in(themes[theme_id], language),
+            label="",
             total=sum(cell.items for cell in found.values()),
             cells=found,
         )
