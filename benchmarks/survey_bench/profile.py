@@ -27,8 +27,7 @@ from survey_bench.stores import respondents_store
 STEPS = (
     ("the whole answer (handler, after the form is read)", public_pages, "_answer"),
     ("public throttle: count and check the address", public_pages, "wait_seconds"),
-    ("  read the address's requests in the window", throttle, "retry_after"),
-    ("  record the request, sweep expired ones", throttle, "record_request"),
+    ("  count the request unless over the limit", throttle, "admit_request"),
     ("open the link (token hash, invitation, survey)", respond, "open_link"),
     ("save: finish the response", respond, "save"),
     ("  follow-up task (unhappy answers)", follow_up, "after_finish"),

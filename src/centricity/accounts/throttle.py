@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, String, delete, insert, literal, select
 from sqlalchemy.orm import Session
 
 from centricity.accounts import service
@@ -77,15 +77,10 @@ def forget_accounts(session: Session, *, emails: Iterable[str]) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def retry_after(session: Session, *, rule: Rule, key: Key, now: datetime) -> int:
-    """Seconds until `key` may try again: 0 while fewer than the maximum failures fall in
-    the sliding window, else until the oldest of the latest `max_failures` leaves it.
-
-    One statement reads only that oldest row (`OFFSET max_failures - 1` along the covering
-    index), so the cost stays flat however many rows the window holds; fetching the whole
-    window cost a shared public address 6 ms of CPU per survey answer at 3,300 rows
-    (benchmarks/README.md, "Surveys")."""
-    oldest_counted = session.scalar(
+def _oldest_counted(rule: Rule, key: Key, now: datetime) -> Select[datetime]:
+    """The oldest of the key's latest `max_failures` rows in the window (none while fewer
+    fall in it), read along the covering index."""
+    return (
         select(LoginFailure.failed_at)
         .where(
             LoginFailure.scope == key.scope,
@@ -96,6 +91,17 @@ def retry_after(session: Session, *, rule: Rule, key: Key, now: datetime) -> int
         .offset(rule.max_failures - 1)
         .limit(1)
     )
+
+
+def retry_after(session: Session, *, rule: Rule, key: Key, now: datetime) -> int:
+    """Seconds until `key` may try again: 0 while fewer than the maximum failures fall in
+    the sliding window, else until the oldest of the latest `max_failures` leaves it.
+
+    One statement reads only that oldest row (`OFFSET max_failures - 1` along the covering
+    index), so the cost stays flat however many rows the window holds; fetching the whole
+    window cost a shared public address 6 ms of CPU per survey answer at 3,300 rows
+    (benchmarks/README.md, "Surveys")."""
+    oldest_counted = session.scalar(_oldest_counted(rule, key, now))
     if oldest_counted is None:
         return 0
     return max(1, math.ceil((oldest_counted + rule.window - now).total_seconds()))
@@ -111,13 +117,34 @@ def record_failure(
     session.flush()
 
 
-def record_request(session: Session, *, key: Key, now: datetime, keep: timedelta) -> None:
-    """Count one request of a key whose every request is throttled (public pages); every
+def admit_request(session: Session, *, rule: Rule, key: Key, now: datetime) -> int:
+    """Count one request of a key whose every request is throttled (public pages) unless
+    `rule`'s maximum already falls in its window: 0 when counted, else the seconds to wait
+    (a refused request is not counted, so a flood cannot extend its own pause).
+
+    The check and the count are one `INSERT … SELECT … WHERE NOT EXISTS`: every survey
+    answer pays for this, and on PostgreSQL each statement is a round trip to the server.
+    Only a refused request reads the window again, for its wait. Every
     `PUBLIC_SWEEP_EVERY`-th request of the process also sweeps a bounded batch of the
-    scope's rows older than `keep`, its window. One row comes in per request, so a sweep
-    of `PUBLIC_SWEEP_EVERY × SWEEP_BATCH` rows that often still outpaces them, and the
-    other requests skip a DELETE (one statement of the survey answer's 18)."""
-    session.add(LoginFailure(scope=key.scope, key_hash=key.key_hash, failed_at=now))
+    scope's expired rows: one row comes in per request, so a sweep of
+    `PUBLIC_SWEEP_EVERY × SWEEP_BATCH` rows that often still outpaces them."""
+    row = select(
+        literal(key.scope, String()),
+        literal(key.key_hash, String()),
+        literal(now, LoginFailure.__table__.c.failed_at.type),
+    ).where(~_oldest_counted(rule, key, now).exists())
+    counted = session.scalar(
+        insert(LoginFailure)
+        .from_select(["scope", "key_hash", "failed_at"], row)
+        .returning(LoginFailure.id)
+    )
+    if counted is None:
+        return max(1, retry_after(session, rule=rule, key=key, now=now))
+    _sweep_now_and_then(session, key=key, now=now, keep=rule.window)
+    return 0
+
+
+def _sweep_now_and_then(session: Session, *, key: Key, now: datetime, keep: timedelta) -> None:
     if next(_public_requests) % PUBLIC_SWEEP_EVERY == 0:
         limit = SWEEP_BATCH * PUBLIC_SWEEP_EVERY
         purge_expired(session, before=now - keep, limit=limit, scope=key.scope)

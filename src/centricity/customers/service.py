@@ -119,8 +119,20 @@ def public_view(session: Session, customer_id: int) -> PublicView | None:
     ).first()
     if row is None:
         return None
-    first = row.name.split()[0] if row.kind == "person" and row.name.strip() else ""
-    return PublicView(first_name=first, language=row.preferred_language)
+    return _public(row.name, row.kind, row.preferred_language)
+
+
+def public_view_of(customer: Customer | None) -> PublicView | None:
+    """`public_view` of a customer already loaded (a survey link reads it with its
+    invitation); None for an erased or missing one."""
+    if customer is None or customer.erased_at is not None:
+        return None
+    return _public(customer.name, customer.kind, customer.preferred_language)
+
+
+def _public(name: str, kind: str, language: str | None) -> PublicView:
+    first = name.split()[0] if kind == "person" and name.strip() else ""
+    return PublicView(first_name=first, language=language)
 
 
 def get_by_external_id(session: Session, external_id: str) -> Customer | None:

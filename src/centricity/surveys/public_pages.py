@@ -27,11 +27,11 @@ TEMPLATE = "surveys/respond.html"
 STATUS = {"unknown": 404, "expired": 410, "used": 200, "wait": 429}
 
 
-def _locale(request: Request, session: DbSession, link: respond.Link) -> tuple[ViewerLocale, str]:
+def _locale(request: Request, link: respond.Link) -> tuple[ViewerLocale, str]:
     """The page's language and the first name to greet with (nothing else is shown)."""
     if link.invitation is None or link.survey is None:
         return page_locale(request, preferred=None), ""
-    view = customers.public_view(session, link.invitation.customer_id)
+    view = customers.public_view_of(link.customer)
     locale = page_locale(
         request,
         preferred=view.language if view else None,
@@ -87,7 +87,7 @@ def survey_page(request: Request, session: DbSession, token: str) -> Response:
     if wait:
         return _too_many(request, token, wait)
     link = respond.open_link(session, token, now=utcnow())
-    locale, first_name = _locale(request, session, link)
+    locale, first_name = _locale(request, link)
     if link.state != "open":
         return _show(request, link, token, locale, first_name, state=link.state)
     typed: dict[str, Any] = {"score": request.query_params.get("score", "")}
@@ -121,7 +121,7 @@ def _answer(
         return _too_many(request, token, wait)
     now = utcnow()
     link = respond.open_link(session, token, now=now)
-    locale, first_name = _locale(request, session, link)
+    locale, first_name = _locale(request, link)
     if link.state == "used":
         return _show(request, link, token, locale, first_name, state="used", status=409)
     if link.state != "open":

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from centricity.customers.models import Customer
 from centricity.db import insert_or_ignore
 from centricity.kit.i18n import noop
 from centricity.kit.schema import check_text
@@ -49,6 +50,7 @@ class Link:
     survey: Survey | None = None
     response: SurveyResponse | None = None
     questions: list[SurveyQuestion] = field(default_factory=list)
+    customer: Customer | None = None
 
     @property
     def pages(self) -> list[str]:
@@ -68,21 +70,25 @@ class Link:
 
 def open_link(session: Session, token: str, *, now: datetime) -> Link:
     """Find what a token opens and where its respondent stands: the invitation, its
-    survey and any response in one query (each answer on a public page pays for it)."""
+    survey, any response and the customer in one query (each answer on a public page pays
+    for it; the customer, loaded here, greets them and is not read again when the answer
+    becomes a feedback item)."""
     condition = surveys.token_filter(token)
     row = None
     if condition is not None:
         found = (
-            select(SurveyInvitation, Survey, SurveyResponse)
+            select(SurveyInvitation, Survey, SurveyResponse, Customer)
             .join(Survey, Survey.id == SurveyInvitation.survey_id)
             .outerjoin(SurveyResponse, SurveyResponse.invitation_id == SurveyInvitation.id)
+            .outerjoin(Customer, Customer.id == SurveyInvitation.customer_id)
             .where(condition)
         )
         row = session.execute(found).first()
     if row is None:
         return Link(state="unknown")
-    invitation, survey, response = row
-    link = Link("open", invitation, survey, response, surveys.questions(session, survey.id))
+    invitation, survey, response, customer = row
+    questions = surveys.questions(session, survey.id)
+    link = Link("open", invitation, survey, response, questions, customer)
     if response is not None and response.finished_at is not None:
         link.state = "used"
     elif invitation.expires_at <= now:
@@ -180,13 +186,13 @@ def save(
     "used" when the link was used up meanwhile (another submission won)."""
     assert link.invitation is not None and link.survey is not None
     last = page == link.pages[-1]
-    response_id = _insert_response(session, link, page, checked, language, now, last=last)
-    if response_id is not None:
+    inserted = _insert_response(session, link, page, checked, language, now, last=last)
+    if inserted is not None:
         # A new response holds the page already, and its link is this submission's alone.
         if page != MAIN:
-            _write_answers(session, response_id, checked)
+            _write_answers(session, inserted.id, checked)
         if last:
-            return _finish(session, link, response_id, now)
+            return _finish(session, link, inserted, now)
         session.flush()
         return "saved"
     response_id = _existing_response_id(session, link)
@@ -210,15 +216,16 @@ def save(
     if not last:
         session.flush()
         return "saved"
-    return _finish(session, link, response_id, now)
+    session.flush()
+    claimed = session.get(SurveyResponse, response_id, populate_existing=True)
+    assert claimed is not None
+    return _finish(session, link, claimed, now)
 
 
-def _finish(session: Session, link: Link, response_id: int, now: datetime) -> str:
+def _finish(session: Session, link: Link, response: SurveyResponse, now: datetime) -> str:
     """What a finished answer sets off: its follow-up task when unhappy, its feedback item."""
     assert link.invitation is not None and link.survey is not None
     session.flush()
-    response = session.get(SurveyResponse, response_id, populate_existing=True)
-    assert response is not None
     follow_up.after_finish(session, link.survey, link.invitation, response, now=now)
     to_feedback.record(session, link.survey, link.invitation, response, now=now)
     return "finished"
@@ -233,11 +240,12 @@ def _insert_response(
     now: datetime,
     *,
     last: bool,
-) -> int | None:
-    """Store the link's first response with this page in it, and its id; None when the
-    link has a response already (a later page, or a concurrent submission that won), which
-    then has to be claimed. The first page of most answers is their last, so this one
-    statement does what a claim and a second UPDATE would."""
+) -> SurveyResponse | None:
+    """Store the link's first response with this page in it, and return it as stored (the
+    row comes back with the INSERT, so nothing reads it again); None when the link has a
+    response already (a later page, or a concurrent submission that won), which then has
+    to be claimed. The first page of most answers is their last, so this one statement
+    does what a claim and a second UPDATE would."""
     assert link.invitation is not None
     values: dict[str, Any] = {
         "invitation_id": link.invitation.id,
@@ -250,12 +258,8 @@ def _insert_response(
     }
     if page == MAIN:
         values.update(score=checked.score, comment=checked.comment)
-    found = session.scalar(
-        insert_or_ignore(
-            session, SurveyResponse.__table__, values, unique=["invitation_id"]
-        ).returning(SurveyResponse.__table__.c.id)
-    )
-    return None if found is None else int(found)
+    statement = insert_or_ignore(session, SurveyResponse, values, unique=["invitation_id"])
+    return session.scalars(statement.returning(SurveyResponse)).first()
 
 
 def _existing_response_id(session: Session, link: Link) -> int:

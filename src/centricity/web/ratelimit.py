@@ -74,8 +74,4 @@ class PublicThrottle:
         refused request is not counted, so a flood cannot extend its own pause."""
         now = utcnow()
         key = throttle.make_key(throttle.PUBLIC, address)
-        wait = throttle.retry_after(session, rule=self.rule, key=key, now=now)
-        if wait:
-            return wait
-        throttle.record_request(session, key=key, now=now, keep=self.WINDOW)
-        return 0
+        return throttle.admit_request(session, rule=self.rule, key=key, now=now)
