@@ -138,6 +138,30 @@ def test_it_lists_by_status_department_and_assignee(
     assert api["charlie"].get("/api/v1/cases").json() == []  # another department sees none
 
 
+def test_it_lists_one_customers_cases_and_tasks(
+    api: dict[str, TestClient], customer_id: int, db: Session, personas: Any
+) -> None:
+    other_customer = customers.create(
+        db, data=CustomerCreate(name="Jana Nováková"), actor=personas.bob
+    )
+    db.commit()
+    case = _case(api["bob"], customer_id=customer_id)
+    task = _case(api["bob"], customer_id=customer_id, kind="task")
+    elsewhere = _case(api["bob"], customer_id=other_customer.id)
+    listed = api["bob"].get("/api/v1/cases", params={"customer_id": customer_id}).json()
+    assert {c["id"] for c in listed} == {case["id"], task["id"]}
+    assert all(c["customer_id"] == customer_id for c in listed)
+    tasks = api["bob"].get("/api/v1/cases", params={"customer_id": customer_id, "kind": "task"})
+    assert [c["id"] for c in tasks.json()] == [task["id"]]
+    theirs = api["bob"].get("/api/v1/cases", params={"customer_id": other_customer.id}).json()
+    assert [c["id"] for c in theirs] == [elsewhere["id"]]
+    assert api["bob"].get("/api/v1/cases", params={"customer_id": 999999}).json() == []
+    # Another department's agent sees none of them, whatever customer is named.
+    assert api["charlie"].get("/api/v1/cases", params={"customer_id": customer_id}).json() == []
+    bad = api["bob"].get("/api/v1/cases", params={"customer_id": "abc"})
+    assert bad.status_code == 422
+
+
 def test_it_refuses_bad_input_with_the_documented_codes(
     api: dict[str, TestClient], customer_id: int
 ) -> None:

@@ -44,7 +44,11 @@ def test_it_speaks_the_customer_language_and_switches_by_query(anon: TestClient,
     assert "Anna" in page.text and "Kowalska" not in page.text  # the first name only
     for code in ("CS", "cs-CZ", "cs"):
         assert '<html lang="cs">' in anon.get(f"{link}?lang={code}").text
-    assert '<html lang="pl">' in anon.get(f"{link}?lang=sv").text  # not offered: default
+    # Not offered or unknown: the survey's default, its first language (en), not the
+    # customer's; without ?lang= the customer's own again.
+    for code in ("sv", "xx", "de-DE"):
+        assert '<html lang="en">' in anon.get(f"{link}?lang={code}").text
+    assert '<html lang="pl">' in anon.get(f"{link}?lang=").text
 
 
 def test_scanner_bursts_on_one_click_links_save_nothing(

@@ -10,7 +10,7 @@ from fastapi import Query
 from centricity.accounts.models import Role, User
 from centricity.cases import metrics, policies, reading, service
 from centricity.cases import timeline as _timeline  # noqa: F401  (adds cases to the 360 timeline)
-from centricity.cases.models import Status, TargetState
+from centricity.cases.models import CaseKind, Status, TargetState
 from centricity.cases.schemas import (
     CaseCreate,
     CaseRead,
@@ -41,10 +41,15 @@ def list_cases(
     department_id: QueryId = None,
     assignee_id: QueryId = None,
     state: Annotated[TargetState | None, Query(description="A target in this state")] = None,
+    customer_id: Annotated[
+        int | None, Query(gt=0, description="Only this customer's cases and tasks")
+    ] = None,
+    kind: Annotated[CaseKind | None, Query(description="case or task")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> list[CaseRead]:
-    """Cases the caller may see, what is due first first (a JSON list)."""
+    """Cases the caller may see, what is due first first (a JSON list); `customer_id` and
+    `kind=task` find, for example, the follow-up tasks of a customer's unhappy answers."""
     page = service.list(
         session,
         actor=user,
@@ -52,6 +57,8 @@ def list_cases(
         department_id=department_id,
         assignee_id=assignee_id,
         state=state.value if state else None,
+        customer_id=customer_id,
+        kind=kind.value if kind else None,
         limit=limit,
         offset=offset,
     )

@@ -109,10 +109,13 @@ def list(
     requesting_department_id: int | None = None,
     unassigned: bool = False,
     q: str = "",
+    customer_id: int | None = None,
+    kind: str | None = None,
 ) -> Page[Case]:
     """Cases the actor may see, what is due first first, filtered by status (or a set of
-    them), department, assignee, priority, tier, channel, requesting department, words of
-    the subject, and the state of a target (`breached`, `at_risk`, `running`, …)."""
+    them), department, assignee, priority, tier, channel, requesting department, customer,
+    kind (`case`, `task`, …), words of the subject, and the state of a target (`breached`,
+    `at_risk`, `running`, …)."""
     now = now or utcnow()
     query = visible_cases(actor)
     if status:
@@ -126,6 +129,8 @@ def list(
         (Case.tier, tier),
         (Case.channel, channel),
         (Case.requesting_department_id, requesting_department_id),
+        (Case.customer_id, customer_id),
+        (Case.kind, kind),
     ):
         if value:
             query = query.where(column == value)

@@ -171,5 +171,5 @@ def figures(
         csat=csat_counts(by_kind["csat"]),
         ces=ces_counts(by_kind["ces"]),
         follow_ups=tasks,
-        closed_loop_rate=closed / tasks if tasks else None,
+        closed_loop_rate=round(closed / tasks, 4) if tasks else None,
     )

@@ -30,13 +30,16 @@ def page_locale(
     request: Request, *, preferred: str | None, offered: tuple[str, ...] | None = None
 ) -> ViewerLocale:
     """The language of a public page: `?lang=` when it names one the page offers (`PL`,
-    `pl-PL` and `pl` alike), else the customer's preferred one, else the first offered,
-    else the installation's default. The switch is a plain GET: nothing is saved."""
+    `pl-PL` and `pl` alike); an unknown or unoffered `?lang=` gives the survey's default
+    (the first offered, else the installation's default); without `?lang=`, the
+    customer's preferred language when offered, else that default. The switch is a plain
+    GET: nothing is saved."""
     settings = request.app.state.settings
     allowed = offered or None
-    for candidate in (request.query_params.get("lang"), preferred):
+    fallback = allowed[0] if allowed else settings.default_language
+    asked = request.query_params.get("lang", "").strip()
+    for candidate in (asked,) if asked else (preferred,):
         code = supported(candidate)
         if code and (allowed is None or code in allowed):
             return ViewerLocale(language=code, time_zone=settings.time_zone)
-    fallback = allowed[0] if allowed else settings.default_language
     return ViewerLocale(language=fallback, time_zone=settings.time_zone)
