@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from centricity.analytics.text.embedding import HashingEmbedder, normalise_rows
@@ -123,3 +125,21 @@ def analysed_store(db: Session, settings: Settings, per_language: int = 80) -> r
     embedder = TopicEmbedder({row["text"]: row["topic"] for row in rows})
     hashing = settings.model_copy(update={"text_embedder": "hashing"})
     return run.analyze(db, settings=hashing, embedder=embedder)
+
+
+@contextmanager
+def grouped_reads(db: Session) -> Iterator[list[str]]:
+    """The statements run meanwhile that group or aggregate feedback items."""
+    seen: list[str] = []
+    engine = db.get_bind().engine
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        lowered = statement.lower()
+        if "feedback_items" in lowered and ("group by" in lowered or "avg(" in lowered):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)

@@ -14,6 +14,7 @@ from centricity import __version__
 from centricity.accounts import service as accounts
 from centricity.config import Settings
 from centricity.db import get_engine, session_factory
+from centricity.feedback.analysis.warmer import FigureWarmer
 from centricity.jobs.lease import SchedulerLease
 from centricity.site.routes import include_routers
 from centricity.web import errors, heap
@@ -31,8 +32,9 @@ API_DESCRIPTION = (
 
 def _lifespan(settings: Settings, *, serving: bool):  # type: ignore[no-untyped-def]
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         worker = None
+        warmer = None
         # With several app workers only the one holding the lease runs jobs and schedules.
         lease = SchedulerLease(settings) if settings.scheduler_enabled else None
         if lease is not None and lease.acquire():
@@ -43,9 +45,14 @@ def _lifespan(settings: Settings, *, serving: bool):  # type: ignore[no-untyped-
             logger.info("job scheduler runs in this worker (pid %d)", os.getpid())
         if serving:
             heap.freeze_startup_objects()
+            # Every serving process keeps the Voice figures computed after each analysis.
+            warmer = FigureWarmer(app.state.session_factory)
+            warmer.start()
         try:
             yield
         finally:
+            if warmer is not None:
+                warmer.stop()
             if worker is not None:
                 worker.stop(timeout=10)
             if lease is not None:
@@ -62,7 +69,8 @@ def create_app(
 ) -> FastAPI:
     """Build the web app for one installation; tests may pass their own session factory.
     `serving` is for the server's own process: its start-up objects are then frozen out of
-    the garbage collector's passes (see `web.heap`)."""
+    the garbage collector's passes (see `web.heap`), and a thread keeps the Voice page's
+    figures computed after each analysis (`feedback.analysis.warmer`)."""
     settings.check_secure()
     accounts.use_secret(settings.secret_key)
     logging.getLogger("centricity").setLevel(settings.log_level)

@@ -6,37 +6,17 @@ computes them after an analysis so the page then reads no grouped figure from th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from centricity.config import Settings
 from centricity.feedback.analysis import insights, segments, voice_section
 from centricity.feedback.analysis.models import TextModel, Theme
 from centricity.feedback.models import FeedbackItem
-from theme_data import analysed_store
-
-
-@contextmanager
-def grouped_reads(db: Session) -> Iterator[list[str]]:
-    """The statements run meanwhile that group or aggregate feedback items."""
-    seen: list[str] = []
-    engine = db.get_bind().engine
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        lowered = statement.lower()
-        if "feedback_items" in lowered and ("group by" in lowered or "avg(" in lowered):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
+from theme_data import analysed_store, grouped_reads
 
 
 def _new_item(db: Session, theme_id: int | None, *, analysed: bool) -> FeedbackItem:
