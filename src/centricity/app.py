@@ -30,7 +30,7 @@ API_DESCRIPTION = (
 )
 
 
-def _lifespan(settings: Settings, *, serving: bool):  # type: ignore[no-untyped-def]
+def _lifespan(settings: Settings, *, serving: bool, warm: bool):  # type: ignore[no-untyped-def]
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         worker = None
@@ -45,6 +45,7 @@ def _lifespan(settings: Settings, *, serving: bool):  # type: ignore[no-untyped-
             logger.info("job scheduler runs in this worker (pid %d)", os.getpid())
         if serving:
             heap.freeze_startup_objects()
+        if warm:
             # Every serving process keeps the Voice figures computed after each analysis.
             warmer = FigureWarmer(app.state.session_factory)
             warmer.start()
@@ -69,8 +70,9 @@ def create_app(
 ) -> FastAPI:
     """Build the web app for one installation; tests may pass their own session factory.
     `serving` is for the server's own process: its start-up objects are then frozen out of
-    the garbage collector's passes (see `web.heap`), and a thread keeps the Voice page's
-    figures computed after each analysis (`feedback.analysis.warmer`)."""
+    the garbage collector's passes (see `web.heap`), and, when the app opens its own
+    sessions, a thread keeps the Voice page's figures computed after each analysis
+    (`feedback.analysis.warmer`)."""
     settings.check_secure()
     accounts.use_secret(settings.secret_key)
     logging.getLogger("centricity").setLevel(settings.log_level)
@@ -81,7 +83,9 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
-        lifespan=_lifespan(settings, serving=serving),
+        # The figure warmer reads through the app's own pool; sessions a caller passes in
+        # (tests: one connection for the whole test) must not be shared with a thread.
+        lifespan=_lifespan(settings, serving=serving, warm=serving and sessions is None),
     )
     app.state.settings = settings
     app.state.session_factory = sessions or session_factory(get_engine(settings))

@@ -4,12 +4,15 @@ while it has not; its thread looks again until stopped and survives a failed loo
 
 from __future__ import annotations
 
+import gc
 import threading
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from centricity.app import create_app
 from centricity.config import Settings
 from centricity.feedback.analysis import insights, voice_section
 from centricity.feedback.analysis.warmer import FigureWarmer
@@ -61,3 +64,21 @@ def test_its_thread_looks_again_until_stopped_and_survives_a_failure(
     settled = len(looks)
     threading.Event().wait(0.05)
     assert len(looks) == settled  # stopped: no more looks
+
+
+def test_a_serving_app_runs_it_only_with_its_own_sessions(
+    settings: Settings, session_maker: Any
+) -> None:
+    def warming() -> bool:
+        return any(t.name == "voice-figures" for t in threading.enumerate())
+
+    try:
+        with TestClient(create_app(settings, serving=True)) as client:
+            assert client.get("/healthz").status_code == 200
+            assert warming()
+        assert not warming()
+        # Sessions passed in (one test connection) are never shared with the thread.
+        with TestClient(create_app(settings, sessions=session_maker, serving=True)):
+            assert not warming()
+    finally:
+        gc.unfreeze()  # serving=True froze the start-up objects

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, quote
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -32,9 +32,10 @@ from centricity.web.api import Offset, PathId
 from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
 from centricity.web.forms import FormErrors, form_fields, parse
+from centricity.web.routing import PrefixRouter
 from centricity.web.templating import render
 
-router = APIRouter(prefix="/cases", include_in_schema=False)
+router = PrefixRouter(prefix="/cases", include_in_schema=False)
 PAGE_SIZE = 50
 BULK_LIMIT = 200
 RECENT_CONTACTS = 5

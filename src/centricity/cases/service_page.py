@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -18,9 +18,10 @@ from centricity.kit.i18n import lazy, lazy_context
 from centricity.kit.time import utcnow
 from centricity.value import queries as value_queries
 from centricity.web.deps import DbSession, require_page
+from centricity.web.routing import PrefixRouter
 from centricity.web.templating import render
 
-router = APIRouter(prefix="/service", include_in_schema=False)
+router = PrefixRouter(prefix="/service", include_in_schema=False)
 DEFAULT_DAYS = 90
 MAX_DAYS = 3 * 366
 BACKLOG_BANDS = ("under_1", "1_to_7", "7_to_30", "over_30")

@@ -18,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 from zoneinfo import available_timezones
 
 import holidays
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
@@ -43,9 +43,10 @@ from centricity.web.api import PathId
 from centricity.web.csrf import CSRF_FIELD, csrf_protect
 from centricity.web.deps import DbSession, require_page
 from centricity.web.forms import FormErrors, form_fields
+from centricity.web.routing import PrefixRouter
 from centricity.web.templating import render
 
-router = APIRouter(prefix="/settings/service-levels", include_in_schema=False)
+router = PrefixRouter(prefix="/settings/service-levels", include_in_schema=False)
 Admin = Annotated[User, require_page(Role.ADMIN)]
 HOME = "/settings/service-levels"
 SchemaT = TypeVar("SchemaT", bound=BaseModel)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from centricity.accounts.models import Role, User
@@ -31,9 +31,10 @@ from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
 from centricity.web.forms import FormErrors, form_fields, parse
 from centricity.web.locale import viewer_locale
+from centricity.web.routing import PrefixRouter
 from centricity.web.templating import render
 
-router = APIRouter(prefix="/customers", include_in_schema=False)
+router = PrefixRouter(prefix="/customers", include_in_schema=False)
 PAGE_SIZE = 25
 Viewer = Annotated[User, require_page(Role.VIEWER)]
 Agent = Annotated[User, require_page(Role.AGENT)]

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,9 +30,10 @@ from centricity.web.api import Offset, PathId
 from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
 from centricity.web.forms import FormErrors, form_fields, parse
+from centricity.web.routing import PrefixRouter
 from centricity.web.templating import render
 
-router = APIRouter(prefix="/events", include_in_schema=False)
+router = PrefixRouter(prefix="/events", include_in_schema=False)
 PAGE_SIZE = 50
 Viewer = Annotated[User, require_page(Role.VIEWER)]
 Agent = Annotated[User, require_page(Role.AGENT)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -19,9 +19,10 @@ from centricity.web.api import PathId
 from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
 from centricity.web.forms import FormErrors, form_fields, parse
+from centricity.web.routing import PrefixRouter
 from centricity.web.templating import render
 
-router = APIRouter(prefix="/settings/notices", include_in_schema=False)
+router = PrefixRouter(prefix="/settings/notices", include_in_schema=False)
 Manager = Annotated[User, require_page(Role.MANAGER)]
 HOME = "/settings/notices"
 

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import QueryParams
 
@@ -24,9 +24,10 @@ from centricity.kit.i18n import LANGUAGES, supported
 from centricity.web.api import Offset
 from centricity.web.deps import DbSession, require_page
 from centricity.web.locale import viewer_locale
+from centricity.web.routing import PrefixRouter
 from centricity.web.templating import render
 
-router = APIRouter(prefix="/feedback", include_in_schema=False)
+router = PrefixRouter(prefix="/feedback", include_in_schema=False)
 Viewer = Annotated[User, require_page(Role.VIEWER)]
 PAGE_SIZE = 50
 FILTER_NAMES = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from fastapi.responses import RedirectResponse, Response
 
 from centricity.accounts.models import Role, User
@@ -16,8 +16,9 @@ from centricity.feedback import timeline as _timeline  # noqa: F401  (360 timeli
 from centricity.web.api import PathId
 from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
+from centricity.web.routing import PrefixRouter
 
-router = APIRouter(prefix="/feedback", include_in_schema=False)
+router = PrefixRouter(prefix="/feedback", include_in_schema=False)
 Agent = Annotated[User, require_page(Role.AGENT)]
 
 

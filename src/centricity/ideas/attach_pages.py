@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -24,9 +24,10 @@ from centricity.kit.validation import MAX_ID
 from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
 from centricity.web.forms import FormErrors, form_fields, parse, safe_next
+from centricity.web.routing import PrefixRouter
 from centricity.web.templating import render
 
-router = APIRouter(prefix="/ideas", include_in_schema=False)
+router = PrefixRouter(prefix="/ideas", include_in_schema=False)
 Agent = Annotated[User, require_page(Role.AGENT)]
 OptionalId = Annotated[int | None, Query(gt=0, le=MAX_ID)]
 _SOURCE_FIELDS = ("feedback_id", "case_id", "customer_id")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -20,9 +20,10 @@ from centricity.web.api import Offset, PathId
 from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
 from centricity.web.forms import FormErrors, form_fields, parse
+from centricity.web.routing import PrefixRouter
 from centricity.web.templating import render
 
-router = APIRouter(prefix="/ideas", include_in_schema=False)
+router = PrefixRouter(prefix="/ideas", include_in_schema=False)
 PAGE_SIZE = 50
 Viewer = Annotated[User, require_page(Role.VIEWER)]
 Agent = Annotated[User, require_page(Role.AGENT)]

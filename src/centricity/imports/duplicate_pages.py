@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from centricity.accounts.models import Role, User
@@ -18,9 +18,10 @@ from centricity.web.api import PathId
 from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
 from centricity.web.forms import form_fields
+from centricity.web.routing import PrefixRouter
 from centricity.web.templating import render
 
-router = APIRouter(prefix="/customers/duplicates", include_in_schema=False)
+router = PrefixRouter(prefix="/customers/duplicates", include_in_schema=False)
 Manager = Annotated[User, require_page(Role.MANAGER)]
 PAGE_SIZE = 25
 

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
@@ -37,10 +37,11 @@ from centricity.web.api import PathId
 from centricity.web.csrf import CSRF_FIELD, csrf_protect
 from centricity.web.deps import DbSession, require_page
 from centricity.web.forms import FormErrors
+from centricity.web.routing import PrefixRouter
 from centricity.web.security import too_large_text
 from centricity.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = PrefixRouter(include_in_schema=False)
 Manager = Annotated[User, require_page(Role.MANAGER)]
 INLINE_BYTES = 2 * 1024 * 1024  # smaller uploads import while the page waits
 ENCODINGS = ("utf-8", "windows-1250", "windows-1251", "windows-1252", "windows-1257",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import delete, select
 from sqlalchemy.orm import undefer
@@ -27,9 +27,10 @@ from centricity.mail.models import MailboxState, MailQuarantine
 from centricity.web.api import PathId
 from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
+from centricity.web.routing import PrefixRouter
 from centricity.web.templating import render
 
-router = APIRouter(prefix="/settings/mail", include_in_schema=False)
+router = PrefixRouter(prefix="/settings/mail", include_in_schema=False)
 Admin = Annotated[User, require_page(Role.ADMIN)]
 HOME = "/settings/mail"
 PAGE_SIZE = 100

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from centricity.accounts.models import Role, User
@@ -14,9 +14,10 @@ from centricity.web.api import PathId
 from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
 from centricity.web.forms import safe_next
+from centricity.web.routing import PrefixRouter
 from centricity.web.templating import render, templates
 
-router = APIRouter(prefix="/notifications", include_in_schema=False)
+router = PrefixRouter(prefix="/notifications", include_in_schema=False)
 SHOWN = 100
 Viewer = Annotated[User, require_page(Role.VIEWER)]
 

@@ -3,7 +3,7 @@ page or a mail client's one-click button) that records the refusal."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from centricity.customers import service as customers
@@ -11,9 +11,10 @@ from centricity.notifications import unsubscribe
 from centricity.web.csrf import capability_form_protect
 from centricity.web.deps import DbSession, public
 from centricity.web.public import page_locale, wait_seconds
+from centricity.web.routing import PrefixRouter
 from centricity.web.templating import render_in
 
-router = APIRouter(prefix="/u", include_in_schema=False)
+router = PrefixRouter(prefix="/u", include_in_schema=False)
 
 
 def _page(request: Request, session: DbSession, token: str, *, confirm: bool) -> Response:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -22,9 +22,10 @@ from centricity.web.csrf import LOGIN_CSRF_COOKIE, csrf_protect, login_csrf_prot
 from centricity.web.deps import SESSION_COOKIE, DbSession, page_principal, public, require_page
 from centricity.web.forms import safe_next
 from centricity.web.ratelimit import LoginThrottle
+from centricity.web.routing import PrefixRouter
 from centricity.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = PrefixRouter(include_in_schema=False)
 
 # (title, what it will hold): marked for the catalog, translated when the page renders.
 UNBUILT_SECTIONS = {

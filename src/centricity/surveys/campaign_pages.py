@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from centricity.accounts import service as accounts
@@ -22,9 +22,10 @@ from centricity.web.api import PathId
 from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
 from centricity.web.forms import FormErrors, parse
+from centricity.web.routing import PrefixRouter
 from centricity.web.templating import render
 
-router = APIRouter(prefix="/voice", include_in_schema=False)
+router = PrefixRouter(prefix="/voice", include_in_schema=False)
 Viewer = Annotated[User, require_page(Role.VIEWER)]
 Manager = Annotated[User, require_page(Role.MANAGER)]
 FIELDS = ("name", "trigger", "department_id", "channel", "days", "delay_hours")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -19,9 +19,10 @@ from centricity.surveys.wording import MAIN_QUESTION, REASON_QUESTION, SCALE_END
 from centricity.web.csrf import capability_form_protect
 from centricity.web.deps import DbSession, public
 from centricity.web.public import page_locale, wait_seconds
+from centricity.web.routing import PrefixRouter
 from centricity.web.templating import render_in
 
-router = APIRouter(prefix="/s", include_in_schema=False)
+router = PrefixRouter(prefix="/s", include_in_schema=False)
 TEMPLATE = "surveys/respond.html"
 # A finished, expired or unknown link: a page of its own with a clear status, never an error page.
 STATUS = {"unknown": 404, "expired": 410, "used": 200, "wait": 429}

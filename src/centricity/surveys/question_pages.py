@@ -8,7 +8,7 @@ import re
 import unicodedata
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -21,9 +21,10 @@ from centricity.web.api import PathId
 from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
 from centricity.web.forms import FormErrors, parse
+from centricity.web.routing import PrefixRouter
 from centricity.web.templating import render
 
-router = APIRouter(prefix="/voice/surveys", include_in_schema=False)
+router = PrefixRouter(prefix="/voice/surveys", include_in_schema=False)
 Viewer = Annotated[User, require_page(Role.VIEWER)]
 Manager = Annotated[User, require_page(Role.MANAGER)]
 # Empty choice rows offered below the filled ones (save and come back for more).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from centricity.accounts.models import Role, User
@@ -15,9 +15,10 @@ from centricity.value import service as value_service
 from centricity.value.scoring import NOTE_NOT_FITTED, NOTE_UNUSABLE
 from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
+from centricity.web.routing import PrefixRouter
 from centricity.web.templating import render
 
-router = APIRouter(prefix="/value", include_in_schema=False)
+router = PrefixRouter(prefix="/value", include_in_schema=False)
 AT_RISK_SHOWN = 50
 
 

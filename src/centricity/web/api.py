@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from centricity.kit.pagination import MAX_LIMIT
 from centricity.kit.validation import MAX_ID
+from centricity.web.routing import PrefixRouter
 
 
 class FieldError(BaseModel):
@@ -49,4 +50,4 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 def api_router(prefix: str, tag: str) -> APIRouter:
     """A router for `/api/v1` with the documented error answers."""
-    return APIRouter(prefix=prefix, tags=[tag], responses=ERROR_RESPONSES)
+    return PrefixRouter(prefix=prefix, tags=[tag], responses=ERROR_RESPONSES)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from centricity.web.deps import public
+from centricity.web.routing import PrefixRouter
 from centricity.web.templating import render
 
-router = APIRouter()
+router = PrefixRouter()
 
 
 def _operations(spec: dict[str, Any]) -> list[dict[str, Any]]:

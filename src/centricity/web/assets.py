@@ -9,17 +9,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import plotly
-from fastapi import APIRouter
 from fastapi.responses import FileResponse, Response
 
 from centricity.web.deps import public
+from centricity.web.routing import PrefixRouter
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 HTMX_JS = STATIC_DIR / "vendor" / "htmx.min.js"
 _CACHE = {"Cache-Control": "public, max-age=86400"}
 
-router = APIRouter()
+router = PrefixRouter()
 
 
 @router.get("/static/vendor/plotly.min.js", dependencies=[public()], include_in_schema=False)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from centricity.accounts import service as accounts
@@ -23,9 +23,10 @@ from centricity.web.csrf import csrf_protect
 from centricity.web.deps import DbSession, require_page
 from centricity.web.forms import FormErrors
 from centricity.web.locale import viewer_locale
+from centricity.web.routing import PrefixRouter
 from centricity.web.templating import render
 
-router = APIRouter(prefix="/voice/themes", include_in_schema=False)
+router = PrefixRouter(prefix="/voice/themes", include_in_schema=False)
 Viewer = Annotated[User, require_page(Role.VIEWER)]
 Manager = Annotated[User, require_page(Role.MANAGER)]
 CSRF = [Depends(csrf_protect)]
