@@ -142,8 +142,12 @@ def test_it_refuses_bad_surveys(anon: TestClient, personas: Any, token_for: Any)
             "questions": [{"kind": "text", "texts": {"en": "Why?"}}],  # no Czech text
         },
     ]
-    for body in bad:
-        assert anon.post("/api/v1/surveys", json=body, headers=alice).status_code == 422
+    # Each refusal names its field, so a caller knows what to fix.
+    fields = ["languages", "kind", "questions", "questions"]
+    for body, field in zip(bad, fields, strict=True):
+        answer = anon.post("/api/v1/surveys", json=body, headers=alice)
+        assert answer.status_code == 422
+        assert [e["field"] for e in answer.json()["errors"]] == [field], answer.json()
 
 
 def test_only_managers_create_surveys(anon: TestClient, personas: Any, token_for: Any) -> None:

@@ -45,6 +45,11 @@ def test_a_manager_creates_a_survey_and_an_agent_invites_from_the_page(
     assert survey.kind == "csat" and survey.languages == ["cs", "en"]
     bad = lead.client.post("/voice/surveys", data={**form, "kind": "stars", "languages": []})
     assert bad.status_code == 422
+    assert 'id="s-kind-error"' in bad.text and 'id="s-languages-error"' in bad.text
+    # A custom survey has questions only through the API: the page says why it refuses one.
+    custom = lead.client.post("/voice/surveys", data={**form, "kind": "custom"})
+    assert custom.status_code == 422
+    assert "a custom survey needs at least one question" in custom.text
     agent = browser_for(personas.bob)
     customer_id = make_customer(db)
     path = f"/voice/surveys/{survey.id}/invitations"

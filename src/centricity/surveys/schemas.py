@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from centricity.kit.i18n import LANGUAGES, noop, supported
 from centricity.kit.schema import InputSchema
@@ -62,20 +62,33 @@ class SurveyCreate(InputSchema):
     name: str = Field(min_length=1, max_length=200)
     kind: SurveyKind
     languages: list[str] = Field(min_length=1, max_length=len(LANGUAGES))
-    questions: list[QuestionIn] = Field(default_factory=list, max_length=MAX_QUESTIONS)
+    questions: list[QuestionIn] = Field(
+        default_factory=list, max_length=MAX_QUESTIONS, validate_default=True
+    )
     cadence_days: int | None = Field(None, ge=1, le=3650)
     department_id: RecordId | None = None
 
-    @model_validator(mode="after")
-    def _texts_in_every_language(self) -> SurveyCreate:
-        self.languages = _languages(self.languages)
-        if self.kind == SurveyKind.CUSTOM and not self.questions:
+    # Field validators, so a refusal names its field (`languages`, `questions`).
+    @field_validator("languages", mode="after")
+    @classmethod
+    def _known_languages(cls, languages: list[str]) -> list[str]:
+        return _languages(languages)
+
+    @field_validator("questions", mode="after")
+    @classmethod
+    def _texts_in_every_language(
+        cls, questions: list[QuestionIn], info: ValidationInfo
+    ) -> list[QuestionIn]:
+        if info.data.get("kind") == SurveyKind.CUSTOM and not questions:
             raise ValueError(noop("a custom survey needs at least one question"))
-        for question in self.questions:
-            problem = missing_texts(question, self.languages)
+        languages = info.data.get("languages")
+        if languages is None:  # refused already, under its own field
+            return questions
+        for question in questions:
+            problem = missing_texts(question, languages)
             if problem is not None:
                 raise ValueError(problem)
-        return self
+        return questions
 
 
 def missing_texts(question: QuestionIn, languages: list[str]) -> str | None:
