@@ -194,7 +194,11 @@ def respondents(engine: str, args: argparse.Namespace) -> dict[str, Any]:
                 print(f"  {engine} respondents, {name}: {closed_line(closed)}", flush=True)
             out["resubmitted"] = resubmit(base, url, run, spread)
             print(f"  {engine} resubmitted: {json.dumps(out['resubmitted'])}", flush=True)
+            cpu = process_tree_cpu(server.pid)
             out["fixed"] = fixed_load(port, url, fixed, args)
+            out["fixed"]["server_cpu_ms"] = round(
+                (process_tree_cpu(server.pid) - cpu) * 1000 / max(len(fixed), 1), 2
+            )
             print(f"  {engine} fixed load: {json.dumps(out['fixed'])}", flush=True)
         stored = checks.stored_answers(url, links)
         out["finished_total"] = len(stored)

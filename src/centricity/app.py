@@ -20,6 +20,7 @@ from centricity.site.routes import include_routers
 from centricity.web import errors, heap
 from centricity.web.ratelimit import LoginThrottle, PublicThrottle
 from centricity.web.security import SecurityMiddleware
+from centricity.web.templating import templates
 from centricity.web.writers import ConnectionGate, SQLiteWriterGate, pool_capacity
 
 logger = logging.getLogger(__name__)
@@ -91,6 +92,9 @@ def create_app(
     app.state.session_factory = sessions or session_factory(get_engine(settings))
     app.state.login_throttle = LoginThrottle(settings)
     app.state.public_throttle = PublicThrottle(settings)
+    # Installed templates do not change under a running server: checking each one's file
+    # for changes on every render is for development only.
+    templates.env.auto_reload = settings.is_development
     errors.install(app)
     include_routers(app)
     if settings.is_sqlite:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -395,7 +396,22 @@ def get_settings(**overrides: Any) -> Settings:
     return Settings(**overrides)
 
 
-_current: tuple[tuple[Any, ...], Settings] | None = None
+@dataclass(frozen=True)
+class _Current:
+    """The settings `current_settings` last built and what they were built from."""
+
+    settings: Settings
+    env: tuple[tuple[str, str], ...]
+    paths: tuple[Path, ...]
+    stamps: tuple[Any, ...]
+
+
+_current: _Current | None = None
+# A copy of the raw environment when `_current` was last confirmed. CPython keeps
+# `os.environ` in a plain dict (`_data`); comparing it with this copy is one C-level
+# comparison, where reading the `CENTRICITY_*` variables through `os.environ` decoded every
+# variable of the process (0.1–0.3 ms each call, twice per survey answer).
+_raw_seen: dict[Any, Any] | None = None
 
 
 def current_settings() -> Settings:
@@ -404,26 +420,38 @@ def current_settings() -> Settings:
 
     For per-request hot paths: building `Settings` parses the environment, 1.1 ms of CPU
     each time, and every public survey answer needed it twice (benchmarks/README.md,
-    "Surveys"). The check is a scan of the environment and two `stat` calls, so tests that
-    change variables, and an operator who writes a key file, still see the new values. The
-    object is shared: treat it as read-only."""
-    global _current
+    "Surveys"). The check is a comparison of the environment with the one last seen and
+    a `stat` of each file, so tests that change variables, and an operator who writes a
+    key file, still see the new values. The object is shared: treat it as read-only."""
+    global _current, _raw_seen
+    raw: dict[Any, Any] | None = getattr(os.environ, "_data", None)
+    current = _current
+    if current is not None and raw is not None and raw == _raw_seen:
+        if _stamps(current.paths) == current.stamps:
+            return current.settings
     env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("CENTRICITY_")))
-    if _current is not None and _current[0][0] == env and _current[0][1] == _files(_current[1]):
-        return _current[1]
-    settings = Settings()
-    _current = ((env, _files(settings)), settings)
-    return settings
+    if current is None or current.env != env or _stamps(current.paths) != current.stamps:
+        settings = Settings()
+        paths = _paths(settings)
+        current = _current = _Current(settings, env, paths, _stamps(paths))
+    _raw_seen = dict(raw) if raw is not None else None
+    return current.settings
 
 
-def _files(settings: Settings) -> tuple[Any, ...]:
-    """What identifies the content of the files settings are read from."""
+def _paths(settings: Settings) -> tuple[Path, ...]:
+    """The files settings are read from: the data directory's key file and any
+    `CENTRICITY_*_FILE` secret."""
     paths = [settings.data_dir / SECRET_KEY_FILE_NAME]
     paths += [
         Path(os.environ[f"CENTRICITY_{name}_FILE"])
         for name in ("SECRET_KEY", "DATABASE_URL")
         if os.environ.get(f"CENTRICITY_{name}_FILE")
     ]
+    return tuple(paths)
+
+
+def _stamps(paths: tuple[Path, ...]) -> tuple[Any, ...]:
+    """What identifies the content of `paths` (None for a missing file)."""
     stamps: list[Any] = []
     for path in paths:
         try:

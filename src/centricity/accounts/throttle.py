@@ -10,14 +10,17 @@ under a sustained guessing attack.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import Select, String, delete, insert, literal, select
+from sqlalchemy import Select, String, Table, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from centricity.accounts import service
 from centricity.accounts.models import LoginFailure
@@ -128,20 +131,40 @@ def admit_request(session: Session, *, rule: Rule, key: Key, now: datetime) -> i
     `PUBLIC_SWEEP_EVERY`-th request of the process also sweeps a bounded batch of the
     scope's expired rows: one row comes in per request, so a sweep of
     `PUBLIC_SWEEP_EVERY × SWEEP_BATCH` rows that often still outpaces them."""
-    row = select(
-        literal(key.scope, String()),
-        literal(key.key_hash, String()),
-        literal(now, LoginFailure.__table__.c.failed_at.type),
-    ).where(~_oldest_counted(rule, key, now).exists())
     counted = session.scalar(
-        insert(LoginFailure)
-        .from_select(["scope", "key_hash", "failed_at"], row)
-        .returning(LoginFailure.id)
+        _admitting(rule.max_failures),
+        {"scope": key.scope, "key_hash": key.key_hash, "now": now, "since": now - rule.window},
     )
     if counted is None:
         return max(1, retry_after(session, rule=rule, key=key, now=now))
     _sweep_now_and_then(session, key=key, now=now, keep=rule.window)
     return 0
+
+
+@functools.cache
+def _admitting(max_requests: int) -> ReturningInsert[tuple[int]]:
+    """`admit_request`'s statement for one limit, built once per process: built per
+    request, its construction and cache key cost more Python than the statement's run."""
+    # The table, not the ORM entity: an ORM INSERT with parameters is a bulk insert of
+    # rows, and these parameters fill the SELECT, not the row.
+    table = cast(Table, LoginFailure.__table__)
+    counted = (
+        select(table.c.failed_at)
+        .where(
+            table.c.scope == bindparam("scope"),
+            table.c.key_hash == bindparam("key_hash"),
+            table.c.failed_at > bindparam("since", type_=table.c.failed_at.type),
+        )
+        .order_by(table.c.failed_at.desc())
+        .offset(max_requests - 1)
+        .limit(1)
+    )
+    row = select(
+        bindparam("scope", type_=String()),
+        bindparam("key_hash", type_=String()),
+        bindparam("now", type_=table.c.failed_at.type),
+    ).where(~counted.exists())
+    return insert(table).from_select(["scope", "key_hash", "failed_at"], row).returning(table.c.id)
 
 
 def _sweep_now_and_then(session: Session, *, key: Key, now: datetime, keep: timedelta) -> None:

@@ -699,12 +699,14 @@ def _apply_policy(
             reason=reason,
         )
     case.policy_id = policy.id if policy else None
-    existing = {t.kind: t for t in current_targets(session, case)}
+    opening = reason == "case opened"
+    # A case being opened has no clocks yet: asking the store would cost a query (and an
+    # autoflush) on every case opened, survey follow-ups and call-backs included.
+    existing = {} if opening else {t.kind: t for t in current_targets(session, case)}
     for kind in TargetKind:
         minutes = clock_minutes(policy, case, kind)
         target = existing.get(kind.value)
         if target is None:
-            opening = reason == "case opened"
             if kind is TargetKind.WAITING and not opening:
                 continue  # a caller's wait counts from the call, not from a later change
             if minutes is not None and starts_on_opening(case, kind):

@@ -86,7 +86,6 @@ def after_finish(
         kind=CaseKind.TASK,
         tags=list(TAGS),
     )
-    response.follow_up_case_id = task.id
-    session.flush()
+    response.follow_up_case_id = task.id  # flushed with the follow-up record
     loop_service.opened(session, task=task, response=response)
     return task

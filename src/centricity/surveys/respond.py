@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from centricity.customers.models import Customer
-from centricity.db import insert_or_ignore
 from centricity.kit.i18n import noop
 from centricity.kit.schema import check_text
 from centricity.surveys import follow_up, to_feedback
@@ -68,22 +68,33 @@ class Link:
         return pages[-1]
 
 
+# Every view and answer of a public survey page runs these, so they are built once: a
+# statement object built per request cost SQLAlchemy more Python than running it (its
+# cache key is computed anew for each new object).
+OPEN_LINK = (
+    select(SurveyInvitation, Survey, SurveyResponse, Customer)
+    .join(Survey, Survey.id == SurveyInvitation.survey_id)
+    .outerjoin(SurveyResponse, SurveyResponse.invitation_id == SurveyInvitation.id)
+    .outerjoin(Customer, Customer.id == SurveyInvitation.customer_id)
+    .where(SurveyInvitation.token_hash == bindparam("token_hash"))
+)
+INSERT_RESPONSE = {
+    name: dialect.insert(SurveyResponse)
+    .on_conflict_do_nothing(index_elements=["invitation_id"])
+    .returning(SurveyResponse)
+    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+}
+
+
 def open_link(session: Session, token: str, *, now: datetime) -> Link:
     """Find what a token opens and where its respondent stands: the invitation, its
     survey, any response and the customer in one query (each answer on a public page pays
     for it; the customer, loaded here, greets them and is not read again when the answer
     becomes a feedback item)."""
-    condition = surveys.token_filter(token)
+    hashed = surveys.link_token_hash(token)
     row = None
-    if condition is not None:
-        found = (
-            select(SurveyInvitation, Survey, SurveyResponse, Customer)
-            .join(Survey, Survey.id == SurveyInvitation.survey_id)
-            .outerjoin(SurveyResponse, SurveyResponse.invitation_id == SurveyInvitation.id)
-            .outerjoin(Customer, Customer.id == SurveyInvitation.customer_id)
-            .where(condition)
-        )
-        row = session.execute(found).first()
+    if hashed is not None:
+        row = session.execute(OPEN_LINK, {"token_hash": hashed}).first()
     if row is None:
         return Link(state="unknown")
     invitation, survey, response, customer = row
@@ -258,8 +269,8 @@ def _insert_response(
     }
     if page == MAIN:
         values.update(score=checked.score, comment=checked.comment)
-    statement = insert_or_ignore(session, SurveyResponse, values, unique=["invitation_id"])
-    return session.scalars(statement.returning(SurveyResponse)).first()
+    statement = INSERT_RESPONSE[session.get_bind().dialect.name]
+    return session.scalars(statement, values).first()
 
 
 def _existing_response_id(session: Session, link: Link) -> int:

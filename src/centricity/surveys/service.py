@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from centricity.accounts.models import User
@@ -100,10 +100,17 @@ def list(session: Session) -> builtins.list[Survey]:
     return builtins.list(session.scalars(select(Survey).order_by(Survey.id.desc())))
 
 
+# Built once: every public survey answer reads its questions (see `respond.OPEN_LINK`).
+QUESTIONS = (
+    select(SurveyQuestion)
+    .where(SurveyQuestion.survey_id == bindparam("survey_id"))
+    .order_by(SurveyQuestion.position)
+)
+
+
 def questions(session: Session, survey_id: int) -> builtins.list[SurveyQuestion]:
     """A survey's custom questions in order."""
-    query = select(SurveyQuestion).where(SurveyQuestion.survey_id == survey_id)
-    return builtins.list(session.scalars(query.order_by(SurveyQuestion.position)))
+    return builtins.list(session.scalars(QUESTIONS, {"survey_id": survey_id}))
 
 
 @dataclass(frozen=True)
@@ -275,12 +282,21 @@ def skip(
     return Skipped(reason=reason)
 
 
-def token_filter(token: str) -> ColumnElement[bool] | None:
-    """The condition that finds the invitation of a link's token, or None for a token no
-    link can have (its length alone rules it out, so it costs no query)."""
+def link_token_hash(token: str) -> str | None:
+    """The stored hash a link's token is looked up by, or None for a token no link can
+    have (its length alone rules it out, so it costs no query)."""
     if not 20 <= len(token) <= 100:
         return None
-    return SurveyInvitation.token_hash == token_hash(token)
+    return token_hash(token)
+
+
+def token_filter(token: str) -> ColumnElement[bool] | None:
+    """The condition that finds the invitation of a link's token, or None for a token no
+    link can have."""
+    hashed = link_token_hash(token)
+    if hashed is None:
+        return None
+    return SurveyInvitation.token_hash == hashed
 
 
 def find_invitation(session: Session, token: str) -> SurveyInvitation | None:
