@@ -16,7 +16,7 @@ from bench_kit.stores import drop_store
 from fastapi.testclient import TestClient
 
 from centricity import config
-from centricity.accounts import throttle
+from centricity.accounts import request_counts
 from centricity.app import create_app
 from centricity.surveys import follow_up, public_pages, respond, to_feedback
 from centricity.surveys import service as surveys
@@ -27,7 +27,7 @@ from survey_bench.stores import respondents_store
 STEPS = (
     ("the whole answer (handler, after the form is read)", public_pages, "_answer"),
     ("public throttle: count and check the address", public_pages, "wait_seconds"),
-    ("  count the request unless over the limit", throttle, "admit_request"),
+    ("  count the request unless over the limit", request_counts, "admit"),
     ("open the link (token hash, invitation, survey)", respond, "open_link"),
     ("save: finish the response", respond, "save"),
     ("  follow-up task (unhappy answers)", follow_up, "after_finish"),

@@ -19,6 +19,7 @@ from centricity.config import Settings
 from centricity.db import get_engine, session_factory
 from centricity.kit.time import utcnow
 from centricity.surveys.models import SurveyInvitation, SurveyResponse
+from centricity.web.ratelimit import PublicThrottle
 from store_helpers import TEST_SECRET, migrated_store
 from survey_helpers import link_path, make_customer, make_survey
 from thread_helpers import run_in_threads
@@ -74,6 +75,20 @@ def test_it_keeps_one_answer_per_link_and_a_clear_page_after(
     assert reload.status_code == 200 and 'name="score"' not in reload.text
     stored = db.scalars(select(SurveyResponse)).all()
     assert [(r.score, r.comment, r.language) for r in stored] == [(9.0, "Szybka dostawa", "pl")]
+
+
+def test_an_address_over_the_public_limit_waits_and_its_answer_is_not_saved(
+    db: Session, app: Any, anon: TestClient, link: str, settings: Settings
+) -> None:
+    app.state.public_throttle = PublicThrottle(
+        settings.model_copy(update={"public_requests_per_minute": 2})
+    )
+    assert anon.get(link).status_code == 200
+    assert anon.get(link).status_code == 200
+    refused = anon.post(link, data={"page": "main", "score": "9", "comment": "Szybka dostawa"})
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert "Szybka" not in refused.text
+    assert _responses(db) == 0
 
 
 def test_unknown_expired_and_used_links_get_three_different_pages(

@@ -120,3 +120,18 @@ class LoginFailure(Base):
     scope: Mapped[str] = mapped_column(String(10))
     key_hash: Mapped[str] = mapped_column(String(64))
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class PublicRequestCount(Base):
+    """How many requests one client address made to the public pages in one short time
+    slice (`accounts.request_counts`): the public limit sums the slices of its window.
+
+    `key_hash` is an HMAC of the address keyed by the secret key (never the address), so
+    the table holds no personal data; rows past the window are swept as requests come in
+    and by the hourly purge."""
+
+    __tablename__ = "public_request_counts"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    slice_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True, index=True)
+    requests: Mapped[int] = mapped_column(Integer)

@@ -51,6 +51,9 @@ CLASSIFICATION: Tables = {
     # Keyed hashes of a client address or a folded e-mail, kept for the login throttle's
     # window only; without the secret key they name nobody.
     "login_failures": {"id": N, "scope": N, "key_hash": X, "failed_at": S},
+    # A keyed hash of a client address and how many public-page requests it made in one
+    # five-second slice, kept for the public limit's window only; it names nobody.
+    "public_request_counts": {"key_hash": X, "slice_start": S, "requests": N},
 }
 
 ERASED_EMAIL_DOMAIN = "erased.invalid"

@@ -10,30 +10,24 @@ under a sustained guessing attack.
 
 from __future__ import annotations
 
-import functools
-import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
 
-from sqlalchemy import Select, String, Table, bindparam, delete, insert, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import ReturningInsert
 
 from centricity.accounts import service
 from centricity.accounts.models import LoginFailure
 
 ADDRESS = "address"
 ACCOUNT = "account"
-# Every request to a public page (not only failures): see web.ratelimit.PublicThrottle.
+# The key scope of public-page requests, counted in `accounts.request_counts`.
 PUBLIC = "public"
 # Rows a single recorded failure may sweep: enough to outpace the two rows it adds, small
 # enough that a sign-in never waits on a large delete.
 SWEEP_BATCH = 100
-PUBLIC_SWEEP_EVERY = 16
-_public_requests = itertools.count()  # next() is atomic under the GIL
 # The longest window the settings allow (CENTRICITY_LOGIN_WINDOW_SECONDS <= 1 day): older
 # rows can never count again, whatever the configuration.
 LONGEST_WINDOW = timedelta(days=1)
@@ -118,59 +112,6 @@ def record_failure(
     session.add_all(LoginFailure(scope=k.scope, key_hash=k.key_hash, failed_at=now) for k in keys)
     purge_expired(session, before=now - keep, limit=SWEEP_BATCH)
     session.flush()
-
-
-def admit_request(session: Session, *, rule: Rule, key: Key, now: datetime) -> int:
-    """Count one request of a key whose every request is throttled (public pages) unless
-    `rule`'s maximum already falls in its window: 0 when counted, else the seconds to wait
-    (a refused request is not counted, so a flood cannot extend its own pause).
-
-    The check and the count are one `INSERT … SELECT … WHERE NOT EXISTS`: every survey
-    answer pays for this, and on PostgreSQL each statement is a round trip to the server.
-    Only a refused request reads the window again, for its wait. Every
-    `PUBLIC_SWEEP_EVERY`-th request of the process also sweeps a bounded batch of the
-    scope's expired rows: one row comes in per request, so a sweep of
-    `PUBLIC_SWEEP_EVERY × SWEEP_BATCH` rows that often still outpaces them."""
-    counted = session.scalar(
-        _admitting(rule.max_failures),
-        {"scope": key.scope, "key_hash": key.key_hash, "now": now, "since": now - rule.window},
-    )
-    if counted is None:
-        return max(1, retry_after(session, rule=rule, key=key, now=now))
-    _sweep_now_and_then(session, key=key, now=now, keep=rule.window)
-    return 0
-
-
-@functools.cache
-def _admitting(max_requests: int) -> ReturningInsert[tuple[int]]:
-    """`admit_request`'s statement for one limit, built once per process: built per
-    request, its construction and cache key cost more Python than the statement's run."""
-    # The table, not the ORM entity: an ORM INSERT with parameters is a bulk insert of
-    # rows, and these parameters fill the SELECT, not the row.
-    table = cast(Table, LoginFailure.__table__)
-    counted = (
-        select(table.c.failed_at)
-        .where(
-            table.c.scope == bindparam("scope"),
-            table.c.key_hash == bindparam("key_hash"),
-            table.c.failed_at > bindparam("since", type_=table.c.failed_at.type),
-        )
-        .order_by(table.c.failed_at.desc())
-        .offset(max_requests - 1)
-        .limit(1)
-    )
-    row = select(
-        bindparam("scope", type_=String()),
-        bindparam("key_hash", type_=String()),
-        bindparam("now", type_=table.c.failed_at.type),
-    ).where(~counted.exists())
-    return insert(table).from_select(["scope", "key_hash", "failed_at"], row).returning(table.c.id)
-
-
-def _sweep_now_and_then(session: Session, *, key: Key, now: datetime, keep: timedelta) -> None:
-    if next(_public_requests) % PUBLIC_SWEEP_EVERY == 0:
-        limit = SWEEP_BATCH * PUBLIC_SWEEP_EVERY
-        purge_expired(session, before=now - keep, limit=limit, scope=key.scope)
 
 
 def purge_expired(

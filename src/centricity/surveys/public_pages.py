@@ -121,11 +121,15 @@ def _answer_in_one_transaction(
     request: Request, token: str, fields: dict[str, list[str]]
 ) -> Response:
     """Answer inside a transaction this thread begins and commits, without the request
-    session dependency: that one begins in one worker thread and commits in another, so
-    on SQLite the write lock stayed held while the event loop, busy with other
-    respondents' requests, got round to the next step. Under 200 concurrent respondents
-    that idle hold, not the work, bounded the answers per second (benchmarks/README.md,
-    "Surveys")."""
+    session dependency: that one begins in one worker thread and commits in another, two
+    more thread hops per answer, and on SQLite the write lock stayed held while the event
+    loop, busy with other respondents' requests, got round to the next step
+    (benchmarks/README.md, "Surveys")."""
+    # Counted first, in a transaction of its own: on PostgreSQL the address's counter row
+    # is then locked for that moment only, not for the whole answer.
+    wait = wait_seconds(request, None)
+    if wait:
+        return _too_many(request, token, wait)
     with unit_of_work(request.app.state.session_factory, writing=True) as session:
         return _answer(request, session, token, fields)
 
@@ -133,9 +137,6 @@ def _answer_in_one_transaction(
 def _answer(
     request: Request, session: Session, token: str, fields: dict[str, list[str]]
 ) -> Response:
-    wait = wait_seconds(request, session)
-    if wait:
-        return _too_many(request, token, wait)
     now = utcnow()
     link = respond.open_link(session, token, now=now)
     locale, first_name = _locale(request, link)

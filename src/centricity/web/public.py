@@ -11,16 +11,18 @@ from centricity.kit.i18n import ViewerLocale, supported
 from centricity.web.deps import SAFE_METHODS
 
 
-def wait_seconds(request: Request, session: Session) -> int:
+def wait_seconds(request: Request, session: Session | None) -> int:
     """Count this request against its address and answer 0, or the seconds to wait when
     the address is over `CENTRICITY_PUBLIC_REQUESTS_PER_MINUTE`.
 
-    A writing request counts in its own transaction (it already holds SQLite's write
-    lock); a reading one counts in a short writing transaction of its own, so a page view
-    never turns its read into a write that could fail on a busy snapshot."""
+    A writing request that has its transaction open already counts in it (on SQLite it
+    holds the write lock, so a second transaction would wait for itself). Any other
+    request counts in a short writing transaction of its own: a page view never turns its
+    read into a write that could fail on a busy snapshot, and on PostgreSQL the address's
+    counter row is locked only for that moment, not for a whole answer."""
     throttle = request.app.state.public_throttle
     address = request.client.host if request.client else "unknown"
-    if request.method not in SAFE_METHODS:
+    if session is not None and request.method not in SAFE_METHODS:
         return int(throttle.admit(session, address=address))
     with unit_of_work(request.app.state.session_factory, writing=True) as own:
         return int(throttle.admit(own, address=address))

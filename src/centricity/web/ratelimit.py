@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from centricity.accounts import throttle
+from centricity.accounts import request_counts, throttle
 from centricity.config import Settings
 from centricity.kit.time import utcnow
 
@@ -60,18 +60,19 @@ class LoginThrottle:
 
 class PublicThrottle:
     """Requests per client address to the public pages (surveys, unsubscribe links): at
-    most `CENTRICITY_PUBLIC_REQUESTS_PER_MINUTE` in a sliding minute, so nobody can walk
-    the token space or flood the answer form. Counted in the store like sign-in failures
-    (an HMAC of the address, never the address), so every app process sees them."""
+    most `CENTRICITY_PUBLIC_REQUESTS_PER_MINUTE` in a minute (counted per five-second
+    slice, see `accounts.request_counts`), so nobody can walk the token space or flood the
+    answer form. Counted in the store (an HMAC of the address, never the address), so every
+    app process sees them."""
 
     WINDOW = timedelta(minutes=1)
 
     def __init__(self, settings: Settings) -> None:
-        self.rule = throttle.Rule(throttle.PUBLIC, settings.public_requests_per_minute, self.WINDOW)
+        self.limit = request_counts.Limit(settings.public_requests_per_minute, self.WINDOW)
 
     def admit(self, session: Session, *, address: str) -> int:
         """Count this request and answer 0, or (over the limit) the seconds to wait; a
         refused request is not counted, so a flood cannot extend its own pause."""
         now = utcnow()
         key = throttle.make_key(throttle.PUBLIC, address)
-        return throttle.admit_request(session, rule=self.rule, key=key, now=now)
+        return request_counts.admit(session, key_hash=key.key_hash, limit=self.limit, now=now)

@@ -1,0 +1,111 @@
+"""The public pages' request limit per client address, counted per five-second slice.
+
+Every request to a public page (survey and unsubscribe links) counts against its client
+address, so nobody can walk the token space or flood the answer form. A request adds one
+to its address's current slice (`INSERT … ON CONFLICT DO UPDATE`); the limit sums the
+address's slices of the window, at most 13 rows, however many requests they hold.
+
+Until 2026-12-07 each request was one `login_failures` row and the check walked the
+address's rows in the window: at 100 survey answers/s from one address (a company's
+proxy, the benchmark's load generator) about 7,500 index entries and their rows per
+answer, 2–3 ms of PostgreSQL's CPU each time (benchmarks/README.md, "Surveys").
+
+The slices counted cover the whole window and up to one slice more (60–65 s for the
+one-minute window), so the limit is never looser than its setting. Two requests of one
+address at the same moment in different transactions may both pass the last free place
+(each counts, neither sees the other's count yet); the count itself stays exact, since
+increments of one slice wait for each other. Callers count in a short transaction of its
+own where they can, so the slice's row is locked only for that moment.
+
+`key_hash` is an HMAC of the address keyed by the secret key: the table names nobody.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from centricity.accounts.models import PublicRequestCount
+
+SLICE = timedelta(seconds=5)
+# Every this many requests of a process also sweep the slices past every window.
+SWEEP_EVERY = 16
+_requests = itertools.count()  # next() is atomic under the GIL
+
+_TABLE = cast(Table, PublicRequestCount.__table__)
+# Built once: every public request runs them.
+_COUNTED = (
+    select(_TABLE.c.slice_start, _TABLE.c.requests)
+    .where(
+        _TABLE.c.key_hash == bindparam("key_hash"),
+        _TABLE.c.slice_start > bindparam("since", type_=_TABLE.c.slice_start.type),
+    )
+    .order_by(_TABLE.c.slice_start)
+)
+_COUNT_ONE = {
+    name: dialect.insert(_TABLE).on_conflict_do_update(
+        index_elements=["key_hash", "slice_start"],
+        set_={"requests": _TABLE.c.requests + 1},
+    )
+    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+}
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `requests` requests of one address within `window`."""
+
+    requests: int
+    window: timedelta
+
+
+def slice_of(moment: datetime) -> datetime:
+    """The start of the five-second slice `moment` falls in (UTC)."""
+    seconds = math.floor(moment.timestamp())
+    return datetime.fromtimestamp(seconds - seconds % int(SLICE.total_seconds()), UTC)
+
+
+def admit(session: Session, *, key_hash: str, limit: Limit, now: datetime) -> int:
+    """Count one request of the address `key_hash` names and answer 0, or, when its
+    window already holds `limit.requests`, the seconds until it may try again (a refused
+    request is not counted, so a flood cannot extend its own pause)."""
+    current = slice_of(now)
+    since = current - limit.window - SLICE
+    slices = session.execute(_COUNTED, {"key_hash": key_hash, "since": since}).all()
+    total = sum(int(row.requests) for row in slices)
+    if total >= limit.requests:
+        return _wait(slices, total, limit, now)
+    dialect = session.get_bind().dialect.name
+    values = {"key_hash": key_hash, "slice_start": current, "requests": 1}
+    session.execute(_COUNT_ONE[dialect], values)
+    if next(_requests) % SWEEP_EVERY == 0:
+        purge_expired(session, before=since)
+    return 0
+
+
+def _wait(slices: Sequence[Any], total: int, limit: Limit, now: datetime) -> int:
+    """Seconds until enough of the oldest slices have left the window for one more."""
+    for row in slices:
+        total -= int(row.requests)
+        if total < limit.requests:
+            until: datetime = row.slice_start + limit.window + SLICE
+            return max(1, math.ceil((until - now).total_seconds()))
+    return 1  # unreachable: emptying every slice leaves 0 < limit
+
+
+def purge_expired(session: Session, *, before: datetime) -> int:
+    """Delete the slices that started before `before` (past any window) and count them."""
+    result = session.execute(
+        delete(PublicRequestCount)
+        .where(PublicRequestCount.slice_start < before)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
