@@ -2,8 +2,9 @@
 
 Every request to a public page (survey and unsubscribe links) counts against its client
 address, so nobody can walk the token space or flood the answer form. A request adds one
-to its address's current slice (`INSERT … ON CONFLICT DO UPDATE`); the limit sums the
-address's slices of the window, at most 13 rows, however many requests they hold.
+to its address's current slice unless the address's slices of the window, at most 13 rows
+however many requests they hold, already sum to the limit: one `INSERT … SELECT … ON
+CONFLICT DO UPDATE`, which returns nothing for a refused request.
 
 Until 2026-12-07 each request was one `login_failures` row and the check walked the
 address's rows in the window: at 100 survey answers/s from one address (a company's
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, select
+from sqlalchemy import Integer, Table, bindparam, delete, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -50,12 +51,38 @@ _COUNTED = (
     )
     .order_by(_TABLE.c.slice_start)
 )
-_COUNT_ONE = {
-    name: dialect.insert(_TABLE).on_conflict_do_update(
-        index_elements=["key_hash", "slice_start"],
-        set_={"requests": _TABLE.c.requests + 1},
+
+
+def _count_one(dialect: Any) -> Any:
+    """The check and the count in one statement (on PostgreSQL each statement is a round
+    trip): the current slice's row, added or incremented only while the address's slices
+    in the window hold fewer than `:limit` requests; it returns a row only when counted."""
+    in_window = (
+        select(func.coalesce(func.sum(_TABLE.c.requests), 0))
+        .where(
+            _TABLE.c.key_hash == bindparam("key_hash"),
+            _TABLE.c.slice_start > bindparam("since", type_=_TABLE.c.slice_start.type),
+        )
+        .scalar_subquery()
     )
-    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+    row = select(
+        bindparam("key_hash", type_=_TABLE.c.key_hash.type),
+        bindparam("current", type_=_TABLE.c.slice_start.type),
+        literal(1, Integer()),
+    ).where(in_window < bindparam("limit", type_=Integer()))
+    return (
+        dialect.insert(_TABLE)
+        .from_select(["key_hash", "slice_start", "requests"], row)
+        .on_conflict_do_update(
+            index_elements=["key_hash", "slice_start"],
+            set_={"requests": _TABLE.c.requests + 1},
+        )
+        .returning(_TABLE.c.requests)
+    )
+
+
+_COUNT_ONE = {
+    name: _count_one(dialect) for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
 }
 
 
@@ -79,13 +106,11 @@ def admit(session: Session, *, key_hash: str, limit: Limit, now: datetime) -> in
     request is not counted, so a flood cannot extend its own pause)."""
     current = slice_of(now)
     since = current - limit.window - SLICE
-    slices = session.execute(_COUNTED, {"key_hash": key_hash, "since": since}).all()
-    total = sum(int(row.requests) for row in slices)
-    if total >= limit.requests:
-        return _wait(slices, total, limit, now)
-    dialect = session.get_bind().dialect.name
-    values = {"key_hash": key_hash, "slice_start": current, "requests": 1}
-    session.execute(_COUNT_ONE[dialect], values)
+    params = {"key_hash": key_hash, "since": since, "current": current, "limit": limit.requests}
+    counted = session.execute(_COUNT_ONE[session.get_bind().dialect.name], params).first()
+    if counted is None:
+        slices = session.execute(_COUNTED, {"key_hash": key_hash, "since": since}).all()
+        return _wait(slices, sum(int(row.requests) for row in slices), limit, now)
     if next(_requests) % SWEEP_EVERY == 0:
         purge_expired(session, before=since)
     return 0
