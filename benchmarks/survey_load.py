@@ -267,9 +267,22 @@ def fixed_load(port: int, url: str, fixed: list[Link], args: argparse.Namespace)
         "latency": latency([s.ms for s in run.samples]),
         "statuses": dict(Counter(str(s.status) for s in run.samples)),  # 0: no answer
         "store": checks.change(before, checks.tallies(url)),
+        "slow_seconds": slow_seconds(run.samples),
         "lost": len(answered - finished),  # a 200 without a finished response
         "finished_without_200": len(finished - answered),
     }
+
+
+def slow_seconds(samples: list[Any]) -> dict[str, float]:
+    """The seconds of the run (from its start) in which some answer took longer than the
+    p95 target, with the slowest answer due in each: shows whether a missed p95 is one
+    stall the queue then drained, or a load the server never kept up with."""
+    worst: dict[int, float] = {}
+    for sample in samples:
+        if sample.ms > FIXED_P95_MS:
+            second = int(sample.due_s)
+            worst[second] = max(worst.get(second, 0.0), sample.ms)
+    return {str(second): round(ms, 1) for second, ms in sorted(worst.items())}
 
 
 def voice_case(engine: str, args: argparse.Namespace) -> dict[str, Any]:

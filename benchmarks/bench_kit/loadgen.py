@@ -63,6 +63,7 @@ class Sample:
     kind: str
     status: int
     ms: float
+    due_s: float = 0.0  # when it was due, in seconds from the run's start
 
 
 @dataclass
@@ -122,7 +123,8 @@ async def _open_loop(
             status, keep = await asyncio.wait_for(_read_answer(reader), timeout=30)
         except (OSError, asyncio.IncompleteReadError, ValueError, TimeoutError):
             status, keep = 0, False
-        run.samples.append(Sample(kind, status, (time.perf_counter() - due) * 1000))
+        ms = (time.perf_counter() - due) * 1000
+        run.samples.append(Sample(kind, status, ms, due - start))
         if keep:
             idle.append((reader, writer, time.perf_counter()))
         else:
