@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -147,6 +147,16 @@ def insert_or_ignore(
     `.returning(...)` to learn whether a row went in."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     return dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=unique)
+
+
+T = TypeVar("T")
+
+
+def by_dialect(build: Callable[[Any], T]) -> dict[str, T]:
+    """A statement built once per dialect the store supports, by dialect name (`sqlite`,
+    `postgresql`): for hot paths that need a dialect's own INSERT (`ON CONFLICT`) and
+    should not build it per call; pick with `session.get_bind().dialect.name`."""
+    return {"sqlite": build(sqlite), "postgresql": build(postgresql)}
 
 
 def in_keys(session: Session, column: Any, keys: Sequence[Any]) -> ColumnElement[bool]:

@@ -15,8 +15,9 @@ The slices counted cover the whole window and up to one slice more (60–65 s fo
 one-minute window), so the limit is never looser than its setting. Two requests of one
 address at the same moment in different transactions may both pass the last free place
 (each counts, neither sees the other's count yet); the count itself stays exact, since
-increments of one slice wait for each other. Callers count in a short transaction of its
-own where they can, so the slice's row is locked only for that moment.
+increments of one slice wait for each other. On PostgreSQL callers count in a short
+transaction of their own, so the slice's row is locked only for that moment
+(`web.public.counted_apart`).
 
 `key_hash` is an HMAC of the address keyed by the secret key: the table names nobody.
 """
@@ -31,10 +32,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Integer, Table, bindparam, delete, func, literal, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from centricity.accounts.models import PublicRequestCount
+from centricity.db import by_dialect
 
 SLICE = timedelta(seconds=5)
 # Every this many requests of a process also sweep the slices past every window.
@@ -42,13 +43,15 @@ SWEEP_EVERY = 16
 _requests = itertools.count()  # next() is atomic under the GIL
 
 _TABLE = cast(Table, PublicRequestCount.__table__)
+# The address's slices in the window (`:key_hash`, starting after `:since`).
+_IN_WINDOW = (
+    _TABLE.c.key_hash == bindparam("key_hash"),
+    _TABLE.c.slice_start > bindparam("since", type_=_TABLE.c.slice_start.type),
+)
 # Built once: every public request runs them.
 _COUNTED = (
     select(_TABLE.c.slice_start, _TABLE.c.requests)
-    .where(
-        _TABLE.c.key_hash == bindparam("key_hash"),
-        _TABLE.c.slice_start > bindparam("since", type_=_TABLE.c.slice_start.type),
-    )
+    .where(*_IN_WINDOW)
     .order_by(_TABLE.c.slice_start)
 )
 
@@ -57,19 +60,12 @@ def _count_one(dialect: Any) -> Any:
     """The check and the count in one statement (on PostgreSQL each statement is a round
     trip): the current slice's row, added or incremented only while the address's slices
     in the window hold fewer than `:limit` requests; it returns a row only when counted."""
-    in_window = (
-        select(func.coalesce(func.sum(_TABLE.c.requests), 0))
-        .where(
-            _TABLE.c.key_hash == bindparam("key_hash"),
-            _TABLE.c.slice_start > bindparam("since", type_=_TABLE.c.slice_start.type),
-        )
-        .scalar_subquery()
-    )
+    in_window = select(func.coalesce(func.sum(_TABLE.c.requests), 0)).where(*_IN_WINDOW)
     row = select(
         bindparam("key_hash", type_=_TABLE.c.key_hash.type),
         bindparam("current", type_=_TABLE.c.slice_start.type),
         literal(1, Integer()),
-    ).where(in_window < bindparam("limit", type_=Integer()))
+    ).where(in_window.scalar_subquery() < bindparam("limit", type_=Integer()))
     return (
         dialect.insert(_TABLE)
         .from_select(["key_hash", "slice_start", "requests"], row)
@@ -81,9 +77,7 @@ def _count_one(dialect: Any) -> Any:
     )
 
 
-_COUNT_ONE = {
-    name: _count_one(dialect) for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
-}
+_COUNT_ONE = by_dialect(_count_one)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from centricity.surveys.models import SCALES
 from centricity.surveys.wording import MAIN_QUESTION, REASON_QUESTION, SCALE_ENDS
 from centricity.web.csrf import capability_form_protect
 from centricity.web.deps import DbSession, public
-from centricity.web.public import page_locale, wait_seconds
+from centricity.web.public import counted_apart, page_locale, wait_seconds
 from centricity.web.routing import PrefixRouter
 from centricity.web.templating import render_in
 
@@ -125,16 +125,10 @@ def _answer_in_one_transaction(
     more thread hops per answer, and on SQLite the write lock stayed held while the event
     loop, busy with other respondents' requests, got round to the next step
     (benchmarks/README.md, "Surveys")."""
-    factory = request.app.state.session_factory
-    # On PostgreSQL the request is counted first, in a transaction of its own, so the
-    # address's counter row is locked for that moment only, not for the whole answer. On
-    # SQLite, with one writer at a time anyway, it is counted in the answer's transaction:
-    # a transaction of its own cost another commit and writer turn per answer there.
-    bind = factory.kw.get("bind")
-    apart = bind is None or bind.dialect.name != "sqlite"
+    apart = counted_apart(request)
     if apart and (wait := wait_seconds(request, None)):
         return _too_many(request, token, wait)
-    with unit_of_work(factory, writing=True) as session:
+    with unit_of_work(request.app.state.session_factory, writing=True) as session:
         if not apart and (wait := wait_seconds(request, session)):
             return _too_many(request, token, wait)
         return _answer(request, session, token, fields)

@@ -18,10 +18,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from centricity.customers.models import Customer
+from centricity.db import by_dialect
 from centricity.kit.i18n import noop
 from centricity.kit.schema import check_text
 from centricity.surveys import follow_up, to_feedback
@@ -78,12 +78,13 @@ OPEN_LINK = (
     .outerjoin(Customer, Customer.id == SurveyInvitation.customer_id)
     .where(SurveyInvitation.token_hash == bindparam("token_hash"))
 )
-INSERT_RESPONSE = {
-    name: dialect.insert(SurveyResponse)
-    .on_conflict_do_nothing(index_elements=["invitation_id"])
-    .returning(SurveyResponse)
-    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
-}
+INSERT_RESPONSE = by_dialect(
+    lambda dialect: (
+        dialect.insert(SurveyResponse)
+        .on_conflict_do_nothing(index_elements=["invitation_id"])
+        .returning(SurveyResponse)
+    )
+)
 
 
 def open_link(session: Session, token: str, *, now: datetime) -> Link:

@@ -28,6 +28,18 @@ def wait_seconds(request: Request, session: Session | None) -> int:
         return int(throttle.admit(own, address=address))
 
 
+def counted_apart(request: Request) -> bool:
+    """Whether a writing public request should be counted before its transaction, in a
+    short one of its own (`wait_seconds(request, None)`), rather than inside it.
+
+    On PostgreSQL, yes: counting inside would hold the address's counter row for the
+    whole request and line up one address's requests behind it. On SQLite, no: one writer
+    runs at a time anyway, and a transaction of its own cost another commit and writer
+    turn per survey answer (benchmarks/README.md, "Surveys", run 18)."""
+    bind = request.app.state.session_factory.kw.get("bind")
+    return bind is None or bind.dialect.name != "sqlite"
+
+
 def page_locale(
     request: Request, *, preferred: str | None, offered: tuple[str, ...] | None = None
 ) -> ViewerLocale:
