@@ -268,6 +268,10 @@ def fixed_load(port: int, url: str, fixed: list[Link], args: argparse.Namespace)
         "statuses": dict(Counter(str(s.status) for s in run.samples)),  # 0: no answer
         "store": checks.change(before, checks.tallies(url)),
         "slow_seconds": slow_seconds(run.samples),
+        # The generator's own collector pauses of 10 ms or more (second of the run: ms).
+        "generator_gc": {
+            f"{at:.1f}": round(ms, 1) for at, _gen, ms in run.gc_pauses if ms >= 10 and at >= 0
+        },
         "lost": len(answered - finished),  # a 200 without a finished response
         "finished_without_200": len(finished - answered),
     }

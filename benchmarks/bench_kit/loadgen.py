@@ -11,6 +11,7 @@ CPU use measured, so a report can show the generator was not the bottleneck:
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import shutil
@@ -73,6 +74,8 @@ class OpenLoopRun:
     samples: list[Sample] = field(default_factory=list)
     seconds: float = 0.0
     cpu_seconds: float = 0.0
+    started: float = 0.0  # perf_counter at the run's start
+    gc_pauses: list[tuple[float, int, float]] = field(default_factory=list)  # at, gen, ms
 
     @property
     def cores(self) -> float:
@@ -132,6 +135,7 @@ async def _open_loop(
 
     tasks = []
     cpu0, start = time.process_time(), time.perf_counter()
+    run.started = start
     for i in range(int(rate * seconds)):
         due = start + i / rate
         if (wait := due - time.perf_counter()) > 0:
@@ -151,8 +155,31 @@ def open_loop(
 ) -> OpenLoopRun:
     """Send `rate` requests per second for `seconds` (cycling through `requests`, each a
     kind and the raw HTTP/1.1 bytes), opening another keep-alive connection whenever none is
-    idle; latencies are measured from each request's scheduled time."""
-    return asyncio.run(_open_loop(host, port, requests, rate, seconds))
+    idle; latencies are measured from each request's scheduled time, and the generator's
+    own garbage-collector pauses are kept (`gc_pauses`) to show it did not stall."""
+    run = OpenLoopRun()
+    began: dict[int, float] = {}
+
+    def timed(phase: str, info: dict[str, int]) -> None:
+        now = time.perf_counter()
+        if phase == "start":
+            began[info["generation"]] = now
+        elif (t := began.pop(info["generation"], None)) is not None:
+            run.gc_pauses.append((t, info["generation"], (now - t) * 1000))
+
+    # The caller's heap (a benchmark that built its store in-process holds millions of
+    # objects) is left out of the collector's passes for the run: a full pass over it
+    # stalled the sending for 160-380 ms, counted as the server's latency.
+    gc.collect()
+    gc.freeze()
+    gc.callbacks.append(timed)
+    try:
+        result = asyncio.run(_open_loop(host, port, requests, rate, seconds))
+    finally:
+        gc.callbacks.remove(timed)
+        gc.unfreeze()
+    result.gc_pauses = [(at - result.started, gen, ms) for at, gen, ms in run.gc_pauses]
+    return result
 
 
 def raw_request(
