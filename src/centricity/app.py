@@ -17,6 +17,7 @@ from centricity.db import get_engine, session_factory
 from centricity.feedback.analysis.warmer import FigureWarmer
 from centricity.jobs.lease import SchedulerLease
 from centricity.site.routes import include_routers
+from centricity.sqlite_group_commit import group_commit_for
 from centricity.web import errors, heap
 from centricity.web.ratelimit import LoginThrottle, PublicThrottle
 from centricity.web.security import SecurityMiddleware
@@ -90,6 +91,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.session_factory = sessions or session_factory(get_engine(settings))
+    app.state.group_commit = group_commit_for(app.state.session_factory)
     app.state.login_throttle = LoginThrottle(settings)
     app.state.public_throttle = PublicThrottle(settings)
     # Installed templates do not change under a running server: checking each one's file

@@ -4,6 +4,8 @@ JavaScript. A GET never saves: a one-click score from the e-mail only preselects
 
 from __future__ import annotations
 
+import asyncio
+from functools import partial
 from typing import Any
 
 from fastapi import Depends, Request
@@ -112,9 +114,24 @@ async def answer(request: Request, token: str) -> Response:
     kept; the last page finishes the survey (a second submission: 409)."""
     form = await request.form()
     fields = {key: [str(v) for v in form.getlist(key)] for key in form}
+    group = request.app.state.group_commit
+    if group is not None:
+        # SQLite: answers that arrive together are written by one COMMIT, each in its own
+        # savepoint, and this one is answered once that COMMIT has returned.
+        work = partial(_answer_counted_inside, request, token, fields)
+        return await asyncio.wrap_future(group.submit(work))
     # The store is used synchronously, off the event loop, in one worker thread from
     # BEGIN to COMMIT (see `_answer_in_one_transaction`).
     return await run_in_threadpool(_answer_in_one_transaction, request, token, fields)
+
+
+def _answer_counted_inside(
+    request: Request, token: str, fields: dict[str, list[str]], session: Session
+) -> Response:
+    """Count the address and answer in the transaction the caller holds open."""
+    if wait := wait_seconds(request, session):
+        return _too_many(request, token, wait)
+    return _answer(request, session, token, fields)
 
 
 def _answer_in_one_transaction(
