@@ -75,3 +75,36 @@ def test_old_slices_are_swept_by_requests_and_by_the_hourly_purge(
     admit(db, key_hash="a", limit=MINUTE, now=now - timedelta(days=2))
     purge_expired_sessions(db, {})
     assert _rows(db, "a") == [] and _rows(db, "k") == [(slice_of(now), 1)]
+
+
+def test_a_count_in_its_own_transaction_does_not_wait_for_postgresqls_fsync() -> None:
+    """Only the counting transaction commits asynchronously; the pooled connection it
+    used goes back to the pool with PostgreSQL's durable default."""
+    from types import SimpleNamespace
+
+    from sqlalchemy import text
+
+    from centricity.db import make_engine, session_factory
+    from centricity.web.public import wait_seconds
+    from store_helpers import PG_ADMIN_URL, pg_or_skip
+
+    pg_or_skip()
+    engine = make_engine(PG_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://"))
+    seen: list[str] = []
+
+    class Throttle:
+        def admit(self, session: Session, *, address: str) -> int:  # noqa: ARG002
+            seen.append(session.execute(text("SHOW synchronous_commit")).scalar_one())
+            return 0
+
+    state = SimpleNamespace(public_throttle=Throttle(), session_factory=session_factory(engine))
+    request = SimpleNamespace(
+        app=SimpleNamespace(state=state), client=SimpleNamespace(host="192.0.2.7"), method="POST"
+    )
+    try:
+        assert wait_seconds(request, None) == 0  # type: ignore[arg-type]
+        assert seen == ["off"]
+        with engine.connect() as conn:
+            assert conn.execute(text("SHOW synchronous_commit")).scalar_one() == "on"
+    finally:
+        engine.dispose()
