@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from centricity.db import make_engine, session_factory
-from centricity.sqlite_group_commit import GroupCommit, group_commit_for
+from centricity.sqlite_group_commit import GroupCommit, TransactionLost, group_commit_for
 
 WHO: contextvars.ContextVar[str] = contextvars.ContextVar("who", default="nobody")
 
@@ -125,6 +125,43 @@ def test_a_failed_commit_stores_nothing_of_the_group_and_fails_every_unit(store:
             future.result(10)
     assert _stored(store) == []
     assert group.submit(_insert("after")).result(10) == "after"
+
+
+def test_a_transaction_the_store_rolled_back_fails_the_whole_group(store: Engine) -> None:
+    """SQLite ends the whole transaction on some errors (a full disk, an I/O error), even
+    inside a savepoint: the group's earlier units must not be reported as saved."""
+    group = GroupCommit(session_factory(store))
+
+    def disk_full(session: Session) -> None:
+        session.connection().connection.dbapi_connection.execute("ROLLBACK")  # type: ignore[union-attr]
+        raise OperationalError("INSERT", {}, Exception("database or disk is full"))
+
+    release = _held_open(group)
+    before = group.submit(_insert("before"))
+    failing = group.submit(disk_full)
+    release.set()
+    with pytest.raises(TransactionLost):
+        before.result(10)
+    with pytest.raises(OperationalError):
+        failing.result(10)
+    assert _stored(store) == []
+    assert group.submit(_insert("after")).result(10) == "after"
+    assert _stored(store) == ["after"]
+
+
+def test_a_group_that_cannot_begin_fails_its_units_instead_of_leaving_them_waiting(
+    store: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    group = GroupCommit(session_factory(store))
+
+    def locked() -> None:
+        raise OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(group.engine, "connect", locked)
+    with pytest.raises(OperationalError):
+        group.submit(_insert("first")).result(10)
+    monkeypatch.undo()
+    assert group.submit(_insert("later")).result(10) == "later"
 
 
 def test_a_unit_sees_the_callers_context_variables(store: Engine) -> None:

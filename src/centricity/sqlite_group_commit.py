@@ -19,7 +19,11 @@ Durability is unchanged: nothing is answered before the COMMIT that stores it ha
 the disk, with the same `synchronous=FULL`. Isolation between units is the savepoint's: a
 unit that raises is rolled back alone and gets its own error; a later unit sees what an
 earlier one of its group wrote, as it would had that one committed first. If the COMMIT
-itself fails, nothing of the group is stored and every unit gets that error.
+itself fails, nothing of the group is stored and every unit gets that error; the same when
+SQLite ends the whole transaction on its own (a full disk, an I/O error roll back past any
+savepoint), which is checked after every unit (`TransactionLost`). A group that cannot
+begin (the store locked by another process past the busy timeout) fails its units too:
+no caller is left waiting.
 
 The thread is started on the first unit and ends after `IDLE_SECONDS` without work, so an
 app that is built and dropped (the test suite builds hundreds) leaves no thread behind.
@@ -32,6 +36,7 @@ import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -100,26 +105,38 @@ class GroupCommit:
             self._run_group(first)
 
     def _run_group(self, first: _Unit[Any]) -> None:
-        done: list[tuple[_Unit[Any], Any, BaseException | None]] = []
+        taken: list[_Unit[Any]] = [first]  # every unit this group took from the queue
+        outcomes: dict[int, tuple[Any, BaseException | None]] = {}
         try:
             with self.engine.connect() as connection:
                 connection.execution_options(sqlite_begin="IMMEDIATE")
                 with connection.begin():
+                    driver = connection.connection.dbapi_connection
                     unit: _Unit[Any] | None = first
                     while unit is not None:
                         if unit.future.set_running_or_notify_cancel():
-                            done.append((unit, *self._run_unit(connection, unit)))
-                        unit = self._next() if len(done) < self.max_group else None
+                            outcomes[id(unit)] = self._run_unit(connection, unit)
+                            if not getattr(driver, "in_transaction", True):
+                                # SQLite rolled the whole transaction back (a full disk, an
+                                # I/O error): the group's earlier writes are gone too, and
+                                # later statements would commit one by one.
+                                raise TransactionLost
+                        unit = self._next() if len(taken) < self.max_group else None
+                        if unit is not None:
+                            taken.append(unit)
             self.groups += 1
-        except BaseException as error:  # the COMMIT (or BEGIN) failed: nothing was stored
-            for unit, _result, _error in done:
-                unit.future.set_exception(error)
+        except BaseException as error:  # BEGIN, the COMMIT or the transaction failed
+            for unit in taken:  # nothing of the group is stored: each learns why
+                if not unit.future.done():
+                    unit.future.set_exception(outcomes.get(id(unit), (None, None))[1] or error)
             return
-        for unit, result, unit_error in done:
-            if unit_error is None:
-                unit.future.set_result(result)
-            else:
-                unit.future.set_exception(unit_error)
+        for unit in taken:
+            if id(unit) in outcomes:
+                result, unit_error = outcomes[id(unit)]
+                if unit_error is None:
+                    unit.future.set_result(result)
+                else:
+                    unit.future.set_exception(unit_error)
 
     def _next(self) -> _Unit[Any] | None:
         try:
@@ -134,10 +151,20 @@ class GroupCommit:
             session.commit()  # releases the unit's savepoint; the group commits later
             return result, None
         except BaseException as error:  # handed to the unit's caller, as a thread pool does
-            session.rollback()
+            # Without its savepoint (SQLite ended the transaction) the rollback fails too;
+            # the group sees the transaction gone and fails every unit.
+            with suppress(Exception):
+                session.rollback()
             return None, error
         finally:
             session.close()
+
+
+class TransactionLost(RuntimeError):
+    """SQLite ended the group's transaction on its own, so nothing of the group is stored."""
+
+    def __init__(self) -> None:
+        super().__init__("the store rolled back the shared transaction; nothing was saved")
 
 
 def group_commit_for(factory: sessionmaker[Session]) -> GroupCommit | None:
