@@ -109,6 +109,25 @@ def test_a_failing_unit_is_rolled_back_alone_and_gets_its_own_error(store: Engin
     assert _stored(store) == ["holder", "other", "same"]
 
 
+def test_a_unit_that_raises_after_writing_leaves_none_of_its_rows(store: Engine) -> None:
+    group = GroupCommit(session_factory(store))
+
+    def half_done(session: Session) -> None:
+        session.execute(text("INSERT INTO answers (who) VALUES ('half')"))
+        raise ValueError("the answer could not be finished")
+
+    release = _held_open(group)
+    first = group.submit(_insert("first"))
+    failing = group.submit(half_done)
+    last = group.submit(_insert("last"))
+    release.set()
+    with pytest.raises(ValueError, match="could not be finished"):
+        failing.result(10)
+    assert first.result(10) == "first" and last.result(10) == "last"
+    assert group.groups == 1
+    assert _stored(store) == ["first", "holder", "last"]
+
+
 def test_a_failed_commit_stores_nothing_of_the_group_and_fails_every_unit(store: Engine) -> None:
     group = GroupCommit(session_factory(store))
 
@@ -142,8 +161,13 @@ def test_a_transaction_the_store_rolled_back_fails_the_whole_group(store: Engine
     release.set()
     with pytest.raises(TransactionLost):
         before.result(10)
-    with pytest.raises(OperationalError):
+    with pytest.raises(TransactionLost) as caught:
         failing.result(10)
+    causes, cause = [], caught.value.__cause__
+    while cause is not None:
+        causes.append(cause)
+        cause = cause.__cause__
+    assert any(isinstance(c, OperationalError) for c in causes)  # the unit's own error
     assert _stored(store) == []
     assert group.submit(_insert("after")).result(10) == "after"
     assert _stored(store) == ["after"]
@@ -153,15 +177,30 @@ def test_a_group_that_cannot_begin_fails_its_units_instead_of_leaving_them_waiti
     store: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     group = GroupCommit(session_factory(store))
+    trying, queued = threading.Event(), threading.Event()
 
-    def locked() -> None:
+    attempts: list[int] = []
+
+    def locked() -> None:  # as after the busy timeout, with more answers queued meanwhile
+        attempts.append(1)
+        trying.set()
+        assert queued.wait(10)
+        if len(attempts) > 1:
+            time.sleep(3)  # another wait for the lock, which a queued unit must not need
         raise OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked"))
 
     monkeypatch.setattr(group.engine, "connect", locked)
-    with pytest.raises(OperationalError):
-        group.submit(_insert("first")).result(10)
+    futures = [group.submit(_insert("first"))]
+    assert trying.wait(10)
+    futures += [group.submit(_insert(f"q{i}")) for i in range(3)]
+    queued.set()
+    for future in futures:  # all fail at once, none waits for another busy timeout
+        with pytest.raises(OperationalError):
+            future.result(2)
+    assert len(attempts) == 1
     monkeypatch.undo()
     assert group.submit(_insert("later")).result(10) == "later"
+    assert _stored(store) == ["later"]
 
 
 def test_a_unit_sees_the_callers_context_variables(store: Engine) -> None:

@@ -32,10 +32,11 @@ app that is built and dropped (the test suite builds hundreds) leaves no thread 
 from __future__ import annotations
 
 import contextvars
+import copy as _copy
 import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -86,31 +87,47 @@ class GroupCommit:
         with self._lock:  # the thread cannot decide to end between the put and this check
             self._queue.put(unit)
             if self._thread is None:
-                self._thread = threading.Thread(
+                thread = threading.Thread(
                     target=self._serve, name="sqlite-group-commit", daemon=True
                 )
-                self._thread.start()
+                thread.start()
+                self._thread = thread
         return unit.future
 
     def _serve(self) -> None:
-        while True:
-            try:
-                first = self._queue.get(timeout=self.idle_seconds)
-            except queue.Empty:
-                with self._lock:
-                    if self._queue.empty():
-                        self._thread = None
-                        return
-                continue
-            self._run_group(first)
+        try:
+            while True:
+                try:
+                    first = self._queue.get(timeout=self.idle_seconds)
+                except queue.Empty:
+                    with self._lock:
+                        if self._queue.empty():
+                            self._thread = None
+                            return
+                    continue
+                self._run_group(first)
+        except BaseException:
+            # Never leave units waiting on a thread that is gone: the next submit (or this
+            # hand-over, when units are already queued) starts another.
+            with self._lock:
+                self._thread = None
+                if not self._queue.empty():
+                    thread = threading.Thread(
+                        target=self._serve, name="sqlite-group-commit", daemon=True
+                    )
+                    thread.start()
+                    self._thread = thread
+            raise
 
     def _run_group(self, first: _Unit[Any]) -> None:
         taken: list[_Unit[Any]] = [first]  # every unit this group took from the queue
         outcomes: dict[int, tuple[Any, BaseException | None]] = {}
+        began = False
         try:
             with self.engine.connect() as connection:
                 connection.execution_options(sqlite_begin="IMMEDIATE")
                 with connection.begin():
+                    began = True
                     driver = connection.connection.dbapi_connection
                     unit: _Unit[Any] | None = first
                     while unit is not None:
@@ -126,17 +143,18 @@ class GroupCommit:
                             taken.append(unit)
             self.groups += 1
         except BaseException as error:  # BEGIN, the COMMIT or the transaction failed
+            if not began:
+                # The store is locked (another process past the busy timeout): the units
+                # queued meanwhile would only wait as long again, one group after another.
+                while (waiting := self._next()) is not None:
+                    taken.append(waiting)
             for unit in taken:  # nothing of the group is stored: each learns why
-                if not unit.future.done():
-                    unit.future.set_exception(outcomes.get(id(unit), (None, None))[1] or error)
+                own = outcomes.get(id(unit), (None, None))[1]
+                _settle(unit.future, None, own or _fresh(error))
             return
         for unit in taken:
             if id(unit) in outcomes:
-                result, unit_error = outcomes[id(unit)]
-                if unit_error is None:
-                    unit.future.set_result(result)
-                else:
-                    unit.future.set_exception(unit_error)
+                _settle(unit.future, *outcomes[id(unit)])
 
     def _next(self) -> _Unit[Any] | None:
         try:
@@ -145,26 +163,51 @@ class GroupCommit:
             return None
 
     def _run_unit(self, connection: Any, unit: _Unit[Any]) -> tuple[Any, BaseException | None]:
+        """Run one unit in its own savepoint: its result, or the error it raised after its
+        writes were rolled back. A savepoint that cannot be rolled back (SQLite ended the
+        transaction) fails the whole group, so no unit's partial writes are committed."""
         session = self.factory(bind=connection, join_transaction_mode="create_savepoint")
         try:
             result = unit.context.run(unit.work, session)
             session.commit()  # releases the unit's savepoint; the group commits later
             return result, None
         except BaseException as error:  # handed to the unit's caller, as a thread pool does
-            # Without its savepoint (SQLite ended the transaction) the rollback fails too;
-            # the group sees the transaction gone and fails every unit.
-            with suppress(Exception):
+            try:
                 session.rollback()
+            except Exception:
+                raise TransactionLost from error
             return None, error
         finally:
             session.close()
 
 
+def _settle(future: Future[Any], result: Any, error: BaseException | None) -> None:
+    """Give a unit's caller its outcome, unless the caller has cancelled it meanwhile."""
+    with suppress(InvalidStateError):
+        if error is None:
+            future.set_result(result)
+        else:
+            future.set_exception(error)
+
+
+def _fresh(error: BaseException) -> BaseException:
+    """A copy of a group's error for one caller, caused by the original: the same object
+    raised in many requests would gather all their tracebacks."""
+    try:
+        copy = _copy.copy(error)
+    except Exception:
+        return error
+    copy.__cause__ = error
+    return copy
+
+
 class TransactionLost(RuntimeError):
     """SQLite ended the group's transaction on its own, so nothing of the group is stored."""
 
-    def __init__(self) -> None:
-        super().__init__("the store rolled back the shared transaction; nothing was saved")
+    def __init__(
+        self, message: str = "the store rolled back the shared transaction; nothing was saved"
+    ) -> None:
+        super().__init__(message)
 
 
 def group_commit_for(factory: sessionmaker[Session]) -> GroupCommit | None:

@@ -186,7 +186,18 @@ def own_store(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
         yield url
 
 
-def test_concurrent_submissions_keep_exactly_one_answer(own_store: str, tmp_path: Path) -> None:
+def _own_settings(url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        environment="test",
+        database_url=url,
+        data_dir=tmp_path / "data",
+        secret_key=TEST_SECRET,
+        scheduler_enabled=False,
+    )
+
+
+def _own_links(settings: Settings, count: int) -> list[str]:
+    """`count` links of one NPS survey, each for its own customer, made through the services."""
     from centricity.accounts import service as accounts
     from centricity.accounts.models import Role
     from centricity.accounts.schemas import UserCreate
@@ -195,13 +206,7 @@ def test_concurrent_submissions_keep_exactly_one_answer(own_store: str, tmp_path
     from centricity.surveys import service as surveys
     from centricity.surveys.schemas import InvitationCreate, SurveyCreate
 
-    settings = Settings(
-        environment="test",
-        database_url=own_store,
-        data_dir=tmp_path / "data",
-        secret_key=TEST_SECRET,
-        scheduler_enabled=False,
-    )
+    paths = []
     with session_factory(get_engine(settings))() as session:
         manager = accounts.create(
             session,
@@ -214,18 +219,29 @@ def test_concurrent_submissions_keep_exactly_one_answer(own_store: str, tmp_path
             ),
             actor=None,
         )
-        customer = customers.create(session, data=CustomerCreate(name="Jan Nowak"), actor=None)
         survey = surveys.create(
             session,
             data=SurveyCreate(name="Race", kind="nps", languages=["en"]),
             actor=manager,
         )
-        invited = surveys.invite(
-            session, survey=survey, data=InvitationCreate(customer_id=customer.id), actor=manager
-        )
+        for k in range(count):  # a customer each: one is asked once per fatigue period
+            data = CustomerCreate(name=f"Jan Nowak {k}")
+            customer = customers.create(session, data=data, actor=None)
+            invited = surveys.invite(
+                session,
+                survey=survey,
+                data=InvitationCreate(customer_id=customer.id),
+                actor=manager,
+            )
+            assert isinstance(invited, surveys.Invited)
+            paths.append("/s/" + invited.url.rsplit("/s/", 1)[1])
         session.commit()
-    assert isinstance(invited, surveys.Invited)
-    path = "/s/" + invited.url.rsplit("/s/", 1)[1]
+    return paths
+
+
+def test_concurrent_submissions_keep_exactly_one_answer(own_store: str, tmp_path: Path) -> None:
+    settings = _own_settings(own_store, tmp_path)
+    path = _own_links(settings, 1)[0]
     app = create_app(settings)
 
     def submit(score: int) -> int:
@@ -238,3 +254,30 @@ def test_concurrent_submissions_keep_exactly_one_answer(own_store: str, tmp_path
         stored = session.scalars(select(SurveyResponse)).all()
         assert len(stored) == 1 and stored[0].finished_at is not None
         assert stored[0].score in (1, 5, 9, 10)
+
+
+def test_answers_on_a_store_of_its_own_keep_every_rule(own_store: str, tmp_path: Path) -> None:
+    """Through the app's own engine, as a server runs (on SQLite: the group commit):
+    errors, a finished answer with its follow-up, a resubmission, the public limit."""
+    settings = _own_settings(own_store, tmp_path)
+    first, second = _own_links(settings, 2)
+    app = create_app(settings)
+    with TestClient(app, follow_redirects=False) as client:
+        assert client.post(first, data={"page": "main", "score": "11"}).status_code == 422
+        sent = client.post(first, data={"page": "main", "score": "2", "comment": "Kurier"})
+        assert sent.status_code == 200
+        assert client.post(first, data={"page": "main", "score": "9"}).status_code == 409
+        app.state.public_throttle = PublicThrottle(
+            settings.model_copy(update={"public_requests_per_minute": 3})
+        )
+        refused = client.post(second, data={"page": "main", "score": "10"})
+        assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    group = app.state.group_commit
+    if own_store.startswith("sqlite"):
+        assert group is not None and group.groups >= 4  # every answer went through it
+    else:
+        assert group is None
+    with session_factory(get_engine(settings))() as session:
+        stored = session.scalars(select(SurveyResponse)).all()
+        assert [(r.score, r.comment) for r in stored] == [(2, "Kurier")]
+        assert stored[0].finished_at is not None and stored[0].follow_up_case_id is not None
