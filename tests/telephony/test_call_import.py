@@ -171,6 +171,25 @@ def test_a_later_answered_call_in_a_second_file_closes_the_task(
     assert jana.id == task.customer_id
 
 
+def test_a_corrected_record_updates_its_call_and_its_contact(
+    db: Session, session_maker: sessionmaker[Session], tmp_path: Path, personas: Any
+) -> None:
+    _customers(db)
+    _import(session_maker, _write(tmp_path / "a.csv", MASTER[:2]), timezone="UTC")
+    corrected = _asterisk("601234567", "200", "2026-11-30 09:00:00", "2026-11-30 09:00:20",
+                          "2026-11-30 09:06:00", 340, "ANSWERED", "1732957200.1")  # fmt: skip
+    again = _import(
+        session_maker, _write(tmp_path / "b.csv", [corrected, MASTER[1]]), timezone="UTC"
+    )
+    assert (again.counts.inserted, again.counts.updated, again.counts.unchanged) == (0, 1, 1)
+    db.expire_all()
+    contacts = {i.external_id: i for i in db.scalars(select(Interaction))}
+    assert len(contacts) == 2
+    contact = contacts["call:1732957200.1"]
+    assert (contact.waiting_seconds, contact.duration_seconds) == (20, 340)
+    assert contacts["call:1732960800.2"].duration_seconds == 0
+
+
 def test_a_mapped_csv_with_a_header_and_a_direction_column(
     db: Session, session_maker: sessionmaker[Session], tmp_path: Path, personas: Any
 ) -> None:

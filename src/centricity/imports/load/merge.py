@@ -257,7 +257,7 @@ def _upsert_postgresql(
 ) -> tuple[int, int]:
     defaults = _defaults(writer, target, set(columns))
     rows = select(*columns.values(), *defaults.values())
-    plain = _insert_all(session, target.insert().from_select([*columns, *defaults], rows))
+    plain = insert_all(session, target.insert().from_select([*columns, *defaults], rows))
     if plain is not None:
         return plain, 0
     insert = postgresql.insert(target).from_select([*columns, *defaults], rows)
@@ -279,7 +279,7 @@ def _upsert_postgresql(
     return int(counts[0]), int(counts[1])
 
 
-def _insert_all(session: Session, statement: Any) -> int | None:
+def insert_all(session: Session, statement: Any) -> int | None:
     """Try a plain INSERT of the whole batch (a first import: no key exists yet); None
     when a key already exists, after undoing the attempt. Skipping conflict handling
     makes new rows about 20 % cheaper on PostgreSQL."""
