@@ -122,8 +122,9 @@ ActorCheck = Callable[[Session, Table, User], Select[Any] | None]
 Prepare = Callable[[pl.DataFrame, frozenset[str]], pl.DataFrame]
 # Adds values the store decides to a batch's resolved rows before they are staged, as the
 # acting user (None: the command line) would write them (a call's customer, found by its
-# phone number, and its owning department), so the merge inserts complete rows.
-BeforeStage = Callable[[Session, pl.DataFrame, User | None], pl.DataFrame]
+# phone number, and its owning department), so the merge inserts complete rows; the
+# dictionary is the run's memo, kept from batch to batch.
+BeforeStage = Callable[[Session, pl.DataFrame, User | None, dict[str, Any]], pl.DataFrame]
 # Rows of the target table the acting user may not see (another department's confidential
 # contacts): a write never matches, updates, counts or names them.
 Hidden = Callable[[User], ColumnElement[bool]]

@@ -35,10 +35,13 @@ KEY = "uniqueid"  # the field that names a call (`calls.call_id`)
 RESOLVED = ("customer_id", "department_id", "tier")  # what the store decides for a call
 
 
-def complete(session: Session, frame: pl.DataFrame, actor: User | None) -> pl.DataFrame:
+def complete(
+    session: Session, frame: pl.DataFrame, actor: User | None, memo: dict[str, Any]
+) -> pl.DataFrame:
     """The batch's calls with their customer, owner and (when a value run exists) tier,
     as the calls would be after merging them and resolving them in the store."""
-    customer = _customers(session, frame["party_e164"])
+    known = memo.setdefault("customer_by_number", {})
+    customer = _customers(session, frame["party_e164"], known)
     frame = frame.with_columns(customer.alias("customer_id"))
     frame = frame.with_columns(_owners(session, frame, actor).alias("department_id"))
     run = value_queries.latest_run(session)
@@ -53,16 +56,24 @@ def _lookup(session: Session, query: Any, values: pl.Series, dtype: Any) -> pl.S
     return values.replace_strict(found, default=None, return_dtype=dtype)
 
 
-def _customers(session: Session, numbers: pl.Series) -> pl.Series:
+def _customers(session: Session, numbers: pl.Series, known: dict[str, int | None]) -> pl.Series:
     """The customer whose phone is each number (the oldest record when several share
-    it; erased ones never); null for numbers nobody has."""
+    it; erased ones never); null for numbers nobody has. Each number is looked up once a
+    run and `known` keeps the answer for the later batches, as the importer keeps the ids
+    of references: a million records name 130,000 numbers, and asking for each batch's
+    again took 6.6 s of a 70 s import on SQLite (under the profiler)."""
     distinct = numbers.drop_nulls().unique().to_list()
-    query = (
-        select(Customer.phone_e164, func.min(Customer.id))
-        .where(in_keys(session, Customer.phone_e164, distinct), Customer.erased_at.is_(None))
-        .group_by(Customer.phone_e164)
-    )
-    return _lookup(session, query, numbers, pl.Int64)
+    asked = [number for number in distinct if number not in known]
+    if asked:
+        query = (
+            select(Customer.phone_e164, func.min(Customer.id))
+            .where(in_keys(session, Customer.phone_e164, asked), Customer.erased_at.is_(None))
+            .group_by(Customer.phone_e164)
+        )
+        found = dict(session.execute(query).all())
+        known.update({number: found.get(number) for number in asked})
+    mapping = {number: known[number] for number in distinct}
+    return numbers.replace_strict(mapping, default=None, return_dtype=pl.Int64)
 
 
 def _tiers(session: Session, run_id: int, customer_ids: pl.Series) -> pl.Series:

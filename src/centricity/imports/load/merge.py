@@ -9,7 +9,8 @@ column (external id) or, for kinds without one, the hashed natural key kept in
 tries a plain `INSERT` first and, when some key exists, does both in one `INSERT … ON
 CONFLICT DO UPDATE … WHERE changed`, counting inserts by `xmax = 0`. A kind that acts on
 what changed (`after_change`: cases rebuild their targets) gets the keys of the rows about
-to be inserted or updated, found by one query before the merge.
+to be inserted or updated, found by one query before the merge (on PostgreSQL, when the
+plain `INSERT` went through, every staged key without a search).
 """
 
 from __future__ import annotations
@@ -177,13 +178,19 @@ def merge(
     target = Base.metadata.tables[spec.table]
     columns = _targets(spec, stage)
     writer = Writer.of(spec, actor)
-    changed = _new_or_changed(session, spec, target, key, columns) if spec.after_change else []
-    if key.column is None:
-        inserted, updated = _merge_by_natural_key(session, spec, target, stage, columns, writer)
-    elif session.get_bind().dialect.name == "postgresql":
-        inserted, updated = _upsert_postgresql(session, spec, target, key.column, columns, writer)
+    changes = spec.after_change is not None
+    if key.column is not None and session.get_bind().dialect.name == "postgresql":
+        inserted, updated, changed = _merge_postgresql(
+            session, spec, target, key, columns, writer, changes=changes
+        )
     else:
-        inserted, updated = _merge_sqlite(session, spec, target, key.column, stage, columns, writer)
+        changed = _new_or_changed(session, spec, target, key, columns) if changes else []
+        if key.column is None:
+            inserted, updated = _merge_by_natural_key(session, spec, target, stage, columns, writer)
+        else:
+            inserted, updated = _merge_sqlite(
+                session, spec, target, key.column, stage, columns, writer
+            )
     if spec.after_merge is not None:
         spec.after_merge(session, stage.table)
     if spec.after_change is not None and changed:
@@ -247,6 +254,31 @@ def _merge_sqlite(
     return _count(session, insert), updated
 
 
+def _merge_postgresql(
+    session: Session,
+    spec: KindSpec,
+    target: Table,
+    key: KeyOption,
+    columns: dict[str, ColumnElement[Any]],
+    writer: Writer,
+    *,
+    changes: bool,
+) -> tuple[int, int, list[Any]]:
+    """Inserted, updated and the keys of the rows that changed (when `changes`). A plain
+    `INSERT` of the whole batch goes first: when no key exists yet (a first import) every
+    staged row is new, so the keys that changed are the staged ones and need no search
+    (finding them probed the target's key for each row: 5.1 s of a 1,000,000-record call
+    import, measured); else the attempt is undone, the changed keys found, the upsert run."""
+    column = str(key.column)
+    defaults = _defaults(writer, target, set(columns))
+    rows = select(*columns.values(), *defaults.values())
+    plain = insert_all(session, target.insert().from_select([*columns, *defaults], rows))
+    if plain is not None:
+        return plain, 0, list(session.scalars(select(columns[column]))) if changes else []
+    changed = _new_or_changed(session, spec, target, key, columns) if changes else []
+    return (*_upsert_postgresql(session, spec, target, column, columns, writer), changed)
+
+
 def _upsert_postgresql(
     session: Session,
     spec: KindSpec,
@@ -257,9 +289,6 @@ def _upsert_postgresql(
 ) -> tuple[int, int]:
     defaults = _defaults(writer, target, set(columns))
     rows = select(*columns.values(), *defaults.values())
-    plain = insert_all(session, target.insert().from_select([*columns, *defaults], rows))
-    if plain is not None:
-        return plain, 0
     insert = postgresql.insert(target).from_select([*columns, *defaults], rows)
     excluded = insert.excluded
     names = [n for n in columns if n != key]
