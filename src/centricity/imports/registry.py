@@ -145,7 +145,9 @@ class KindSpec:
     """Everything the importer needs to know about one kind of record.
 
     `derived` columns are added by `prepare` (or `before_stage`) and stored like fields;
-    `computed` ones (a search key) are stored too but never make a row count as changed. `hidden`,
+    `computed` ones (a search key) are stored too but never make a row count as changed;
+    `kept` ones (a call's owning department) are written when a row is inserted, and an
+    update writes them only where the stored row has none. `hidden`,
     `read_only`, `owner_values` and `actor_checks` apply the kind's access rules to
     writes (None: every user sees and changes every row); a row naming a read-only record
     is quarantined with `read_only_reason`.
@@ -164,6 +166,7 @@ class KindSpec:
     update_values: Callable[[], dict[str, Any]] = dict
     derived: tuple[str, ...] = ()
     computed: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
     prepare: Prepare | None = None
     before_stage: BeforeStage | None = None
     checks: tuple[Check, ...] = ()

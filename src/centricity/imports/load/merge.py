@@ -218,6 +218,12 @@ def _compared(spec: KindSpec, columns: dict[str, ColumnElement[Any]]) -> dict[st
     return {n: e for n, e in columns.items() if n not in spec.computed}
 
 
+def _updated(spec: KindSpec, target: Table, columns: dict[str, Any]) -> dict[str, Any]:
+    """What an update of a stored row writes: the batch's values, but a stored row keeps
+    the `kept` values it has (the batch's fill only an empty one)."""
+    return {n: func.coalesce(target.c[n], e) if n in spec.kept else e for n, e in columns.items()}
+
+
 def _changed(target: Table, columns: dict[str, ColumnElement[Any]]) -> ColumnElement[bool]:
     return not_(and_(*(target.c[n].is_not_distinct_from(e) for n, e in columns.items())))
 
@@ -245,7 +251,7 @@ def _merge_sqlite(
         session,
         update(target)
         .where(target.c[key] == columns[key], changed, writer.writable)
-        .values(dict(columns) | spec.update_values()),
+        .values(_updated(spec, target, columns) | spec.update_values()),
     )
     _guard_not_null(session, target, columns)
     defaults = _defaults(writer, target, set(columns))
@@ -295,7 +301,7 @@ def _upsert_postgresql(
     compared = [n for n in names if n not in spec.computed]
     upsert = insert.on_conflict_do_update(
         index_elements=[key],
-        set_={n: excluded[n] for n in names} | spec.update_values(),
+        set_=_updated(spec, target, {n: excluded[n] for n in names}) | spec.update_values(),
         where=and_(
             or_(*(target.c[n].is_distinct_from(excluded[n]) for n in compared)), writer.writable
         ),
@@ -357,7 +363,7 @@ def _merge_by_natural_key(
             _changed(target, _compared(spec, columns)),
             writer.writable,
         )
-        .values(dict(columns) | spec.update_values()),
+        .values(_updated(spec, target, columns) | spec.update_values()),
     )
     new_lines = sorted(session.scalars(select(table.c.line).where(table.c.target_id.is_(None))))
     if not new_lines:
