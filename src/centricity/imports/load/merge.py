@@ -266,7 +266,8 @@ def _any_stored(
     """Whether a stored row has one of the staged keys: one probe of the key's index per
     row that stops at the first found. When none has (a first import) the search for
     changed rows and the update are skipped: on SQLite they took 0.4 s of each
-    100,000-record batch of call records under the profiler, this probe 0.05 s."""
+    100,000-record batch of call records under the profiler, a probe like this one of
+    100,000 keys 0.05–0.08 s (measured on a million-record store)."""
     found = select(target.c.id).where(target.c[key] == columns[key]).limit(1)
     return session.scalar(found) is not None
 

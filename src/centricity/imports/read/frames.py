@@ -91,7 +91,7 @@ def rebatch(frames: Iterable[pl.DataFrame], size: int, skip: int = 0) -> Iterato
     skipping `skip` rows. A reader's pieces are joined first, so `--batch-size` means the
     same whatever the width of a row: the CSV reader's 8 MB chunks hold 145,000 order rows
     but only 31,000 call records, so a call import ran three times the batches asked for
-    (on 1,000,000 records, 36 commits took 15 s of 79 s on SQLite, measured)."""
+    (on 1,000,000 records, 36 commits took 15 s of 79 s on SQLite under the profiler)."""
     pending: list[pl.DataFrame] = []
     held = 0
     for frame in frames:
