@@ -171,6 +171,42 @@ def test_a_later_answered_call_in_a_second_file_closes_the_task(
     assert jana.id == task.customer_id
 
 
+def test_a_corrected_record_updates_its_call_and_its_contact(
+    db: Session, session_maker: sessionmaker[Session], tmp_path: Path, personas: Any
+) -> None:
+    """The call keeps the department that owns it; one whose department was deleted gets
+    the default owner again."""
+    _customers(db)
+    _import(session_maker, _write(tmp_path / "a.csv", MASTER[:2]), timezone="UTC")
+    sales = Department(name="Sales")
+    db.add(sales)
+    db.flush()
+    first, second = (db.scalars(select(Call).where(Call.call_id == k)).one() for k in KEYS)
+    default = second.department_id
+    first.department_id, second.department_id = sales.id, None
+    db.commit()
+    corrected = [
+        _asterisk("601234567", "200", "2026-11-30 09:00:00", "2026-11-30 09:00:20",
+                  "2026-11-30 09:06:00", 340, "ANSWERED", KEYS[0]),
+        _asterisk("00420601234567", "200", "2026-11-30 10:00:00", "",
+                  "2026-11-30 10:00:45", 0, "NO ANSWER", KEYS[1]),
+    ]  # fmt: skip
+    again = _import(session_maker, _write(tmp_path / "b.csv", corrected), timezone="UTC")
+    assert (again.counts.inserted, again.counts.updated, again.counts.unchanged) == (0, 2, 0)
+    db.expire_all()
+    owners = dict(db.execute(select(Call.call_id, Call.department_id)).all())
+    assert owners == {KEYS[0]: sales.id, KEYS[1]: default}
+    contacts = {i.external_id: i for i in db.scalars(select(Interaction))}
+    assert len(contacts) == 2
+    contact = contacts[f"call:{KEYS[0]}"]
+    assert (contact.waiting_seconds, contact.duration_seconds) == (20, 340)
+    assert contact.department_id == sales.id
+    assert contacts[f"call:{KEYS[1]}"].waiting_seconds == 45
+
+
+KEYS = ("1732957200.1", "1732960800.2")
+
+
 def test_a_mapped_csv_with_a_header_and_a_direction_column(
     db: Session, session_maker: sessionmaker[Session], tmp_path: Path, personas: Any
 ) -> None:

@@ -122,8 +122,9 @@ ActorCheck = Callable[[Session, Table, User], Select[Any] | None]
 Prepare = Callable[[pl.DataFrame, frozenset[str]], pl.DataFrame]
 # Adds values the store decides to a batch's resolved rows before they are staged, as the
 # acting user (None: the command line) would write them (a call's customer, found by its
-# phone number, and its owning department), so the merge inserts complete rows.
-BeforeStage = Callable[[Session, pl.DataFrame, User | None], pl.DataFrame]
+# phone number, and its owning department), so the merge inserts complete rows; the
+# dictionary is the run's memo, kept from batch to batch.
+BeforeStage = Callable[[Session, pl.DataFrame, User | None, dict[str, Any]], pl.DataFrame]
 # Rows of the target table the acting user may not see (another department's confidential
 # contacts): a write never matches, updates, counts or names them.
 Hidden = Callable[[User], ColumnElement[bool]]
@@ -144,7 +145,9 @@ class KindSpec:
     """Everything the importer needs to know about one kind of record.
 
     `derived` columns are added by `prepare` (or `before_stage`) and stored like fields;
-    `computed` ones (a search key) are stored too but never make a row count as changed. `hidden`,
+    `computed` ones (a search key) are stored too but never make a row count as changed;
+    `kept` ones (a call's owning department) are written when a row is inserted, and an
+    update writes them only where the stored row has none. `hidden`,
     `read_only`, `owner_values` and `actor_checks` apply the kind's access rules to
     writes (None: every user sees and changes every row); a row naming a read-only record
     is quarantined with `read_only_reason`.
@@ -163,6 +166,7 @@ class KindSpec:
     update_values: Callable[[], dict[str, Any]] = dict
     derived: tuple[str, ...] = ()
     computed: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
     prepare: Prepare | None = None
     before_stage: BeforeStage | None = None
     checks: tuple[Check, ...] = ()

@@ -95,16 +95,21 @@ def _reached(later_than: Any, customer: Any, *, outbound_only: bool = False) -> 
 
 
 def _mark_called_back(session: Session, scope: ColumnElement[bool]) -> None:
-    """Missed calls get the start of the first answered outbound call after them."""
+    """Missed calls get the start of the first answered outbound call after them: the
+    customer's calls read in time order from their index, stopping at the first such
+    call (`min()` read every later call of the customer for each missed call, so a
+    customer who calls often cost the square of their calls)."""
     other = aliased(Call)
     first = (
-        select(func.min(other.started_at))
+        select(other.started_at)
         .where(
             other.customer_id == Call.customer_id,
             other.direction == "outbound",
             other.outcome == Outcome.ANSWERED.value,
             other.started_at > Call.started_at,
         )
+        .order_by(other.started_at)
+        .limit(1)
         .scalar_subquery()
     )
     session.execute(

@@ -288,6 +288,7 @@ CALLS = register(
             *import_links.RESOLVED,
         ),
         computed=import_links.RESOLVED,
+        kept=import_links.KEPT,
         prepare=_with_call_facts,
         before_stage=import_links.complete,
         after_change=import_links.after_change,

@@ -11,6 +11,7 @@ happens in Polars. Customers merged away resolve to the record they were merged 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 from sqlalchemy import Table, insert, select
@@ -91,6 +92,9 @@ class Resolver:
 
     spec: KindSpec
     caches: dict[str, ReferenceCache] = field(default_factory=dict)
+    # What the kind's `before_stage` keeps for the rest of the run (a call's customer by
+    # number), as the references above keep their ids.
+    memo: dict[str, Any] = field(default_factory=dict)
 
     def apply(
         self, session: Session, good: pl.DataFrame

@@ -9,7 +9,8 @@ column (external id) or, for kinds without one, the hashed natural key kept in
 tries a plain `INSERT` first and, when some key exists, does both in one `INSERT … ON
 CONFLICT DO UPDATE … WHERE changed`, counting inserts by `xmax = 0`. A kind that acts on
 what changed (`after_change`: cases rebuild their targets) gets the keys of the rows about
-to be inserted or updated, found by one query before the merge.
+to be inserted or updated, found by one query before the merge (on PostgreSQL, when the
+plain `INSERT` went through, every staged key without a search).
 """
 
 from __future__ import annotations
@@ -177,13 +178,23 @@ def merge(
     target = Base.metadata.tables[spec.table]
     columns = _targets(spec, stage)
     writer = Writer.of(spec, actor)
-    changed = _new_or_changed(session, spec, target, key, columns) if spec.after_change else []
-    if key.column is None:
-        inserted, updated = _merge_by_natural_key(session, spec, target, stage, columns, writer)
-    elif session.get_bind().dialect.name == "postgresql":
-        inserted, updated = _upsert_postgresql(session, spec, target, key.column, columns, writer)
+    changes = spec.after_change is not None
+    if key.column is not None and session.get_bind().dialect.name == "postgresql":
+        inserted, updated, changed = _merge_postgresql(
+            session, spec, target, key, columns, writer, changes=changes
+        )
+    elif key.column is not None and not _any_stored(session, target, key.column, columns):
+        # SQLite, nothing stored under the batch's keys: every staged row is new.
+        changed = list(session.scalars(select(columns[key.column]))) if changes else []
+        inserted, updated = _insert_sqlite(session, target, stage, columns, writer), 0
     else:
-        inserted, updated = _merge_sqlite(session, spec, target, key.column, stage, columns, writer)
+        changed = _new_or_changed(session, spec, target, key, columns) if changes else []
+        if key.column is None:
+            inserted, updated = _merge_by_natural_key(session, spec, target, stage, columns, writer)
+        else:
+            inserted, updated = _merge_sqlite(
+                session, spec, target, key.column, stage, columns, writer
+            )
     if spec.after_merge is not None:
         spec.after_merge(session, stage.table)
     if spec.after_change is not None and changed:
@@ -209,6 +220,12 @@ def _new_or_changed(
 
 def _compared(spec: KindSpec, columns: dict[str, ColumnElement[Any]]) -> dict[str, Any]:
     return {n: e for n, e in columns.items() if n not in spec.computed}
+
+
+def _updated(spec: KindSpec, target: Table, columns: dict[str, Any]) -> dict[str, Any]:
+    """What an update of a stored row writes: the batch's values, but a stored row keeps
+    the `kept` values it has (the batch's fill only an empty one)."""
+    return {n: func.coalesce(target.c[n], e) if n in spec.kept else e for n, e in columns.items()}
 
 
 def _changed(target: Table, columns: dict[str, ColumnElement[Any]]) -> ColumnElement[bool]:
@@ -238,13 +255,61 @@ def _merge_sqlite(
         session,
         update(target)
         .where(target.c[key] == columns[key], changed, writer.writable)
-        .values(dict(columns) | spec.update_values()),
+        .values(_updated(spec, target, columns) | spec.update_values()),
     )
+    return _insert_sqlite(session, target, stage, columns, writer), updated
+
+
+def _any_stored(
+    session: Session, target: Table, key: str, columns: dict[str, ColumnElement[Any]]
+) -> bool:
+    """Whether a stored row has one of the staged keys: one probe of the key's index per
+    row that stops at the first found. When none has (a first import) the search for
+    changed rows and the update are skipped: on SQLite they took 0.4 s of each
+    100,000-record batch of call records under the profiler, a probe like this one of
+    100,000 keys 0.05–0.08 s (measured on a million-record store)."""
+    found = select(target.c.id).where(target.c[key] == columns[key]).limit(1)
+    return session.scalar(found) is not None
+
+
+def _insert_sqlite(
+    session: Session,
+    target: Table,
+    stage: Stage,
+    columns: dict[str, ColumnElement[Any]],
+    writer: Writer,
+) -> int:
+    """`INSERT OR IGNORE` the staged rows whose key is new (the unique index decides)."""
     _guard_not_null(session, target, columns)
     defaults = _defaults(writer, target, set(columns))
     rows = select(*columns.values(), *defaults.values()).select_from(stage.table)
     insert = target.insert().prefix_with("OR IGNORE").from_select([*columns, *defaults], rows)
-    return _count(session, insert), updated
+    return _count(session, insert)
+
+
+def _merge_postgresql(
+    session: Session,
+    spec: KindSpec,
+    target: Table,
+    key: KeyOption,
+    columns: dict[str, ColumnElement[Any]],
+    writer: Writer,
+    *,
+    changes: bool,
+) -> tuple[int, int, list[Any]]:
+    """Inserted, updated and the keys of the rows that changed (when `changes`). A plain
+    `INSERT` of the whole batch goes first: when no key exists yet (a first import) every
+    staged row is new, so the keys that changed are the staged ones and need no search
+    (finding them probed the target's key for each row: 5.1 s of a 1,000,000-record call
+    import, measured); else the attempt is undone, the changed keys found, the upsert run."""
+    column = str(key.column)
+    defaults = _defaults(writer, target, set(columns))
+    rows = select(*columns.values(), *defaults.values())
+    plain = insert_all(session, target.insert().from_select([*columns, *defaults], rows))
+    if plain is not None:
+        return plain, 0, list(session.scalars(select(columns[column]))) if changes else []
+    changed = _new_or_changed(session, spec, target, key, columns) if changes else []
+    return (*_upsert_postgresql(session, spec, target, column, columns, writer), changed)
 
 
 def _upsert_postgresql(
@@ -257,16 +322,13 @@ def _upsert_postgresql(
 ) -> tuple[int, int]:
     defaults = _defaults(writer, target, set(columns))
     rows = select(*columns.values(), *defaults.values())
-    plain = _insert_all(session, target.insert().from_select([*columns, *defaults], rows))
-    if plain is not None:
-        return plain, 0
     insert = postgresql.insert(target).from_select([*columns, *defaults], rows)
     excluded = insert.excluded
     names = [n for n in columns if n != key]
     compared = [n for n in names if n not in spec.computed]
     upsert = insert.on_conflict_do_update(
         index_elements=[key],
-        set_={n: excluded[n] for n in names} | spec.update_values(),
+        set_=_updated(spec, target, {n: excluded[n] for n in names}) | spec.update_values(),
         where=and_(
             or_(*(target.c[n].is_distinct_from(excluded[n]) for n in compared)), writer.writable
         ),
@@ -279,7 +341,7 @@ def _upsert_postgresql(
     return int(counts[0]), int(counts[1])
 
 
-def _insert_all(session: Session, statement: Any) -> int | None:
+def insert_all(session: Session, statement: Any) -> int | None:
     """Try a plain INSERT of the whole batch (a first import: no key exists yet); None
     when a key already exists, after undoing the attempt. Skipping conflict handling
     makes new rows about 20 % cheaper on PostgreSQL."""
@@ -328,7 +390,7 @@ def _merge_by_natural_key(
             _changed(target, _compared(spec, columns)),
             writer.writable,
         )
-        .values(dict(columns) | spec.update_values()),
+        .values(_updated(spec, target, columns) | spec.update_values()),
     )
     new_lines = sorted(session.scalars(select(table.c.line).where(table.c.target_id.is_(None))))
     if not new_lines:

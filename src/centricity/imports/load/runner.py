@@ -147,7 +147,7 @@ def resolve(
     good, unresolved = resolver.apply(session, checked)
     before_stage = resolver.spec.before_stage
     if before_stage is not None:
-        good = before_stage(session, good, actor)
+        good = before_stage(session, good, actor, resolver.memo)
     return good, unresolved
 
 

@@ -87,14 +87,29 @@ def drop_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def rebatch(frames: Iterable[pl.DataFrame], size: int, skip: int = 0) -> Iterator[pl.DataFrame]:
-    """Cut reader output into batches of at most `size` rows, after skipping `skip` rows."""
+    """Cut reader output into batches of `size` rows (the last one may be shorter), after
+    skipping `skip` rows. A reader's pieces are joined first, so `--batch-size` means the
+    same whatever the width of a row: the CSV reader's 8 MB chunks hold 145,000 order rows
+    but only 31,000 call records, so a call import ran three times the batches asked for
+    (on 1,000,000 records, 36 commits took 15 s of 79 s on SQLite under the profiler)."""
+    pending: list[pl.DataFrame] = []
+    held = 0
     for frame in frames:
         frame = drop_blank_rows(frame)
         if skip:
             dropped = min(skip, frame.height)
             frame, skip = frame.slice(dropped), skip - dropped
-        for start in range(0, frame.height, size):
-            yield frame.slice(start, size)
+        if frame.height == 0:
+            continue
+        pending.append(frame)
+        held += frame.height
+        while held >= size:
+            joined = pl.concat(pending) if len(pending) > 1 else pending[0]
+            yield joined.slice(0, size)
+            rest = joined.slice(size)
+            pending, held = ([rest] if rest.height else []), rest.height
+    if pending:
+        yield pl.concat(pending) if len(pending) > 1 else pending[0]
 
 
 def raw_values(row: dict[str, Any], count: int) -> list[Any] | dict[str, Any]:
