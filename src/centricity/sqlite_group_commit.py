@@ -87,12 +87,15 @@ class GroupCommit:
         with self._lock:  # the thread cannot decide to end between the put and this check
             self._queue.put(unit)
             if self._thread is None:
-                thread = threading.Thread(
-                    target=self._serve, name="sqlite-group-commit", daemon=True
-                )
-                thread.start()
-                self._thread = thread
+                self._start_thread()
         return unit.future
+
+    def _start_thread(self) -> None:
+        """Start the writer thread; the caller holds `_lock`. `_thread` is set only once
+        the thread has started, so a failed start leaves the next submit to try again."""
+        thread = threading.Thread(target=self._serve, name="sqlite-group-commit", daemon=True)
+        thread.start()
+        self._thread = thread
 
     def _serve(self) -> None:
         try:
@@ -112,11 +115,7 @@ class GroupCommit:
             with self._lock:
                 self._thread = None
                 if not self._queue.empty():
-                    thread = threading.Thread(
-                        target=self._serve, name="sqlite-group-commit", daemon=True
-                    )
-                    thread.start()
-                    self._thread = thread
+                    self._start_thread()
             raise
 
     def _run_group(self, first: _Unit[Any]) -> None:
