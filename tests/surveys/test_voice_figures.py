@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from centricity.surveys import breakdown, metrics
+from centricity.surveys import breakdown, metrics, voice
 from centricity.surveys.breakdown import GroupBy
 from centricity.surveys.voice_filters import period_of
 from voice_data import VoiceStore, fill
@@ -162,3 +162,35 @@ def test_the_overall_figures_count_follow_ups_in_one_query(db: Session, store: V
     november = metrics.figures(db, period=period_of(date(2026, 11, 1), date(2026, 11, 30)))
     assert (november.responses, november.follow_ups, november.closed_loop_rate) == (5, 1, 0.0)
     assert november.ces is None
+
+
+def test_the_survey_figures_read_the_answers_from_indexes_alone(
+    db: Session, store: VoiceStore
+) -> None:
+    """On SQLite the Voice page's counts by survey and by month never read the answers' or
+    invitations' tables row by row (at 100,000 answers that was 80–180 ms a query)."""
+    if db.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLite's query plans")
+    executed: list[tuple[str, Any]] = []
+    listen = lambda *args: executed.append((args[2], args[3]))  # noqa: E731
+    event.listen(db.get_bind(), "before_cursor_execute", listen)
+    try:
+        breakdown.groups(db, group_by=GroupBy.MONTH)
+        voice.survey_rows(db)
+    finally:
+        event.remove(db.get_bind(), "before_cursor_execute", listen)
+    plans = [
+        " | ".join(
+            row[3] for row in db.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)
+        )
+        for sql, params in executed
+        if "survey_responses" in sql or "survey_invitations" in sql
+    ]
+    assert len(plans) == 3, plans  # answers by month; invitations; answers by survey and score
+    for plan in plans:
+        assert "survey_responses" in plan or "survey_invitations" in plan, plan
+        reads = [step for step in plan.split(" | ") if "survey_" in step]
+        assert reads and all(
+            "COVERING INDEX" in step or "ix_survey_responses_survey_score_finished" in step
+            for step in reads
+        ), plan

@@ -13,7 +13,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from centricity.db import Base, JSONType, UTCDateTime
@@ -119,6 +129,8 @@ class SurveyInvitation(Base):
         # At most one transactional survey per case and per contact.
         Index("uq_survey_invitations_case_id", "case_id", unique=True),
         Index("uq_survey_invitations_interaction_id", "interaction_id", unique=True),
+        # The Voice page counts each survey's invitations from this index alone.
+        Index("ix_survey_invitations_survey_id", "survey_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -147,6 +159,20 @@ class SurveyResponse(Base):
     when finished. `invitation_id` is unique: one response per link."""
 
     __tablename__ = "survey_responses"
+    __table_args__ = (
+        # The latest answers, and the Voice page's counts by period, survey and score
+        # read from the index alone.
+        Index("ix_survey_responses_finished_survey_score", "finished_at", "survey_id", "score"),
+        # Each survey's finished answers by score and their follow-ups (the surveys table).
+        Index(
+            "ix_survey_responses_survey_score_finished",
+            "survey_id",
+            "score",
+            "follow_up_case_id",
+            sqlite_where=text("finished_at IS NOT NULL"),
+            postgresql_where=text("finished_at IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invitation_id: Mapped[int] = mapped_column(
@@ -160,7 +186,7 @@ class SurveyResponse(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     follow_up_case_id: Mapped[int | None] = mapped_column(
         ForeignKey("cases.id", ondelete="SET NULL")
     )
