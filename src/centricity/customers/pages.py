@@ -108,7 +108,7 @@ def _detail_context(session: DbSession, user: User, customer_id: PathId) -> dict
         "user": user,
         "customer": customer,
         "totals": order_service.totals_for(session, customer_id=customer.id),
-        "orders": order_service.list(session, actor=user, customer_id=customer.id, limit=10).items,
+        "orders": order_service.newest_for(session, customer_id=customer.id, limit=10),
         "people": service.contact_people(session, customer=customer),
         "timeline": timeline.build(session, customer=customer, actor=user, limit=30),
         "channels": [c.value for c in Channel],

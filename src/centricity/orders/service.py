@@ -54,6 +54,19 @@ def list(
     )
 
 
+def newest_for(session: Session, *, customer_id: int, limit: int) -> builtins.list[Order]:
+    """The customer's newest orders for the 360 page, whose caller has already loaded the
+    customer for the viewer: one query, without `list`'s count and second look-up of the
+    customer (two of the page's twenty statements)."""
+    query = (
+        select(Order)
+        .where(Order.customer_id == customer_id)
+        .order_by(Order.ordered_at.desc(), Order.id.desc())
+        .limit(max(1, min(limit, MAX_LIMIT)))
+    )
+    return [*session.scalars(query)]
+
+
 def get(session: Session, order_id: int, *, actor: User) -> Order:
     """Load one order of a customer the actor may see, or raise NotFound."""
     order = session.get(Order, order_id)
