@@ -66,7 +66,7 @@ from centricity.accounts import service as accounts
 from centricity.accounts.models import User
 from centricity.feedback.analysis import insights, segments, voice_section
 from centricity.surveys import breakdown as voice_groups
-from centricity.surveys import metrics, verbatims, voice, voice_filters
+from centricity.surveys import closed_loop, metrics, verbatims, voice, voice_filters
 
 CASES = ("respondents", "voice")
 FIXED_P95_MS, VOICE_MS = 200.0, 500.0
@@ -398,6 +398,7 @@ def breakdown(url: str, repeats: int = 5) -> dict[str, float]:
         "breakdown.groups (page default)": lambda db: voice_groups.groups(
             db, group_by=view.group_by, period=view.period
         ),
+        "closed_loop.section (manager)": lambda db: closed_loop.section(db, _manager(db)),
         "metrics.figures (all surveys)": lambda db: metrics.figures(db),
         "themes.section (manager, en)": lambda db: voice_section.section(
             db, _manager(db), language="en", metric="nps"
