@@ -19,7 +19,13 @@ from centricity.accounts import service as accounts
 from centricity.config import Settings
 from centricity.db import make_engine
 from centricity.migrations import runner
-from store_helpers import TEST_SECRET, create_pg_database, drop_pg_database, pg_or_skip
+from store_helpers import (
+    TEST_SECRET,
+    create_pg_database,
+    drop_pg_database,
+    pg_or_skip,
+    settings_for,
+)
 
 passwords.use_fast_hasher()
 accounts.use_secret(TEST_SECRET)
@@ -93,10 +99,4 @@ def db(session_maker: sessionmaker[Session]) -> Iterator[Session]:
 @pytest.fixture()
 def settings(database_url: str, tmp_path: Path) -> Settings:
     """Settings for an app or command under test, pointing at the test store."""
-    return Settings(
-        environment="test",
-        database_url=database_url,
-        data_dir=tmp_path / "data",
-        secret_key=TEST_SECRET,
-        scheduler_enabled=False,
-    )
+    return settings_for(database_url, tmp_path)

@@ -12,10 +12,24 @@ import psycopg
 import pytest
 from sqlalchemy.orm import Session
 
+from centricity.config import Settings
+
 PG_ADMIN_URL = os.environ.get(
     "CENTRICITY_TEST_POSTGRES_URL", "postgresql://postgres:postgres@127.0.0.1:5432/test"
 )
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+
+
+def settings_for(url: str, tmp_path: Path) -> Settings:
+    """Settings for an app or command under test on the store at `url`: test mode, the
+    tests' secret, data under `tmp_path`, no scheduler."""
+    return Settings(
+        environment="test",
+        database_url=url,
+        data_dir=tmp_path / "data",
+        secret_key=TEST_SECRET,
+        scheduler_enabled=False,
+    )
 
 
 def _pg_available() -> bool:

@@ -20,7 +20,7 @@ from centricity.db import get_engine, session_factory
 from centricity.kit.time import utcnow
 from centricity.surveys.models import SurveyInvitation, SurveyResponse
 from centricity.web.ratelimit import PublicThrottle
-from store_helpers import TEST_SECRET, migrated_store
+from store_helpers import migrated_store, settings_for
 from survey_helpers import link_path, make_customer, make_survey
 from thread_helpers import run_in_threads
 
@@ -186,16 +186,6 @@ def own_store(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
         yield url
 
 
-def _own_settings(url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        environment="test",
-        database_url=url,
-        data_dir=tmp_path / "data",
-        secret_key=TEST_SECRET,
-        scheduler_enabled=False,
-    )
-
-
 def _own_links(settings: Settings, count: int) -> list[str]:
     """`count` links of one NPS survey, each for its own customer, made through the services."""
     from centricity.accounts import service as accounts
@@ -240,7 +230,7 @@ def _own_links(settings: Settings, count: int) -> list[str]:
 
 
 def test_concurrent_submissions_keep_exactly_one_answer(own_store: str, tmp_path: Path) -> None:
-    settings = _own_settings(own_store, tmp_path)
+    settings = settings_for(own_store, tmp_path)
     path = _own_links(settings, 1)[0]
     app = create_app(settings)
 
@@ -259,7 +249,7 @@ def test_concurrent_submissions_keep_exactly_one_answer(own_store: str, tmp_path
 def test_answers_on_a_store_of_its_own_keep_every_rule(own_store: str, tmp_path: Path) -> None:
     """Through the app's own engine, as a server runs (on SQLite: the group commit):
     errors, a finished answer with its follow-up, a resubmission, the public limit."""
-    settings = _own_settings(own_store, tmp_path)
+    settings = settings_for(own_store, tmp_path)
     first, second = _own_links(settings, 2)
     app = create_app(settings)
     with TestClient(app, follow_redirects=False) as client:
