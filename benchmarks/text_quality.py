@@ -11,7 +11,9 @@ cross-validation and (b) trained on the other five only; themes against the labe
 topics (purity, adjusted Rand index, cross-language purity; mean over three k-means seeds),
 without ratings and with every comment's sentiment given as its rating (as the product's
 run passes rated items' labels, so the sentiment directions are removed before clustering),
-lemmas given as the run gives them (so the length direction is removed too). Prints a table and the
+lemmas given as the run gives them (so the length direction is removed too), on the
+embeddings of the comments' topic texts (`topic_texts`, what the run fits themes on) and,
+for comparison, on the comments' own embeddings (`sentence_vectors_*`). Prints a table and the
 issue's targets with met/missed, and writes `benchmarks/results/text_quality.json`.
 
 Every split is seeded and keeps a parallel group's translations on one side, so no comment
@@ -46,7 +48,7 @@ from centricity.analytics.text import (  # noqa: E402
     default_embedder,
     detect_languages,
 )
-from centricity.analytics.text.normalise import normalise_many  # noqa: E402
+from centricity.analytics.text.normalise import normalise_many, topic_texts  # noqa: E402
 
 SEED = 15  # the issue's number: any fixed seed makes the folds and k-means repeatable
 # k-means from one seed moves cross-language purity by several points on 757 comments, so the
@@ -154,15 +156,21 @@ def measure(use_cache: bool) -> dict[str, Any]:
     # analysis run gives rated items' labels (the sentiment directions are then removed).
     # Lemmas as the product's run gives them (for keyword rules and the length direction).
     lemmas = normalise_many(c.texts, found_all)
-    for name, n_themes in (("automatic", None), ("ten_themes", 10)):
-        for suffix, rated in (("", None), ("_with_ratings", c.sentiments)):
-            runs = []
-            for seed in THEME_SEEDS:
-                model = ThemeModel(n_themes=n_themes, random_state=seed).fit(
-                    X, languages=found_all, lemmas=lemmas, sentiments=rated
-                )
-                runs.append(scores.theme_scores(model.predict(X, languages=found_all), c))
-            themes[name + suffix] = runs[0] | {"over_seeds": over_seeds(runs)}
+    # The product's run fits themes on the embeddings of the topic texts (base forms without
+    # punctuation, in the detected language); the comments' own embeddings (what
+    # `ThemeModel().fit(default_embedder().embed(texts))` sees) are measured beside them.
+    topics, _cached = dataset.cached_embeddings(embedder, topic_texts(c.texts, found_all))
+    for space, vectors in (("", topics), ("sentence_vectors_", X)):
+        for name, n_themes in (("automatic", None), ("ten_themes", 10)):
+            for suffix, rated in (("", None), ("_with_ratings", c.sentiments)):
+                runs = []
+                for seed in THEME_SEEDS:
+                    model = ThemeModel(n_themes=n_themes, random_state=seed).fit(
+                        vectors, languages=found_all, lemmas=lemmas, sentiments=rated
+                    )
+                    labels = model.predict(vectors, languages=found_all)
+                    runs.append(scores.theme_scores(labels, c))
+                themes[space + name + suffix] = runs[0] | {"over_seeds": over_seeds(runs)}
     seconds["themes"] = time.perf_counter() - start
     return {
         "set": {"comments": len(c.ids), "two_word_texts": len(two_texts), "folds": scores.FOLDS},

@@ -24,6 +24,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from centricity.analytics.text.embedding import HashingEmbedder, normalise_rows
+from centricity.analytics.text.normalise import topic_text
 from centricity.config import Settings
 from centricity.customers.models import Customer
 from centricity.feedback.analysis import run
@@ -122,7 +123,10 @@ def analysed_store(db: Session, settings: Settings, per_language: int = 80) -> r
     rows = comments(per_language)
     store_comments(db, rows)
     store_scores(db, 150)
-    embedder = TopicEmbedder({row["text"]: row["topic"] for row in rows})
+    # The run embeds each comment and its topic text (the base forms): both know the topic.
+    topics = {row["text"]: row["topic"] for row in rows}
+    topics |= {topic_text(row["text"], row["language"]): row["topic"] for row in rows}
+    embedder = TopicEmbedder(topics)
     hashing = settings.model_copy(update={"text_embedder": "hashing"})
     return run.analyze(db, settings=hashing, embedder=embedder)
 

@@ -1,6 +1,8 @@
-"""The text analysis run on the store: new items get a language, one embedding, a theme and
-a sentiment; re-runs embed nothing again; an interrupted run resumes; a full re-run keeps
-the themes' ids; texts that cannot be analysed are marked with a reason.
+"""The text analysis run on the store: new items get a language, two embeddings (the text
+and its topic text), a theme and a sentiment; items embedded before the topic vectors get
+theirs once, and their themes carry over; re-runs embed nothing again; an interrupted run
+resumes; a full re-run keeps the themes' ids; texts that cannot be analysed are marked with a
+reason.
 
 The embedder here is the library's hashing embedder (spelling, not meaning: instant and
 deterministic) wrapped to count what it is asked; the real model's quality is measured in
@@ -16,16 +18,17 @@ from typing import Any
 
 import numpy as np
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from centricity.analytics.text.embedding import HashingEmbedder, default_embedder
+from centricity.analytics.text.normalise import topic_texts
 from centricity.config import Settings
 from centricity.customers.models import Customer
-from centricity.feedback.analysis import run
+from centricity.feedback.analysis import run, stored
 from centricity.feedback.analysis.models import FeedbackEmbedding, Theme
 from centricity.feedback.models import FeedbackItem
-from theme_data import comments
+from theme_data import TopicEmbedder, comments, store_comments, store_scores
 
 SCORE = {"negative": Decimal(2), "neutral": Decimal(7), "positive": Decimal(10)}
 
@@ -127,7 +130,10 @@ def test_a_re_run_embeds_nothing_again_and_analyses_only_new_items(
     _store(db, rows[90:], first=90)
     result = run.analyze(db, settings=hashing_settings, embedder=again)
     assert result.items == result.embedded == len(rows) - 90
-    assert sum(again.seen.values()) == len(rows) - 90
+    # Each new item twice, as written and as its topic text; no earlier item again.
+    assert sum(again.seen.values()) == 2 * (len(rows) - 90)
+    assert {row["text"] for row in rows[90:]} <= set(again.seen)
+    assert not {row["text"] for row in rows[:90]} & set(again.seen)
     assert db.scalar(select(func.count()).select_from(FeedbackEmbedding)) == len(rows)
 
 
@@ -139,7 +145,8 @@ def test_a_stopped_run_resumes_without_embedding_an_item_twice(
     stopping = CountingEmbedder(fail_after=1)
     with pytest.raises(RuntimeError):
         run.analyze(db, settings=hashing_settings, embedder=stopping, checkpoint=db.flush)
-    first_batch = set(stopping.seen)
+    # The embedder also saw each item's topic text: count the comments as written.
+    first_batch = {row["text"] for row in rows} & set(stopping.seen)
     assert 0 < len(first_batch) < len(rows)
     resumed = CountingEmbedder()
     result = run.analyze(db, settings=hashing_settings, embedder=resumed)
@@ -237,3 +244,53 @@ def test_sentiment_trains_on_a_seeded_sample_when_ratings_exceed_the_cap(
     assert saved is not None
     assert stored.load(saved, SentimentModel).n_ratings_ == 150 < len(rows)
     assert db.scalar(select(func.count()).where(FeedbackItem.sentiment.is_(None))) == 0
+
+
+class CountingTopics(CountingEmbedder):
+    """The tests' topic embedder (labelled topic beside spelling), counting its texts."""
+
+    def __init__(self, rows: list[dict[str, str]]) -> None:
+        topics = {row["text"]: row["topic"] for row in rows}
+        texts, languages = [row["text"] for row in rows], [row["language"] for row in rows]
+        topics |= dict(zip(topic_texts(texts, languages), map(topics.get, texts), strict=True))
+        super().__init__(inner=TopicEmbedder({k: v for k, v in topics.items() if v}))
+
+
+def test_items_embedded_before_topic_vectors_get_them_once_and_keep_their_themes(
+    db: Session, hashing_settings: Settings
+) -> None:
+    rows = comments(40)
+    store_comments(db, rows)
+    store_scores(db, 30)
+    run.analyze(db, settings=hashing_settings, embedder=CountingTopics(rows))
+    # As a store analysed before revision 0028: sentence vectors only, and a theme model
+    # fitted on them (its state does not say "topic_vectors").
+    db.execute(update(FeedbackEmbedding).values(topic_vector=None))
+    model_row = stored.latest(db, "themes")
+    assert model_row is not None and run.on_topics(model_row)
+    model_row.state = {
+        "model": model_row.state["model"],
+        "store": {"rows": model_row.state["store"]["rows"]},
+    }
+    db.flush()
+    before = dict(db.execute(select(FeedbackItem.id, FeedbackItem.theme_id)).all())
+    themes_before = set(db.scalars(select(Theme.id).where(Theme.status == "active")))
+
+    upgrade = CountingTopics(rows)
+    result = run.analyze(db, settings=hashing_settings, embedder=upgrade)
+    embedded = db.scalar(select(func.count()).select_from(FeedbackEmbedding))
+    assert result.embedded == 0 and result.topic_vectors_added == embedded == len(rows)
+    assert sum(upgrade.seen.values()) == len(rows)  # each item's topic text, once
+    assert not {row["text"] for row in rows} & set(upgrade.seen)
+    missing = select(func.count()).where(FeedbackEmbedding.topic_vector.is_(None))
+    assert db.scalar(missing) == 0
+    # The refit in the new space found the same groups: each theme kept its id and name.
+    assert set(db.scalars(select(Theme.id).where(Theme.status == "active"))) == themes_before
+    after = dict(db.execute(select(FeedbackItem.id, FeedbackItem.theme_id)).all())
+    assert after == before
+    latest = stored.latest(db, "themes")
+    assert latest is not None and run.on_topics(latest)
+
+    again = CountingTopics(rows)
+    result = run.analyze(db, settings=hashing_settings, embedder=again, full=True)
+    assert result.embedded == result.topic_vectors_added == again.calls == 0

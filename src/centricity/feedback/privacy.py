@@ -47,7 +47,8 @@ CLASSIFICATION: Tables = {
     },
     "feedback_embeddings": {
         **dict.fromkeys(("feedback_item_id", "model", "created_at"), S),
-        "vector": P,
+        # Both are computed from the person's words: the text and its base forms.
+        **dict.fromkeys(("vector", "topic_vector"), P),
     },
     "feedback_themes": {
         **dict.fromkeys(("id", "label", "labels", "name", "keywords", "status"), N),

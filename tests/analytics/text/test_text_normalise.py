@@ -10,6 +10,8 @@ from centricity.analytics.text.normalise import (
     normalise_many,
     stop_word_set,
     tokenise,
+    topic_text,
+    topic_texts,
 )
 
 # Inflected forms of one word per language, which must reduce to one base form.
@@ -87,3 +89,15 @@ def test_stop_words_are_loaded_once_per_process() -> None:
     stop_word_set("cs")
     stop_word_set("cs")
     assert stop_word_set.cache_info().hits >= 1
+
+
+def test_a_topic_text_keeps_the_base_forms_and_drops_the_form() -> None:
+    # Punctuation, digits and case go; inflections fold; stop words ("než", "my") stay.
+    text = "Zásilka přišla o týden později, než slibovali! Objednávka č. 12345?"
+    assert topic_text(text, "cs") == "zásilka přijít týden pozdě než slibovat objednávka"
+    assert topic_text("Why is my parcel 3 days late?", "en") == "why be my parcel day late"
+    # Nothing left to reduce: the text as written, so every item still has something to embed.
+    assert topic_text("👍 !!!", None) == "👍 !!!"
+    assert topic_texts(["Zásilky", "Przesyłki"], ["cs", "pl"]) == ["zásilka", "przesyłka"]
+    with pytest.raises(ValueError, match="one language"):
+        topic_texts(["a"], [])

@@ -10,9 +10,11 @@ from sklearn.metrics import adjusted_rand_score
 from text_helpers import Embedded, blobs
 
 from centricity.analytics.text import ThemeModel
+from centricity.analytics.text.embedding import default_embedder
 from centricity.analytics.text.kmeans import best_k_by_silhouette, spherical_kmeans
-from centricity.analytics.text.normalise import normalise_many
+from centricity.analytics.text.normalise import normalise_many, topic_texts
 from centricity.analytics.text.themes import MIN_THEME_SHARE
+from theme_data import comments
 
 
 def _purity(topics: list[str], labels: np.ndarray) -> float:
@@ -238,3 +240,28 @@ def test_a_rerun_started_from_the_previous_themes_keeps_them(embedded: Embedded)
     # in their theme; the rest went to the 2 added themes.
     same = np.mean(second.predict(embedded.vectors[earlier], languages) == first.labels_)
     assert same >= 0.8
+
+
+def test_themes_of_topic_texts_follow_the_topics_better_than_the_sentences() -> None:
+    """What the analysis run fits themes on (the embeddings of `topic_text`) against the
+    comments' own embeddings, on the first 40 comments of each language of the evaluation
+    set, with every sentiment given as a rating and the number of themes chosen as the
+    product chooses it. Measured (mean adjusted Rand index over seeds 0-2): 0.35 on the
+    sentences, 0.77 on the topic texts."""
+    rows = comments(40)
+    texts, languages = [r["text"] for r in rows], [r["language"] for r in rows]
+    topics, ratings = [r["topic"] for r in rows], [r["sentiment"] for r in rows]
+    lemmas = normalise_many(texts, languages)
+    embedder = default_embedder()
+
+    def agreement(vectors: np.ndarray) -> float:
+        fits = (
+            ThemeModel(random_state=seed).fit(vectors, languages, lemmas, sentiments=ratings)
+            for seed in (0, 1, 2)
+        )
+        return float(np.mean([adjusted_rand_score(topics, fit.labels_) for fit in fits]))
+
+    sentences = agreement(embedder.embed(texts))
+    topic = agreement(embedder.embed(topic_texts(texts, languages)))
+    assert topic >= 0.6
+    assert topic >= sentences + 0.2

@@ -5,6 +5,8 @@ splitting one in two. Every edit is kept in the stored theme model too, so the n
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -13,7 +15,7 @@ from centricity.analytics.text.normalise import normalise
 from centricity.analytics.text.themes import ThemeModel
 from centricity.feedback.analysis import stored
 from centricity.feedback.analysis.models import Theme
-from centricity.feedback.analysis.run import vectors_of
+from centricity.feedback.analysis.run import on_topics, vectors_of
 from centricity.feedback.models import FeedbackItem
 from centricity.kit.errors import Conflict, Invalid, NotFound, PermissionDenied
 from centricity.kit.i18n import lazy
@@ -90,18 +92,27 @@ def update_theme(
     return theme
 
 
-def _model(session: Session) -> tuple[ThemeModel, dict[int, int], str]:
-    """The stored theme model, its theme id → row map and embedder."""
+@dataclass(frozen=True)
+class _Space:
+    """The vectors a stored theme model was fitted on: its embedder, and whether it read
+    the topic vectors (a model stored before revision 0028 read the sentence vectors)."""
+
+    embedder: str
+    topic: bool
+
+
+def _model(session: Session) -> tuple[ThemeModel, dict[int, int], _Space]:
+    """The stored theme model, its theme id → row map and the vectors it was fitted on."""
     row = stored.latest(session, "themes")
     if row is None:
         raise Conflict(lazy("no themes yet: run the analysis first"))
     rows_of = {int(k): int(v) for k, v in row.state.get("store", {}).get("rows", {}).items()}
-    return stored.load(row, ThemeModel), rows_of, row.embedder
+    return stored.load(row, ThemeModel), rows_of, _Space(row.embedder, on_topics(row))
 
 
-def _save(session: Session, model: ThemeModel, rows_of: dict[int, int], embedder: str) -> None:
-    state = {"rows": {str(k): v for k, v in rows_of.items()}}
-    stored.save(session, model, embedder=embedder, state=state)
+def _save(session: Session, model: ThemeModel, rows_of: dict[int, int], space: _Space) -> None:
+    state = {"rows": {str(k): v for k, v in rows_of.items()}, "topic_vectors": space.topic}
+    stored.save(session, model, embedder=space.embedder, state=state)
 
 
 def merge(session: Session, *, keep: Theme, absorb: Theme, actor: User) -> Theme:
@@ -113,12 +124,12 @@ def merge(session: Session, *, keep: Theme, absorb: Theme, actor: User) -> Theme
     if keep.id == absorb.id:
         raise Invalid(lazy("a theme cannot be merged into itself"), field="into")
     if stored.latest(session, "themes") is not None:
-        model, rows_of, embedder = _model(session)
+        model, rows_of, space = _model(session)
         model_of = {row: theme_id for theme_id, row in rows_of.items()}
         if keep.id in model_of and absorb.id in model_of:
             model.merge(model_of[keep.id], model_of[absorb.id])
             rows_of.pop(model_of[absorb.id])
-            _save(session, model, rows_of, embedder)
+            _save(session, model, rows_of, space)
     session.execute(
         update(FeedbackItem).where(FeedbackItem.theme_id == absorb.id).values(theme_id=keep.id)
     )
@@ -136,12 +147,12 @@ def split(session: Session, *, theme: Theme, actor: User) -> Theme:
     theme (name, owner, rules), the other becomes a new theme, returned."""
     _check_manager(actor)
     _active(theme)
-    model, rows_of, embedder = _model(session)
+    model, rows_of, space = _model(session)
     model_of = {row: theme_id for theme_id, row in rows_of.items()}
     if theme.id not in model_of:
         raise Conflict(lazy("this theme has no model yet: run the analysis first"))
     ids = list(session.scalars(select(FeedbackItem.id).where(FeedbackItem.theme_id == theme.id)))
-    found, vectors, languages, _texts = vectors_of(session, embedder, ids)
+    found, vectors, languages, _texts = vectors_of(session, space.embedder, ids, topic=space.topic)
     try:
         new_model_id = model.split(model_of[theme.id], vectors, languages)
     except ValueError:
@@ -164,6 +175,6 @@ def split(session: Session, *, theme: Theme, actor: User) -> Theme:
         )
     new_theme.size = len(moved)
     theme.size = max((theme.size or 0) - len(moved), 0)
-    _save(session, model, rows_of, embedder)
+    _save(session, model, rows_of, space)
     session.flush()
     return new_theme

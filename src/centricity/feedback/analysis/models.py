@@ -32,7 +32,10 @@ THEME_STATUSES = register_labels(
 
 
 class FeedbackEmbedding(Base):
-    """One item's vector (float32, L2-normalised) from the embedder named in `model`."""
+    """One item's vectors (float32, L2-normalised) from the embedder named in `model`:
+    `vector` of the text as written (sentiment reads it), `topic_vector` of its topic text
+    (`analytics.text.normalise.topic_text`; themes read it). An item embedded before
+    revision 0028 has no topic vector until the next run gives it one."""
 
     __tablename__ = "feedback_embeddings"
 
@@ -41,6 +44,7 @@ class FeedbackEmbedding(Base):
     )
     model: Mapped[str] = mapped_column(String(80))
     vector: Mapped[bytes] = mapped_column(LargeBinary)
+    topic_vector: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -9,7 +9,10 @@ at any point resumes where it stopped and never embeds an item twice (an item wi
 1. **new items** (`analysed_at` empty): an item that cannot be analysed (empty, no
    letters) gets its reason and is done; the others get a language when they had none
    (among `CENTRICITY_TEXT_LANGUAGES`, one- and two-word texts taking the customer's
-   preferred language) and an embedding;
+   preferred language) and two embeddings in one call to the embedder: of the text as
+   written (sentiment reads it) and of its topic text, the base forms without punctuation
+   (`topic_text`; themes read it). An item embedded before revision 0028 has only the
+   first; the run embeds its topic text once, in the same batches (`_add_topic_vectors`);
 2. **themes**: a full run (`full`, or no themes yet) fits the theme model on a sample of
    every embedded item, matches it to the previous themes by centroid similarity (kept
    themes keep their id, name, owner and keyword rules; new ones are added, lost ones
@@ -33,21 +36,21 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, func, null, select, update
 from sqlalchemy.orm import Session
 
 from centricity.analytics.text import embedding as embeddings
 from centricity.analytics.text.analysable import analysable
 from centricity.analytics.text.classic import ClassicSentimentModel
 from centricity.analytics.text.language import detect_languages
-from centricity.analytics.text.normalise import normalise_many
+from centricity.analytics.text.normalise import normalise_many, topic_texts
 from centricity.analytics.text.ratings import NotEnoughRatings, score_label, shortfall
 from centricity.analytics.text.sentiment import SentimentModel
 from centricity.analytics.text.themes import ThemeModel
 from centricity.config import Settings
 from centricity.customers.models import Customer
 from centricity.feedback.analysis import stored
-from centricity.feedback.analysis.models import FeedbackEmbedding, Theme
+from centricity.feedback.analysis.models import FeedbackEmbedding, TextModel, Theme
 from centricity.feedback.models import FeedbackItem
 from centricity.kit.time import utcnow
 
@@ -71,6 +74,7 @@ class Result:
 
     items: int = 0
     embedded: int = 0
+    topic_vectors_added: int = 0  # items embedded before revision 0028 given a topic vector
     themes: int = 0
     not_analysable: int = 0
     languages_detected: int = 0
@@ -129,6 +133,12 @@ def embedder_key(embedder: embeddings.Embedder) -> str:
     return f"{embedder.name}@{embedder.version}"[:80]
 
 
+def on_topics(row: TextModel) -> bool:
+    """Whether a stored theme model was fitted on topic vectors (a model stored before
+    revision 0028 was fitted on the sentence vectors: another space)."""
+    return bool(row.state.get("store", {}).get("topic_vectors"))
+
+
 def analyze(
     session: Session,
     *,
@@ -145,8 +155,12 @@ def analyze(
     waiting = session.scalar(
         select(FeedbackItem.id).where(FeedbackItem.analysed_at.is_(None)).limit(1)
     )
-    if waiting is None and not full:
+    themes_row = stored.latest(session, "themes")
+    upgrading = themes_row is not None and not on_topics(themes_row)
+    if waiting is None and not full and not upgrading:
         # Nothing new: answer without loading the embedder (the hourly job's usual case).
+        # A theme model of sentence vectors (before revision 0028) is worth a run: the
+        # items get their topic vectors and the themes are refitted on them.
         result.themes = _active_themes(session)
         return result
     model = embedder if embedder is not None else embedder_for(settings)
@@ -155,6 +169,8 @@ def analyze(
     now = utcnow()
     began = time.perf_counter()
     new_ids = _prepare(session, model, key, languages, result, commit, say)
+    if model is not None:
+        _add_topic_vectors(session, model, key, result, commit, say)
     result.seconds["prepare"] = time.perf_counter() - began
     themes: ThemePass | None = None
     if model is not None:
@@ -229,15 +245,23 @@ def _prepare(
                 result.not_analysable += 1
             else:
                 usable.append((item_id, text, _language, _default, _embedded))
-        _languages(session, usable, languages, result)
+        found = _languages(session, usable, languages, result)
         if model is not None:
-            missing = [(item_id, text) for item_id, text, _l, _d, done in usable if not done]
+            missing = [
+                (item_id, text, found.get(item_id, language))
+                for item_id, text, language, _d, done in usable
+                if not done
+            ]
             if missing:
-                vectors = model.embed([text for _id, text in missing])
+                texts = [text for _id, text, _language in missing]
+                topics = topic_texts(texts, [language for _id, _text, language in missing])
+                vectors = stored.to_bytes(model.embed([*texts, *topics]))
                 session.add_all(
-                    FeedbackEmbedding(feedback_item_id=item_id, model=key, vector=blob)
-                    for (item_id, _text), blob in zip(
-                        missing, stored.to_bytes(vectors), strict=True
+                    FeedbackEmbedding(
+                        feedback_item_id=item_id, model=key, vector=vector, topic_vector=topic
+                    )
+                    for (item_id, _text, _language), vector, topic in zip(
+                        missing, vectors[: len(missing)], vectors[len(missing) :], strict=True
                     )
                 )
                 result.embedded += len(missing)
@@ -247,48 +271,110 @@ def _prepare(
 
 def _languages(
     session: Session, rows: list[tuple[Any, ...]], languages: list[str], result: Result
-) -> None:
-    """Detect the language of the items that came without one."""
+) -> dict[int, str]:
+    """Detect the language of the items that came without one; the ones found, by item."""
     unknown = [
         (item_id, text, default) for item_id, text, language, default, _e in rows if not language
     ]
     if not unknown:
-        return
+        return {}
     defaults = [default if default in languages else None for _id, _text, default in unknown]
     found = detect_languages([text for _id, text, _d in unknown], languages, defaults)
+    given: dict[int, str] = {}
     for (item_id, _text, _default), code in zip(unknown, found, strict=True):
         if code:
             session.execute(
                 update(FeedbackItem).where(FeedbackItem.id == item_id).values(language=code)
             )
             result.languages_detected += 1
+            given[item_id] = code
+    return given
+
+
+def _add_topic_vectors(
+    session: Session,
+    model: embeddings.Embedder,
+    key: str,
+    result: Result,
+    commit: Callable[[], None],
+    say: Progress,
+) -> None:
+    """Give the items embedded before revision 0028 their topic vector, `BATCH` at a
+    time and committed like the first stage, so an interrupted run resumes: each item's
+    topic text is embedded once, ever."""
+    after = 0
+    while True:
+        rows = session.execute(
+            select(FeedbackItem.id, FeedbackItem.text, FeedbackItem.language)
+            .join(FeedbackEmbedding, FeedbackEmbedding.feedback_item_id == FeedbackItem.id)
+            .where(
+                FeedbackEmbedding.model == key,
+                FeedbackEmbedding.topic_vector.is_(None),
+                FeedbackItem.not_analysable.is_(None),
+                FeedbackItem.id > after,
+            )
+            .order_by(FeedbackItem.id)
+            .limit(BATCH)
+        ).all()
+        if not rows:
+            return
+        after = rows[-1][0]
+        say(f"embedding the topic texts of earlier items ({result.topic_vectors_added:,})")
+        topics = topic_texts([r[1] for r in rows], [r[2] for r in rows])
+        vectors = stored.to_bytes(model.embed(topics))
+        session.execute(
+            update(FeedbackEmbedding),
+            [
+                {"feedback_item_id": row[0], "topic_vector": vector}
+                for row, vector in zip(rows, vectors, strict=True)
+            ],
+        )
+        result.topic_vectors_added += len(rows)
+        commit()
 
 
 def vectors_of(
-    session: Session, key: str, ids: Sequence[int]
+    session: Session, key: str, ids: Sequence[int], *, topic: bool = False
 ) -> tuple[list[int], np.ndarray, list[str | None], list[str]]:
-    """The embeddings (of this embedder), languages and texts of the items `ids`, in id
-    order; read `IN_CHUNK` ids per query (SQLite takes at most 32,766 parameters)."""
+    """The sentence embeddings (`topic`: the topic vectors) of this embedder, languages and
+    texts of the items `ids` that have them, in id order."""
+    found, sentence, topics, langs, texts = _vectors(
+        session, key, ids, sentence=not topic, topic=topic
+    )
+    vectors = topics if topic else sentence
+    assert vectors is not None
+    return found, vectors, langs, texts
+
+
+def _vectors(
+    session: Session, key: str, ids: Sequence[int], *, sentence: bool, topic: bool
+) -> tuple[list[int], np.ndarray | None, np.ndarray | None, list[str | None], list[str]]:
+    """Ids, sentence vectors, topic vectors (each when asked for), languages and texts of
+    the items `ids` with the vectors asked for, in id order, from one read; `IN_CHUNK` ids
+    per query (SQLite takes at most 32,766 parameters)."""
     rows: list[Any] = []
     for chunk in _chunks(sorted(ids), IN_CHUNK):
-        rows.extend(
-            session.execute(
-                select(
-                    FeedbackItem.id,
-                    FeedbackEmbedding.vector,
-                    FeedbackItem.language,
-                    FeedbackItem.text,
-                )
-                .join(FeedbackEmbedding, FeedbackEmbedding.feedback_item_id == FeedbackItem.id)
-                .where(FeedbackItem.id.in_(chunk), FeedbackEmbedding.model == key)
-                .order_by(FeedbackItem.id)
+        query = (
+            select(
+                FeedbackItem.id,
+                FeedbackEmbedding.vector if sentence else null(),
+                FeedbackEmbedding.topic_vector if topic else null(),
+                FeedbackItem.language,
+                FeedbackItem.text,
             )
+            .join(FeedbackEmbedding, FeedbackEmbedding.feedback_item_id == FeedbackItem.id)
+            .where(FeedbackItem.id.in_(chunk), FeedbackEmbedding.model == key)
+            .order_by(FeedbackItem.id)
         )
+        if topic:
+            query = query.where(FeedbackEmbedding.topic_vector.is_not(None))
+        rows.extend(session.execute(query))
     return (
         [r[0] for r in rows],
-        stored.from_bytes([r[1] for r in rows]),
-        [r[2] for r in rows],
+        stored.from_bytes([r[1] for r in rows]) if sentence else None,
+        stored.from_bytes([r[2] for r in rows]) if topic else None,
         [r[3] for r in rows],
+        [r[4] for r in rows],
     )
 
 
@@ -316,7 +402,8 @@ def _themes(
     """Stage 2: fit and match the themes (full, or the first run); which items `_assign`
     then gives a theme (all of them after a fit, else this run's new ones)."""
     row = stored.latest(session, "themes")
-    previous = stored.load(row, ThemeModel) if row is not None and row.embedder == key else None
+    usable = row is not None and row.embedder == key and on_topics(row)
+    previous = stored.load(row, ThemeModel) if usable and row is not None else None
     rows_of: dict[int, int] = {}
     if previous is not None and row is not None:
         rows_of = {int(k): int(v) for k, v in row.state.get("store", {}).get("rows", {}).items()}
@@ -328,9 +415,8 @@ def _themes(
         began = time.perf_counter()
         model, rows_of = _refit(session, key, everything, previous, rows_of, result)
         result.seconds["themes_fit"] = time.perf_counter() - began
-        stored.save(
-            session, model, embedder=key, state={"rows": {str(k): v for k, v in rows_of.items()}}
-        )
+        state = {"rows": {str(k): v for k, v in rows_of.items()}, "topic_vectors": True}
+        stored.save(session, model, embedder=key, state=state)
         commit()
         targets = everything
     else:
@@ -354,7 +440,7 @@ def _refit(
     sample = everything
     if len(everything) > FIT_SAMPLE:
         sample = sorted(rng.choice(everything, FIT_SAMPLE, replace=False).tolist())
-    ids, vectors, langs, texts = vectors_of(session, key, sample)
+    ids, vectors, langs, texts = vectors_of(session, key, sample, topic=True)
     lemmas = normalise_many(texts, langs)
     # Rated items' sentiment lets the fit remove the directions that carry it, so themes
     # follow what customers talk about rather than how happy they are.
@@ -367,7 +453,9 @@ def _refit(
         embedder=key,
     )
     rows: dict[int, int] = {}
-    if previous is not None:
+    if previous is None:
+        rows = _carried_over(session, ids, model.labels_.tolist(), result)
+    else:
         alignment = model.alignment_
         for theme_id in alignment.kept:
             if theme_id in rows_of:
@@ -409,6 +497,46 @@ def _refit(
         rows[theme_id] = theme.id
         result.themes_added.append(theme.id)
     return model, rows
+
+
+def _carried_over(
+    session: Session, ids: list[int], labels: list[int], result: Result
+) -> dict[int, int]:
+    """When the stored themes were fitted in another space (before revision 0028, or with
+    another embedder), centroids cannot be compared: each new theme keeps the id, name,
+    owner and rules of the old theme that holds most of its items, if that is at least half
+    of them and no bigger new theme took it first; the old themes no new one took are
+    retired. Returns theme id → `feedback_themes` row of the carried themes."""
+    old_of: dict[int, int] = {}
+    for chunk in _chunks(ids, IN_CHUNK):
+        for item_id, theme_id in session.execute(
+            select(FeedbackItem.id, FeedbackItem.theme_id).where(
+                FeedbackItem.id.in_(chunk), FeedbackItem.theme_id.is_not(None)
+            )
+        ):
+            if theme_id is not None:
+                old_of[int(item_id)] = int(theme_id)
+    active = set(session.scalars(select(Theme.id).where(Theme.status == "active")))
+    if not active:
+        return {}
+    sizes: dict[int, int] = {}
+    shared: dict[tuple[int, int], int] = {}
+    for item_id, label in zip(ids, labels, strict=True):
+        sizes[label] = sizes.get(label, 0) + 1
+        old = old_of.get(item_id)
+        if label != -1 and old in active:
+            shared[(label, old)] = shared.get((label, old), 0) + 1
+    rows: dict[int, int] = {}
+    for (label, old), count in sorted(shared.items(), key=lambda pair: (-pair[1], pair[0])):
+        if label not in rows and old not in rows.values() and 2 * count >= sizes[label]:
+            rows[label] = old
+    retired = sorted(active - set(rows.values()))
+    if retired:
+        session.execute(
+            update(Theme).where(Theme.id.in_(retired)).values(status="retired", retired_at=utcnow())
+        )
+    result.themes_retired = retired
+    return rows
 
 
 def _rated_labels(session: Session, ids: list[int]) -> list[str | None]:
@@ -531,8 +659,12 @@ def _write(
     done = assigned = unthemed = 0
     for chunk in _chunks(targets, ASSIGN_CHUNK):
         vectors: np.ndarray | None = None
-        if themes is not None or (sentiment is not None and sentiment.from_vectors):
-            ids, vectors, langs, texts = vectors_of(session, key, chunk)
+        topics: np.ndarray | None = None
+        by_vector = sentiment is not None and sentiment.from_vectors
+        if themes is not None or by_vector:
+            ids, vectors, topics, langs, texts = _vectors(
+                session, key, chunk, sentence=by_vector, topic=themes is not None
+            )
         else:
             ids, _none, langs, texts = _texts_of(session, chunk)
         if not ids:
@@ -541,8 +673,8 @@ def _write(
         if themes is not None:
             model = themes.model
             lemmas = normalise_many(texts, langs) if model.rules else None
-            assert vectors is not None
-            labels = model.predict(vectors, langs, lemmas)
+            assert topics is not None
+            labels = model.predict(topics, langs, lemmas)
             for row, label in zip(rows, labels.tolist(), strict=True):
                 row["theme_id"] = themes.rows_of.get(label) if label != -1 else None
                 unthemed += row["theme_id"] is None
