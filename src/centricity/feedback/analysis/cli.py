@@ -44,6 +44,8 @@ def analyze(
         told = notices.notify_spikes(session)
     if result.not_analysable:
         console.print(f"not analysable (empty or no letters): {result.not_analysable}")
+    if result.topic_vectors_added:
+        console.print(f"topic vectors added to earlier items: {result.topic_vectors_added}")
     if result.unthemed_share is not None:
         console.print(f"in no theme: {result.unthemed_share:.1%}")
     if result.themes_added or result.themes_retired:
