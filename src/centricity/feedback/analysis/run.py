@@ -156,7 +156,9 @@ def analyze(
         select(FeedbackItem.id).where(FeedbackItem.analysed_at.is_(None)).limit(1)
     )
     themes_row = stored.latest(session, "themes")
-    upgrading = themes_row is not None and not on_topics(themes_row)
+    upgrading = (
+        themes_row is not None and not on_topics(themes_row) and settings.text_embedder != "none"
+    )
     if waiting is None and not full and not upgrading:
         # Nothing new: answer without loading the embedder (the hourly job's usual case).
         # A theme model of sentence vectors (before revision 0028) is worth a run: the
