@@ -65,6 +65,13 @@ MIN_ITEMS_PER_THEME = 5
 # and 0.05 went down to 6-7 themes without ratings, ARI 0.12; 0.02 still gave 22.
 MIN_THEME_SHARE = 0.03
 SILHOUETTE_SAMPLE = 2_000
+# Seeded k-means runs a fit keeps the best of (by total similarity to the centroids). On the
+# evaluation set's topic-text vectors with every sentiment given and ten themes, the best
+# of 20, 30 and 50 runs reached the same total for each of seeds 0-2 (of 3 and 10 runs: less),
+# and cross-language topic purity rose from 0.759 (3 runs) to 0.850 (20); without ratings
+# the total still rose up to 50 runs and purity moved from 0.686 to 0.664 (mean of the three
+# seeds). A 20,000-item fit's k-means takes about 7 times as long as with 3 runs.
+RESTARTS = 20
 OUTLIER_MADS = 4.0
 # Rows assigned at a time: 8,192 × 384 float32 is 12 MiB, against 1.5 GiB of temporaries for
 # 200,000 items at once (measured peak).
@@ -330,8 +337,8 @@ class ThemeModel:
         largest = min(self.max_themes, len(scored) // MIN_ITEMS_PER_THEME)
         return best_k_by_silhouette(scored, largest, self.random_state, MIN_THEME_SHARE)
 
-    def _kmeans(self, vectors: FloatMatrix, k: int, n_init: int = 3) -> Clustering:
-        return spherical_kmeans(vectors, k, self.random_state, n_init)
+    def _kmeans(self, vectors: FloatMatrix, k: int) -> Clustering:
+        return spherical_kmeans(vectors, k, self.random_state, RESTARTS)
 
     def _assign(self, similarity: NDArray[np.float32], lemmas: Lemmas) -> NDArray[np.int64]:
         best = similarity.argmax(axis=1)
