@@ -46,3 +46,28 @@ def test_it_round_trips_downgrade_and_upgrade(empty_engine: Engine) -> None:
     runner.upgrade(empty_engine)
     runner.check(empty_engine)
     runner.upgrade(empty_engine)  # re-running is safe
+
+
+def test_going_back_before_topic_vectors_drops_the_theme_models_fitted_on_them(
+    empty_engine: Engine,
+) -> None:
+    """Code before revision 0028 would read a theme model of topic vectors as one of
+    sentence vectors; the downgrade removes those models and keeps the older ones."""
+    from sqlalchemy import select
+
+    from centricity.db import session_factory
+    from centricity.feedback.analysis.models import TextModel
+
+    runner.upgrade(empty_engine)
+    with session_factory(empty_engine)() as session:
+        for state in ({"store": {"rows": {}}}, {"store": {"rows": {}, "topic_vectors": True}}):
+            session.add(TextModel(kind="themes", version="1", embedder="e", state=state))
+        session.add(TextModel(kind="sentiment", version="1", embedder="e", state={}))
+        session.commit()
+    runner.downgrade(empty_engine, "0027")
+    with empty_engine.connect() as connection:
+        table = TextModel.__table__
+        kept = connection.execute(select(table.c.kind, table.c.state)).all()
+    assert sorted(kind for kind, _state in kept) == ["sentiment", "themes"]
+    assert all("topic_vectors" not in (state.get("store") or {}) for _k, state in kept)
+    runner.upgrade(empty_engine)

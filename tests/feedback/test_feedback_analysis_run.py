@@ -294,3 +294,32 @@ def test_items_embedded_before_topic_vectors_get_them_once_and_keep_their_themes
     again = CountingTopics(rows)
     result = run.analyze(db, settings=hashing_settings, embedder=again, full=True)
     assert result.embedded == result.topic_vectors_added == again.calls == 0
+
+
+def test_a_run_stopped_after_a_fit_finishes_the_assignment_next_time(
+    db: Session, hashing_settings: Settings
+) -> None:
+    rows = comments(40)
+    store_comments(db, rows)
+    run.analyze(db, settings=hashing_settings, embedder=CountingTopics(rows), full=True)
+    # As a run stopped after saving its fit and before reassigning the items: the model
+    # says so, and some items still sit on a theme the fit retired.
+    model_row = stored.latest(db, "themes")
+    assert model_row is not None and run.assigned(model_row)
+    model_row.state = {**model_row.state, "store": {**model_row.state["store"], "assigned": False}}
+    stale = Theme(label="stale", labels={}, keywords=[], status="retired")
+    db.add(stale)
+    db.flush()
+    moved = db.scalars(select(FeedbackItem.id).order_by(FeedbackItem.id).limit(7)).all()
+    db.execute(update(FeedbackItem).where(FeedbackItem.id.in_(moved)).values(theme_id=stale.id))
+    db.flush()
+
+    resumed = CountingTopics(rows)
+    result = run.analyze(db, settings=hashing_settings, embedder=resumed)
+    assert result.embedded == 0 and resumed.calls == 0  # nothing new, nothing embedded
+    on_stale = select(func.count()).where(FeedbackItem.theme_id == stale.id)
+    assert db.scalar(on_stale) == 0
+    latest = stored.latest(db, "themes")
+    assert latest is not None and latest.id == model_row.id and run.assigned(latest)
+    again = CountingTopics(rows)
+    assert run.analyze(db, settings=hashing_settings, embedder=again).items == 0

@@ -68,7 +68,7 @@ SILHOUETTE_SAMPLE = 2_000
 # Seeded k-means runs a fit keeps the best of (by total similarity to the centroids). On the
 # evaluation set's topic-text vectors with every sentiment given and ten themes, the best
 # of 20, 30 and 50 runs reached the same total for each of seeds 0-2 (of 3 and 10 runs: less),
-# and cross-language topic purity rose from 0.759 (3 runs) to 0.850 (20); without ratings
+# and cross-language topic purity rose from 0.759 (3 runs) to 0.8499 (20); without ratings
 # the total still rose up to 50 runs and purity moved from 0.686 to 0.664 (mean of the three
 # seeds). A 20,000-item fit's k-means takes about 7 times as long as with 3 runs.
 RESTARTS = 20

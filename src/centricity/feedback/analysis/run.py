@@ -13,7 +13,8 @@ at any point resumes where it stopped and never embeds an item twice (an item wi
    written (sentiment reads it) and of its topic text, the base forms without punctuation
    (`topic_text`; themes read it). An item embedded before revision 0028 has only the
    first; the run embeds its topic text once, in the same batches (`_add_topic_vectors`);
-2. **themes**: a full run (`full`, or no themes yet) fits the theme model on a sample of
+2. **themes**: a full run (`full`, no themes yet, or a stored model fitted on other
+   vectors) fits the theme model on a sample of
    every embedded item, matches it to the previous themes by centroid similarity (kept
    themes keep their id, name, owner and keyword rules; new ones are added, lost ones
    retired) and assigns every item; otherwise only the new items are assigned to the
@@ -99,6 +100,8 @@ class ThemePass:
     model: ThemeModel
     rows_of: dict[int, int]
     targets: list[int]
+    # The stored model whose assignment of every item is still to finish (after a fit).
+    pending: TextModel | None = None
 
 
 @dataclass
@@ -139,6 +142,14 @@ def on_topics(row: TextModel) -> bool:
     return bool(row.state.get("store", {}).get("topic_vectors"))
 
 
+def assigned(row: TextModel) -> bool:
+    """Whether every item was given its theme by a stored theme model. A fit saves its
+    model before the items are reassigned; a run stopped in between leaves it unassigned,
+    and the next run (even with nothing new) finishes the assignment. Models stored
+    before this flag, and the ones staff edits save, count as assigned."""
+    return bool(row.state.get("store", {}).get("assigned", True))
+
+
 def analyze(
     session: Session,
     *,
@@ -159,7 +170,8 @@ def analyze(
     upgrading = (
         themes_row is not None and not on_topics(themes_row) and settings.text_embedder != "none"
     )
-    if waiting is None and not full and not upgrading:
+    unfinished = themes_row is not None and not assigned(themes_row)
+    if waiting is None and not full and not upgrading and not unfinished:
         # Nothing new: answer without loading the embedder (the hourly job's usual case).
         # A theme model of sentence vectors (before revision 0028) is worth a run: the
         # items get their topic vectors and the themes are refitted on them.
@@ -187,6 +199,9 @@ def analyze(
     result.seconds["sentiment"] = time.perf_counter() - began
     began = time.perf_counter()
     _assign(session, key, themes, sentiment, result, commit, say)
+    if themes is not None and themes.pending is not None:
+        row = themes.pending
+        row.state = {**row.state, "store": {**row.state.get("store", {}), "assigned": True}}
     result.seconds["assign"] = time.perf_counter() - began
     began = time.perf_counter()
     say("marking items analysed")
@@ -412,6 +427,7 @@ def _themes(
     rows_of: dict[int, int] = {}
     if previous is not None and row is not None:
         rows_of = {int(k): int(v) for k, v in row.state.get("store", {}).get("rows", {}).items()}
+    pending: TextModel | None
     if full or previous is None:
         everything = _embedded_ids(session, key)
         if len(everything) < MIN_THEME_ITEMS:
@@ -420,15 +436,21 @@ def _themes(
         began = time.perf_counter()
         model, rows_of = _refit(session, key, everything, previous, rows_of, result)
         result.seconds["themes_fit"] = time.perf_counter() - began
-        state = {"rows": {str(k): v for k, v in rows_of.items()}, "topic_vectors": True}
-        stored.save(session, model, embedder=key, state=state)
+        state = {
+            "rows": {str(k): v for k, v in rows_of.items()},
+            "topic_vectors": True,
+            "assigned": False,
+        }
+        pending = stored.save(session, model, embedder=key, state=state)
         commit()
         targets = everything
     else:
         model = previous
-        targets = new_ids
+        # A fit whose assignment a stopped run left unfinished: every item, not the new.
+        pending = row if row is not None and not assigned(row) else None
+        targets = _embedded_ids(session, key) if pending is not None else new_ids
     _apply_keyword_rules(session, model, rows_of)
-    return ThemePass(model, rows_of, targets)
+    return ThemePass(model, rows_of, targets, pending)
 
 
 def _refit(

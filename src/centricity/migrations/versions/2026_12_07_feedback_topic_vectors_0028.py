@@ -28,6 +28,20 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop `feedback_embeddings.topic_vector`."""
+    """Drop `feedback_embeddings.topic_vector`, and the theme models fitted on topic
+    vectors: the code before this revision would read them as models of sentence vectors
+    (another space), and after a new upgrade the run would take every item to have a
+    topic vector. Without them the next run fits the themes again."""
+    models = sa.table(
+        "feedback_text_models",
+        sa.column("id", sa.Integer),
+        sa.column("kind", sa.String),
+        sa.column("state", sa.JSON),
+    )
+    bind = op.get_bind()
+    rows = bind.execute(sa.select(models.c.id, models.c.state).where(models.c.kind == "themes"))
+    fitted = [i for i, state in rows if ((state or {}).get("store") or {}).get("topic_vectors")]
+    if fitted:
+        bind.execute(sa.delete(models).where(models.c.id.in_(fitted)))
     with op.batch_alter_table("feedback_embeddings") as batch:
         batch.drop_column("topic_vector")
